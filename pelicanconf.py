@@ -1,0 +1,154 @@
+"""Settings for local builds (``make html``, ``make devserver``). publishconf.py extends these."""
+
+import os
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent
+
+# Plugins share helpers in plugins/publishing, and PELICAN_CLASS names one of them.
+PLUGIN_PATHS = [str(ROOT / "plugins")]
+if PLUGIN_PATHS[0] not in sys.path:
+    sys.path.insert(0, PLUGIN_PATHS[0])
+PLUGINS = ["content_checks"]
+# Stages output in a temporary folder and swaps it in only after a complete, error-free build.
+PELICAN_CLASS = "publishing.site.PublishingPelican"
+
+AUTHOR = "The Open Co-op"
+SITENAME = "Open Co-op"
+SITESUBTITLE = "Open, co-operative, commons: news and ideas from a network of co-ops"
+SITE_DESCRIPTION = ("The Open Co-op publishes stories, events and working groups from the open "
+                    "co-operative movement: platform co-ops, mutual credit and the commons.")
+# The public address. Feeds and calendars always use it; pages use root-relative links locally.
+PUBLIC_SITEURL = os.environ.get("SITEURL", "https://open.coop").rstrip("/")
+SITEURL = ""
+# A fixed identity for feed entry ids and calendar UIDs: never change it, even if the domain moves.
+SITE_ID = "open.coop,2016"
+
+PATH = str(ROOT / "content")
+OUTPUT_PATH = str(ROOT / "output")
+THEME = str(ROOT / "theme")
+TIMEZONE = "Europe/London"
+DEFAULT_LANG = "en"
+DEFAULT_DATE_FORMAT = "%-d %B %Y"
+LOCALE = ("C.UTF-8", "C")
+
+ARTICLE_PATHS = ["posts"]
+PAGE_PATHS = ["pages"]
+STATIC_PATHS = ["images", "extra"]
+EXTRA_PATH_METADATA = {
+    "extra/favicon.svg": {"path": "favicon.svg"},
+}
+IGNORE_FILES = [".#*", "*~", "README.md"]
+
+# The eight categories a post may use; anything else is a build error.
+PUBLICATION_CATEGORIES = [
+    "Open", "Co-operative", "Commons", "Inspiring Projects",
+    "Legal Structures", "Software", "Audio", "Video",
+]
+# Fields every post must have (Pelican's `Key: value` header).
+POST_REQUIRED_FIELDS = ["title", "date", "category", "authors", "summary"]
+
+# URLs: directory style, no .html (the contract in shared/design.md).
+ARTICLE_URL = "blog/{date:%Y}/{date:%m}/{slug}/"
+ARTICLE_SAVE_AS = ARTICLE_URL + "index.html"
+DRAFT_URL = ""
+DRAFT_SAVE_AS = ""
+PAGE_URL = "{slug}/"
+PAGE_SAVE_AS = PAGE_URL + "index.html"
+DRAFT_PAGE_URL = ""
+DRAFT_PAGE_SAVE_AS = ""
+CATEGORY_URL = "category/{slug}/"
+CATEGORY_SAVE_AS = CATEGORY_URL + "index.html"
+TAG_URL = "tag/{slug}/"
+TAG_SAVE_AS = TAG_URL + "index.html"
+AUTHOR_URL = "author/{slug}/"
+AUTHOR_SAVE_AS = AUTHOR_URL + "index.html"
+CATEGORIES_URL = "categories/"
+CATEGORIES_SAVE_AS = CATEGORIES_URL + "index.html"
+TAGS_URL = "tags/"
+TAGS_SAVE_AS = TAGS_URL + "index.html"
+AUTHORS_URL = "authors/"
+AUTHORS_SAVE_AS = AUTHORS_URL + "index.html"
+ARCHIVES_URL = "blog/archives/"
+ARCHIVES_SAVE_AS = ARCHIVES_URL + "index.html"
+YEAR_ARCHIVE_URL = "blog/{date:%Y}/"
+YEAR_ARCHIVE_SAVE_AS = YEAR_ARCHIVE_URL + "index.html"
+MONTH_ARCHIVE_SAVE_AS = ""
+DAY_ARCHIVE_SAVE_AS = ""
+INDEX_URL = ""
+INDEX_SAVE_AS = "index.html"
+BLOG_URL = "blog/"
+BLOG_SAVE_AS = BLOG_URL + "index.html"
+DIRECT_TEMPLATES = ["index", "blog", "archives", "categories", "tags", "authors", "404"]
+NOTFOUND_URL = "404.html"
+NOTFOUND_SAVE_AS = "404.html"
+# Python's format() in Pelican turns "404" into a setting prefix of "404_": name it explicitly.
+globals()["404_SAVE_AS"] = NOTFOUND_SAVE_AS
+globals()["404_URL"] = NOTFOUND_URL
+
+DEFAULT_PAGINATION = 10
+PAGINATED_TEMPLATES = {"blog": None, "category": None, "tag": None, "author": None}
+PAGINATION_PATTERNS = (
+    (1, "{url}", "{save_as}"),
+    (2, "{base_name}/page/{number}/", "{base_name}/page/{number}/index.html"),
+)
+
+SLUGIFY_SOURCE = "title"
+SUMMARY_MAX_LENGTH = 50
+DEFAULT_METADATA = {}
+TYPOGRIFY = False
+MARKDOWN = {
+    "extension_configs": {
+        "markdown.extensions.extra": {},
+        "markdown.extensions.codehilite": {"css_class": "highlight", "guess_lang": False},
+        "markdown.extensions.toc": {"permalink": False},
+        "markdown.extensions.smarty": {},
+    },
+    "output_format": "html5",
+}
+
+# Pelican's own feed writer is off; plugins/feeds writes feeds with feedgen.
+FEED_ALL_ATOM = None
+FEED_ALL_RSS = None
+CATEGORY_FEED_ATOM = None
+CATEGORY_FEED_RSS = None
+TAG_FEED_ATOM = None
+TAG_FEED_RSS = None
+AUTHOR_FEED_ATOM = None
+AUTHOR_FEED_RSS = None
+TRANSLATION_FEED_ATOM = None
+TRANSLATION_FEED_RSS = None
+FEED_DOMAIN = PUBLIC_SITEURL
+
+# The newsletter form posts here directly: no third-party script on the site.
+NEWSLETTER_ACTION_URL = "https://lists.open.coop/subscribe/post?u=opencoop&id=newsletter"
+
+MENUITEMS = [
+    ("Home", "/"),
+    ("About", "/about/"),
+    ("Blog", "/blog/"),
+    ("Events", "/events/"),
+    ("Collaborate", "/collaborate/"),
+    ("Contact", "/contact/"),
+]
+SOCIAL = [
+    ("Mastodon", "https://social.coop/@opencoop"),
+    ("GitHub", "https://github.com/opencoop"),
+]
+
+RELATIVE_URLS = False
+DELETE_OUTPUT_DIRECTORY = False
+CACHE_CONTENT = False
+LOAD_CONTENT_CACHE = False
+CACHE_PATH = str(ROOT / "cache")
+
+# Categories come only from the Category field, never from folder names (posts live in year folders).
+USE_FOLDER_AS_CATEGORY = False
+# Autoescape: titles and metadata are text; templates mark rendered Markdown with |safe.
+JINJA_ENVIRONMENT = {"trim_blocks": True, "lstrip_blocks": True, "autoescape": True}
+
+from publishing import templating  # noqa: E402  (needs the sys.path entry above)
+
+JINJA_FILTERS = {"isodate": templating.isodate, "by_year": templating.by_year}
+JINJA_GLOBALS = {"popular_tags": templating.popular_tags}

@@ -1,0 +1,146 @@
+"""Post and page metadata checks.
+
+Each problem names the file, the header line and the field, and all of them are collected in the
+build's problem list (see publishing.problems) so a contributor fixes everything in one pass.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections import defaultdict
+from pathlib import Path
+
+from pelican import signals
+
+from publishing.problems import header_line, report
+
+DEFAULTS = {
+    "PUBLICATION_CATEGORIES": [],
+    "POST_REQUIRED_FIELDS": ["title", "date", "category"],
+    "PAGE_REQUIRED_FIELDS": ["title"],
+}
+STATUSES = ("published", "draft", "hidden")
+# {filename}, {static} and {attach} links, in Markdown or HTML, as Pelican resolves them.
+LINK = re.compile(r"""(?:href|src)=(["'])\{(filename|static|attach)\}(?P<target>[^"'#?]+)""")
+
+
+def _settings(generator) -> dict:
+    settings = generator.settings
+    return {key: settings.get(key, default) for key, default in DEFAULTS.items()}
+
+
+def _problem(generator, content, field: str, message: str, key: str | None = None) -> None:
+    path = content.source_path
+    report(generator.context, path, header_line(path, key or field), field, message)
+
+
+def _target_exists(generator, content, kind: str, target: str) -> bool:
+    base = Path(generator.path)
+    if target.startswith("/"):
+        candidate = base / target.lstrip("/")
+    else:
+        candidate = Path(content.source_path).parent / target
+    return candidate.resolve().exists()
+
+
+def _line_of(path: str, needle: str) -> int | None:
+    try:
+        with open(path, encoding="utf-8") as fh:
+            for number, text in enumerate(fh, start=1):
+                if needle in text:
+                    return number
+    except OSError:
+        return None
+    return None
+
+
+def _check_links(generator, content) -> None:
+    for match in LINK.finditer(content._content or ""):
+        kind, target = match.group(2), match.group("target")
+        if not _target_exists(generator, content, kind, target):
+            line = _line_of(content.source_path, target)
+            report(generator.context, content.source_path, line, "link",
+                   f"{{{kind}}}{target} points at a file that does not exist")
+
+
+def _check_image(generator, content) -> None:
+    image = content.metadata.get("image")
+    if not image:
+        if content.metadata.get("image_alt"):
+            _problem(generator, content, "image_alt", "image_alt is set but there is no image")
+        return
+    match = re.match(r"\{(static|attach|filename)\}(.+)", image)
+    if match and not _target_exists(generator, content, match.group(1), match.group(2)):
+        _problem(generator, content, "image", f"'{image}' points at a file that does not exist "
+                 "(expected a path under content/, e.g. {static}/images/posts/name.svg)")
+    elif not match and not image.startswith(("https://", "http://", "/")):
+        _problem(generator, content, "image", f"'{image}' is not a link Pelican can resolve "
+                 "(expected {static}/images/... or an https:// URL)")
+    if not str(content.metadata.get("image_alt", "")).strip():
+        _problem(generator, content, "image_alt",
+                 "missing: describe the image for people who cannot see it", key="image")
+
+
+def _check_common(generator, content, required: list[str]) -> None:
+    for field in required:
+        value = content.metadata.get(field)
+        if value is None or (isinstance(value, (str, list)) and not value):
+            _problem(generator, content, field, f"missing (required; add a '{field.title()}:' "
+                     "line to the header)")
+    status = content.metadata.get("status")
+    if status is not None and str(status) not in STATUSES:
+        _problem(generator, content, "status",
+                 f"unknown status '{status}' (expected one of: {', '.join(STATUSES)})")
+    _check_image(generator, content)
+    _check_links(generator, content)
+
+
+def check_articles(generator) -> None:
+    settings = _settings(generator)
+    allowed = settings["PUBLICATION_CATEGORIES"]
+    everything = (generator.articles + generator.translations + generator.drafts
+                  + generator.drafts_translations + generator.hidden_articles
+                  + generator.hidden_translations)
+    by_slug: dict[str, list] = defaultdict(list)
+    for article in everything:
+        _check_common(generator, article, settings["POST_REQUIRED_FIELDS"])
+        category = article.metadata.get("category")
+        if category is not None and allowed and str(category) not in allowed:
+            _problem(generator, article, "category", f"unknown category '{category}' "
+                     f"(expected one of: {', '.join(allowed)})")
+        date, modified = article.metadata.get("date"), article.metadata.get("modified")
+        if date and modified and modified < date:
+            _problem(generator, article, "modified",
+                     f"{modified:%Y-%m-%d %H:%M} is before the post's date {date:%Y-%m-%d %H:%M} "
+                     "(expected a later date, or remove the line)")
+        by_slug[(article.slug, article.lang)].append(article)
+    _report_duplicates(generator, by_slug, "post")
+
+
+def check_pages(generator) -> None:
+    settings = _settings(generator)
+    everything = (generator.pages + generator.translations + generator.hidden_pages
+                  + generator.hidden_translations + generator.draft_pages
+                  + generator.draft_translations)
+    by_slug: dict[str, list] = defaultdict(list)
+    for page in everything:
+        _check_common(generator, page, settings["PAGE_REQUIRED_FIELDS"])
+        by_slug[(page.slug, page.lang)].append(page)
+    _report_duplicates(generator, by_slug, "page")
+
+
+def _report_duplicates(generator, by_slug: dict, kind: str) -> None:
+    for (slug, _lang), items in by_slug.items():
+        if len(items) < 2:
+            continue
+        paths = sorted(os.path.relpath(i.source_path, generator.path) for i in items)
+        for item in items:
+            others = [p for p in paths if p != os.path.relpath(item.source_path, generator.path)]
+            _problem(generator, item, "slug", f"duplicate {kind} slug '{slug}' (also used by "
+                     f"{', '.join(others)}; expected a unique slug)")
+
+
+def register() -> None:
+    signals.article_generator_finalized.connect(check_articles)
+    signals.page_generator_finalized.connect(check_pages)

@@ -1,0 +1,147 @@
+"""Command line for the build: ``python -m publishing build|check|serve``.
+
+tasks.py and the Makefile call this; it prints content problems one per line, plainly, so the
+output can be read by people and by editors that jump to ``path:line``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import sys
+import time
+from pathlib import Path
+
+from pelican import signals
+from pelican.log import init as init_logging
+from pelican.settings import read_settings
+
+from .problems import ContentError, Problem
+
+
+def _settings(settings_file: str, overrides: dict) -> dict:
+    return read_settings(settings_file, override=overrides)
+
+
+def _instance(settings: dict):
+    from .site import PublishingPelican
+
+    return PublishingPelican(settings)
+
+
+def _print_problems(problems: list[Problem]) -> None:
+    for problem in problems:
+        print(problem, file=sys.stderr)
+    noun = "problem" if len(problems) == 1 else "problems"
+    print(f"{len(problems)} content {noun} found; nothing was written.", file=sys.stderr)
+
+
+def build(settings_file: str, overrides: dict) -> int:
+    """Build the site; on content problems print them, keep the old output, return 1."""
+    started = time.perf_counter()
+    try:
+        _instance(_settings(settings_file, overrides)).run()
+    except ContentError as error:
+        _print_problems(error.problems)
+        return 1
+    print(f"Site built in {time.perf_counter() - started:.2f} s", file=sys.stderr)
+    return 0
+
+
+def check(settings_file: str, overrides: dict) -> int:
+    problems = _instance(_settings(settings_file, overrides)).check()
+    if problems:
+        for problem in problems:
+            print(problem)
+        print(f"{len(problems)} problem(s) found.", file=sys.stderr)
+        return 1
+    print("Content OK: no problems found.", file=sys.stderr)
+    return 0
+
+
+def _rebuild_once(settings_file: str, overrides: dict) -> None:
+    # Runs in a fresh process each time (watchfiles.run_process), so plugin edits take effect.
+    init_logging(level=logging.WARNING, name="pelican")
+    build(settings_file, overrides)
+
+
+def serve(settings_file: str, overrides: dict, bind: str, port: int, autoreload: bool) -> int:
+    """Serve the output folder; with autoreload, rebuild whenever content, theme or code changes."""
+    import functools
+    import threading
+    from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+
+    settings = _settings(settings_file, overrides)
+    output = Path(settings["OUTPUT_PATH"])
+    if not autoreload:
+        build(settings_file, overrides)
+
+    class Handler(SimpleHTTPRequestHandler):
+        def translate_path(self, path: str) -> str:
+            # Resolve against the current output folder on every request: builds swap it.
+            self.directory = str(output)
+            return super().translate_path(path)
+
+        def log_message(self, format: str, *args) -> None:  # noqa: A002 - stdlib signature
+            pass
+
+    server = ThreadingHTTPServer((bind, port), functools.partial(Handler, directory=str(output)))
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    print(f"Serving {output} at http://{bind}:{port}/ (Ctrl-C to stop)", file=sys.stderr, flush=True)
+    try:
+        if autoreload:
+            import watchfiles
+
+            root = Path(settings_file).resolve().parent
+            watched = [p for p in (settings["PATH"], settings["THEME"], root / "plugins",
+                                   Path(settings_file).resolve()) if Path(p).exists()]
+            watchfiles.run_process(*watched, target=_rebuild_once,
+                                   args=(settings_file, overrides), debounce=300,
+                                   watch_filter=lambda change, path: "__pycache__" not in path)
+        else:
+            thread.join()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.shutdown()
+    return 0
+
+
+def _overrides(pairs: list[str]) -> dict:
+    import json
+
+    result = {}
+    for pair in pairs:
+        key, _, value = pair.partition("=")
+        try:
+            result[key] = json.loads(value)
+        except ValueError:
+            result[key] = value
+    return result
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m publishing")
+    parser.add_argument("command", choices=["build", "check", "serve"])
+    parser.add_argument("-s", "--settings", default="pelicanconf.py")
+    parser.add_argument("-o", "--output", help="output folder (default: OUTPUT_PATH)")
+    parser.add_argument("--bind", default=os.environ.get("BIND", "127.0.0.1"))
+    parser.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8000")))
+    parser.add_argument("--autoreload", action="store_true")
+    parser.add_argument("-e", "--extra-settings", nargs="*", default=[],
+                        help="KEY=VALUE overrides (JSON values)")
+    parser.add_argument("-q", "--quiet", action="store_true")
+    args = parser.parse_args(argv)
+
+    init_logging(level=logging.WARNING if args.quiet or args.command == "check" else logging.INFO,
+                 name="pelican")
+    overrides = _overrides(args.extra_settings)
+    if args.output:
+        overrides["OUTPUT_PATH"] = os.path.abspath(args.output)
+    if args.command == "build":
+        return build(args.settings, overrides)
+    if args.command == "check":
+        return check(args.settings, overrides)
+    return serve(args.settings, overrides, args.bind, args.port, args.autoreload)

@@ -1,0 +1,73 @@
+"""Content problems: one record per mistake, formatted ``path:line: field 'x': message``."""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterable
+
+CONTEXT_KEY = "CONTENT_PROBLEMS"
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    path: str
+    line: int | None
+    field: str | None
+    message: str
+
+    def __str__(self) -> str:
+        where = display_path(self.path)
+        if self.line:
+            where = f"{where}:{self.line}"
+        if self.field:
+            return f"{where}: field '{self.field}': {self.message}"
+        return f"{where}: {self.message}"
+
+
+class ContentError(Exception):
+    """Raised once per build with every problem found, so contributors fix them in one pass."""
+
+    exitcode = 1
+
+    def __init__(self, problems: Iterable[Problem]):
+        self.problems = sorted(set(problems), key=lambda p: (p.path, p.line or 0, p.field or "", p.message))
+        super().__init__("\n".join(str(p) for p in self.problems))
+
+
+def display_path(path: str | os.PathLike) -> str:
+    """Path relative to the working directory when inside it: what a contributor types."""
+    p = Path(path)
+    try:
+        return str(p.resolve().relative_to(Path.cwd().resolve()))
+    except (ValueError, OSError):
+        return str(path)
+
+
+def problems_of(context: dict) -> list[Problem]:
+    """The build's shared problem list; it lives in the Pelican context so it dies with the build."""
+    return context.setdefault(CONTEXT_KEY, [])
+
+
+def report(context: dict, path: str, line: int | None, field: str | None, message: str) -> None:
+    problems_of(context).append(Problem(str(path), line, field, message))
+
+
+
+
+def header_line(path: str | os.PathLike, key: str) -> int | None:
+    """Line number of a ``Key: value`` metadata line, so errors point where to look."""
+    try:
+        with open(path, encoding="utf-8", errors="replace") as fh:
+            lines = fh.read().splitlines()
+    except OSError:
+        return None
+    pattern = re.compile(rf"^\s*{re.escape(key)}\s*:", re.IGNORECASE)
+    for number, text in enumerate(lines, start=1):
+        if not text.strip():
+            break  # the header ends at the first blank line
+        if pattern.match(text):
+            return number
+    return None

@@ -1,0 +1,131 @@
+"""A Pelican that never leaves a half-built site.
+
+It runs the same generators as Pelican, but writes into a staging folder beside the output and
+swaps it into place only when the whole build succeeded. Content problems reported by the plugins
+(and errors Pelican itself logs, such as an unparseable date) stop the build before anything is
+written, all of them listed at once.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import shutil
+import tempfile
+from pathlib import Path
+
+from pelican import Pelican, signals
+from pelican.generators import ArticlesGenerator, PagesGenerator
+
+from .problems import ContentError, Problem, problems_of
+
+logger = logging.getLogger(__name__)
+
+
+class _ErrorCapture(logging.Handler):
+    """Turns errors logged by Pelican's readers into problems instead of silently skipped files."""
+
+    def __init__(self) -> None:
+        super().__init__(level=logging.ERROR)
+        self.problems: list[Problem] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        try:
+            message = record.getMessage()
+        except Exception:  # a malformed log call must not hide the real error
+            message = str(record.msg)
+        path = ""
+        if record.args and isinstance(record.args, tuple):
+            for arg in record.args:
+                if isinstance(arg, str) and os.path.exists(arg):
+                    path = arg
+                    break
+        # Pelican's messages end in an exception repr; keep only the first line.
+        self.problems.append(Problem(path or "build", None, None, message.splitlines()[0]))
+
+
+class PublishingPelican(Pelican):
+    """Pelican with staged output, collected content problems and a write-free ``check``."""
+
+    def _generators(self, context: dict, output_path: str) -> list:
+        return [
+            cls(context=context, settings=self.settings, path=self.path,
+                theme=self.theme, output_path=output_path)
+            for cls in self._get_generator_classes()
+        ]
+
+    def _new_context(self) -> dict:
+        context = self.settings.copy()
+        context["generated_content"] = {}
+        context["static_links"] = set()
+        context["static_content"] = {}
+        context["localsiteurl"] = self.settings["SITEURL"]
+        problems_of(context)
+        return context
+
+    def _read(self, output_path: str) -> tuple[dict, list]:
+        """Read and validate every source file; raise ContentError listing all problems."""
+        context = self._new_context()
+        generators = self._generators(context, output_path)
+        capture = _ErrorCapture()
+        pelican_logger = logging.getLogger("pelican")
+        pelican_logger.addHandler(capture)
+        try:
+            for generator in generators:
+                if hasattr(generator, "generate_context"):
+                    generator.generate_context()
+                if hasattr(generator, "check_disabled_readers"):
+                    generator.check_disabled_readers()
+            signals.all_generators_finalized.send(generators)
+        finally:
+            pelican_logger.removeHandler(capture)
+        problems = problems_of(context) + capture.problems
+        if problems:
+            raise ContentError(problems)
+        return context, generators
+
+    def check(self) -> list[Problem]:
+        """Validate all content without writing anything; returns the problems found."""
+        try:
+            self._read(tempfile.gettempdir())
+        except ContentError as error:
+            return error.problems
+        return []
+
+    def run(self) -> None:
+        final = Path(self.output_path)
+        final.parent.mkdir(parents=True, exist_ok=True)
+        staging = Path(tempfile.mkdtemp(prefix=f".{final.name}-", dir=final.parent))
+        self.output_path = str(staging)
+        try:
+            context, generators = self._read(str(staging))
+            for generator in generators:
+                if hasattr(generator, "refresh_metadata_intersite_links"):
+                    generator.refresh_metadata_intersite_links()
+            writer = self._get_writer()
+            for generator in generators:
+                if hasattr(generator, "generate_output"):
+                    generator.generate_output(writer)
+            signals.finalized.send(self)
+        except BaseException:
+            shutil.rmtree(staging, ignore_errors=True)
+            raise
+        finally:
+            self.output_path = str(final)
+        _swap_into_place(staging, final)
+        articles = next(g for g in generators if isinstance(g, ArticlesGenerator))
+        pages = next(g for g in generators if isinstance(g, PagesGenerator))
+        logger.info("Built %d posts and %d pages into %s", len(articles.articles),
+                    len(pages.pages), final)
+
+
+def _swap_into_place(staging: Path, final: Path) -> None:
+    """Replace ``final`` with ``staging`` using renames, so readers never see a partial site."""
+    staging.chmod(0o755)  # mkdtemp makes it private; the site is public
+    if not final.exists():
+        staging.rename(final)
+        return
+    retired = final.with_name(f".{final.name}-old-{os.getpid()}")
+    final.rename(retired)
+    staging.rename(final)
+    shutil.rmtree(retired, ignore_errors=True)

@@ -1,0 +1,150 @@
+"""Shared fixtures: build the real site once, and build small fixture sites in subprocesses.
+
+Builds run in a subprocess because Pelican's signals are process-global: a plugin connected in
+one build would otherwise leak into the next.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import subprocess
+import sys
+import textwrap
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+# 2026-11-23 12:00 UTC: the "today" the sample content is written against.
+EPOCH = "1795435200"
+
+
+@dataclass
+class BuildResult:
+    returncode: int
+    stdout: str
+    stderr: str
+    output: Path
+
+    @property
+    def ok(self) -> bool:
+        return self.returncode == 0
+
+
+def run_publishing(command: str, *, settings: str = "pelicanconf.py", output: Path | None = None,
+                   overrides: dict | None = None, env: dict | None = None,
+                   cwd: Path = ROOT, timeout: int = 300) -> BuildResult:
+    args = [sys.executable, "-m", "publishing", command, "-s", settings, "-q"]
+    if output is not None:
+        args += ["-o", str(output)]
+    if overrides:
+        args += ["-e"] + [f"{key}={json.dumps(value)}" for key, value in overrides.items()]
+    full_env = {**os.environ, "PYTHONPATH": str(cwd / "plugins"), "SOURCE_DATE_EPOCH": EPOCH}
+    full_env.pop("SITEURL", None)
+    full_env.update(env or {})
+    proc = subprocess.run(args, cwd=cwd, env=full_env, capture_output=True, text=True,
+                          timeout=timeout)
+    return BuildResult(proc.returncode, proc.stdout, proc.stderr, output or cwd / "output")
+
+
+def build(output: Path, **kwargs) -> BuildResult:
+    return run_publishing("build", output=output, **kwargs)
+
+
+def tree_digest(folder: Path) -> dict[str, str]:
+    """Every file under folder with the SHA-256 of its bytes."""
+    return {str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+POST_TEMPLATE = """\
+Title: {title}
+Date: {date}
+Category: {category}
+Tags: {tags}
+Authors: {authors}
+Summary: {summary}
+Slug: {slug}
+{extra}
+{body}
+"""
+
+
+class FixtureSite:
+    """A tiny content folder in a temporary directory, built with the real theme and plugins."""
+
+    def __init__(self, root: Path):
+        self.root = root
+        self.content = root / "content"
+        (self.content / "posts").mkdir(parents=True)
+        (self.content / "pages").mkdir()
+        self.output = root / "output"
+
+    def post(self, slug: str, *, title: str | None = None, date: str = "2020-05-01 10:00",
+             category: str = "Commons", tags: str = "commons", authors: str = "Ada Lovelace",
+             summary: str = "A short summary.", extra: str = "", body: str = "Some text.") -> Path:
+        path = self.content / "posts" / f"{slug}.md"
+        text = POST_TEMPLATE.format(title=title or slug.replace("-", " ").title(), date=date,
+                                    category=category, tags=tags, authors=authors,
+                                    summary=summary, slug=slug,
+                                    extra=textwrap.dedent(extra).strip() + "\n" if extra else "",
+                                    body=textwrap.dedent(body))
+        path.write_text(text, encoding="utf-8")
+        return path
+
+    def page(self, slug: str, title: str, body: str = "Page text.", extra: str = "") -> Path:
+        path = self.content / "pages" / f"{slug}.md"
+        path.write_text(f"Title: {title}\nSlug: {slug}\n{extra}\n{body}\n", encoding="utf-8")
+        return path
+
+    def file(self, relative: str, text: str) -> Path:
+        path = self.content / relative
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(textwrap.dedent(text), encoding="utf-8")
+        return path
+
+    def build(self, **kwargs) -> BuildResult:
+        overrides = {"PATH": str(self.content), "CACHE_PATH": str(self.root / "cache")}
+        overrides.update(kwargs.pop("overrides", {}))
+        return build(self.output, overrides=overrides, **kwargs)
+
+    def check(self, **kwargs) -> BuildResult:
+        overrides = {"PATH": str(self.content), "CACHE_PATH": str(self.root / "cache")}
+        overrides.update(kwargs.pop("overrides", {}))
+        return run_publishing("check", overrides=overrides, **kwargs)
+
+
+@pytest.fixture
+def site(tmp_path: Path) -> FixtureSite:
+    return FixtureSite(tmp_path)
+
+
+@pytest.fixture(scope="session")
+def real_site(tmp_path_factory) -> Path:
+    """The real content, built once for the whole session."""
+    output = tmp_path_factory.mktemp("real") / "output"
+    result = build(output, overrides={"CACHE_PATH": str(output.parent / "cache")})
+    assert result.ok, result.stderr
+    return output
+
+
+def html_files(folder: Path) -> list[Path]:
+    return sorted(folder.rglob("*.html"))
+
+
+def soup(path: Path):
+    from bs4 import BeautifulSoup
+
+    return BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
+
+
+def page_at(output: Path, url: str) -> Path:
+    """The file a static server sends for a site URL such as /blog/ or /404.html."""
+    relative = url.lstrip("/")
+    path = output / relative
+    if url.endswith("/"):
+        path = path / "index.html"
+    return path

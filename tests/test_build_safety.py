@@ -1,0 +1,98 @@
+"""Bad input stops the build with a precise message and leaves the previous output untouched."""
+
+from __future__ import annotations
+
+from conftest import EPOCH, build, page_at, run_publishing, soup, tree_digest
+
+
+def test_unknown_category_fails_and_keeps_previous_output(site):
+    site.post("good-post")
+    assert site.build().ok
+    before = tree_digest(site.output)
+
+    bad = site.post("bad-post", category="Foo")
+    result = site.build()
+
+    assert result.returncode == 1
+    line = [ln for ln in result.stderr.splitlines() if "bad-post.md" in ln]
+    assert line, result.stderr
+    assert line[0].endswith(
+        "bad-post.md:3: field 'category': unknown category 'Foo' (expected one of: Open, "
+        "Co-operative, Commons, Inspiring Projects, Legal Structures, Software, Audio, Video)")
+    assert str(bad.parent.name) in line[0]
+    assert tree_digest(site.output) == before
+    # no staging folders left behind
+    assert [p.name for p in site.root.iterdir() if p.name.startswith(".output")] == []
+
+
+def test_every_problem_is_listed_not_only_the_first(site):
+    site.post("one", category="Nope")
+    site.post("two", summary="", extra="Image: {static}/images/missing.png")
+    result = site.build()
+    assert result.returncode == 1
+    err = result.stderr
+    assert "one.md:3: field 'category': unknown category 'Nope'" in err
+    assert "two.md:6: field 'summary': missing" in err
+    assert "two.md:8: field 'image': '{static}/images/missing.png' points at a file that does not exist" in err
+    assert "two.md:8: field 'image_alt': missing" in err
+    assert not site.output.exists(), "a failed first build writes nothing"
+
+
+def test_unparseable_date_is_a_content_error(site):
+    site.post("when", date="2020-13-45 10:00")
+    result = site.build()
+    assert result.returncode == 1
+    assert "when.md" in result.stderr
+
+
+def test_duplicate_slug_and_broken_internal_link(site):
+    site.post("same", title="First")
+    site.file("posts/other.md", (site.content / "posts" / "same.md").read_text()
+              .replace("Title: First", "Title: Second"))
+    site.post("linker", body="See [this]({filename}/posts/nowhere.md).")
+    result = site.build()
+    assert result.returncode == 1
+    assert "field 'slug': duplicate post slug 'same'" in result.stderr
+    assert "linker.md:9: field 'link': {filename}/posts/nowhere.md points at a file that does not exist" in result.stderr
+
+
+def test_check_reports_without_writing(site):
+    site.post("fine")
+    ok = site.check()
+    assert ok.returncode == 0, ok.stdout + ok.stderr
+    site.post("wrong", category="Misc")
+    result = site.check()
+    assert result.returncode == 1
+    assert "wrong.md:3: field 'category': unknown category 'Misc'" in result.stdout
+    assert not site.output.exists()
+
+
+def test_titles_and_fields_are_escaped(site):
+    title = 'Tools <script>alert("x")</script> & "friends"'
+    site.post("escape-me", title=title, tags="a&b, <b>bold</b>", authors="Jo <Jo> & Co",
+              body="Body text.")
+    result = site.build()
+    assert result.ok, result.stderr
+    post = next(site.output.glob("blog/2020/05/escape-me/index.html"))
+    raw = post.read_text(encoding="utf-8")
+    assert "<script>alert" not in raw
+    doc = soup(post)
+    assert doc.h1.get_text() == title
+    assert doc.title.get_text().startswith(title)
+    assert not [s for s in doc.find_all("script") if "alert" in s.get_text()]
+    tags = [a.get_text() for a in doc.select(".post-footer .tag-list a")]
+    assert "<b>bold</b>" in tags and "a&b" in tags
+    listing = page_at(site.output, "/blog/")
+    assert "<script>alert" not in listing.read_text(encoding="utf-8")
+
+
+def test_two_builds_are_byte_identical(tmp_path, real_site):
+    again = tmp_path / "again"
+    result = build(again, overrides={"CACHE_PATH": str(tmp_path / "cache")})
+    assert result.ok, result.stderr
+    assert tree_digest(again) == tree_digest(real_site)
+
+
+def test_real_content_passes_check():
+    result = run_publishing("check")
+    assert result.returncode == 0, result.stdout + result.stderr
