@@ -150,5 +150,6 @@ JINJA_ENVIRONMENT = {"trim_blocks": True, "lstrip_blocks": True, "autoescape": T
 
 from publishing import templating  # noqa: E402  (needs the sys.path entry above)
 
-JINJA_FILTERS = {"isodate": templating.isodate, "by_year": templating.by_year}
+JINJA_FILTERS = {"isodate": templating.isodate, "by_year": templating.by_year,
+                 "link_url": templating.link_url}
 JINJA_GLOBALS = {"popular_tags": templating.popular_tags}

@@ -13,7 +13,6 @@ import sys
 import time
 from pathlib import Path
 
-from pelican import signals
 from pelican.log import init as init_logging
 from pelican.settings import read_settings
 
@@ -132,11 +131,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--autoreload", action="store_true")
     parser.add_argument("-e", "--extra-settings", nargs="*", default=[],
                         help="KEY=VALUE overrides (JSON values)")
-    parser.add_argument("-q", "--quiet", action="store_true")
+    parser.add_argument("-q", "--quiet", action="store_true", help="only errors")
+    parser.add_argument("-v", "--verbose", action="store_true", help="log every file written")
     args = parser.parse_args(argv)
 
-    init_logging(level=logging.WARNING if args.quiet or args.command == "check" else logging.INFO,
-                 name="pelican")
+    level = logging.INFO if args.verbose else logging.ERROR if args.quiet else logging.WARNING
+    init_logging(level=level, name="pelican")
     overrides = _overrides(args.extra_settings)
     if args.output:
         overrides["OUTPUT_PATH"] = os.path.abspath(args.output)

@@ -5,6 +5,10 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Iterable
 
+from jinja2 import pass_context
+
+from . import links
+
 
 def popular_tags(tags: Iterable, limit: int = 12) -> list:
     """The most used tags as (tag, count), most used first, then by name for stable output."""
@@ -24,3 +28,10 @@ def by_year(articles: Iterable) -> list:
     for article in articles:
         groups.setdefault(article.date.year, []).append(article)
     return sorted(groups.items(), key=lambda item: item[0], reverse=True)
+
+
+@pass_context
+def link_url(context, value: str) -> str:
+    """Resolve ``{static}/images/x.svg`` metadata (Image:) to the URL the file is published at."""
+    return links.resolve(value, context.get("SITEURL", ""), context.get("static_content"),
+                         context.get("generated_content"))
