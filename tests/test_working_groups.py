@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from conftest import FixtureSite, page_at, soup, tree_digest
+from conftest import ROOT, FixtureSite, page_at, soup, tree_digest
 from working_groups_support import group_file
 
 ALPHA_POSTS = 11  # one more than fits on the group page
@@ -216,3 +216,38 @@ def test_bad_group_files_report_every_problem(site):
     assert "dup-two.md:4: field 'slug': duplicate working group slug 'same'" in err
     assert "Traceback" not in err
     assert not site.output.exists()
+
+
+def _published_group_posts() -> list:
+    posts = []
+    for path in (ROOT / "content" / "posts").rglob("*.md"):
+        header = path.read_text(encoding="utf-8").split("\n\n", 1)[0]
+        if "\nGroup:" in header and "\nStatus: draft" not in header:
+            posts.append(path)
+    return posts
+
+
+REAL_GROUPS = {"murmurations", "open-credit-network", "ontology", "open-events", "coop-cloud"}
+
+
+def test_real_groups_pages_are_built_and_posts_link_back(real_site):
+    index = soup(page_at(real_site, "/working-groups/"))
+    linked = {a["href"] for a in index.select(".group-card .card-title a")}
+    assert {f"/working-groups/{slug}/" for slug in REAL_GROUPS} <= linked
+    assert index.select("section.archived-groups .group-card"), "an archived group is listed apart"
+    post_links = 0
+    for href in linked:
+        path = page_at(real_site, href)
+        raw = path.read_text(encoding="utf-8")
+        assert len(raw.encode()) < 50_000
+        doc = soup(path)
+        assert len(doc.find_all("h1")) == 1
+        ids = [tag["id"] for tag in doc.find_all(id=True)]
+        assert len(ids) == len(set(ids)), href
+        for card in doc.select("#group-posts ~ .cards .card-title a"):
+            post = soup(page_at(real_site, card["href"]))
+            assert post.select_one(".post-group a")["href"] == href
+            post_links += 1
+    assert post_links == len(_published_group_posts())
+    collaborate = soup(page_at(real_site, "/collaborate/"))
+    assert {a["href"] for a in collaborate.select(".group-card .card-title a")} == linked
