@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
 DEFAULTS: dict = {
+    # Pelican's own defaults include FEED_MAX_ITEMS = 100, so pelicanconf.py sets 20 explicitly.
     "FEED_MAX_ITEMS": 20,
     # "full": entries carry the whole post; "summary": only its summary (Atom and RSS alike).
     "FEED_CONTENT": "full",
