@@ -183,9 +183,10 @@ def event_entry(event, cfg: FeedSettings) -> Entry:
     content = _event_content(event, page, ics)
     summary = escape(getattr(event, "summary", "") or "") or escape(f"{human_date(when)}: {event.title}")
     organizer = getattr(event, "organizer", None)
+    status = getattr(event, "status", "confirmed")
     return Entry(
         id=tag_uri(cfg, f"events/{event.slug}"),
-        title=f"{human_date(when)}: {event.title}",
+        title=f"{human_date(when)}: {'Cancelled: ' if status == 'cancelled' else ''}{event.title}",
         link=page,
         published=updated,
         updated=updated,
