@@ -13,6 +13,7 @@ if PLUGIN_PATHS[0] not in sys.path:
 PLUGINS = [
     "content_checks",
     "working_groups",
+    "feeds",
 ]
 # Stages output in a temporary folder and swaps it in only after a complete, error-free build.
 PELICAN_CLASS = "publishing.site.PublishingPelican"
@@ -123,6 +124,9 @@ AUTHOR_FEED_RSS = None
 TRANSLATION_FEED_ATOM = None
 TRANSLATION_FEED_RSS = None
 FEED_DOMAIN = PUBLIC_SITEURL
+# Read by plugins/feeds (its other settings have defaults in plugins/feeds/settings.py). Set here
+# because Pelican's own default for this name (100) would otherwise win over the plugin's.
+FEED_MAX_ITEMS = 20
 
 # The newsletter form posts here directly: no third-party script on the site.
 NEWSLETTER_ACTION_URL = "https://lists.open.coop/subscribe/post?u=opencoop&id=newsletter"

@@ -1,0 +1,14 @@
+"""Atom and RSS 2.0 feeds written with feedgen: the whole blog, each category, tag, author,
+working group, and the events calendar. Templates find them through ``feed_for(kind, slug)``."""
+
+from pelican import signals
+
+from .generator import get_generators, plan
+
+
+def register() -> None:
+    signals.get_generators.connect(get_generators)
+    signals.all_generators_finalized.connect(plan)
+
+
+__all__ = ["register"]

@@ -1,0 +1,131 @@
+"""Render a planned feed as Atom and RSS 2.0 with feedgen, reproducibly."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from feedgen.entry import FeedEntry
+from feedgen.feed import FeedGenerator
+
+from publishing.clock import now
+
+from .entries import Entry, tag_uri
+from .html import plain_text
+from .selection import Feed
+from .settings import FeedSettings
+
+logger = logging.getLogger(__name__)
+
+GENERATOR = ("Open Co-op publishing (Pelican + feedgen)", None, None)
+PODCAST_COVER = Path(__file__).with_name("static") / "podcast.png"
+
+
+class _Entry(FeedEntry):
+    """feedgen 1.0.0 writes entry <link>s without rel/type/length (it overwrites its loop
+    variable), which would turn an enclosure into a second rel=alternate link: put them back."""
+
+    def atom_entry(self, extensions: bool = True):
+        entry = super().atom_entry(extensions)
+        for element, data in zip(entry.findall("link"), self.link() or []):
+            for key in ("rel", "type", "hreflang", "title", "length"):
+                if data.get(key):
+                    element.set(key, str(data[key]))
+        return entry
+
+
+def podcast_image_url(cfg: FeedSettings) -> str:
+    if cfg.podcast_image:
+        image = cfg.podcast_image
+        return image if "://" in image else f"{cfg.site_url}/{image.lstrip('/')}"
+    return f"{cfg.site_url}/{cfg.feeds_path}/{PODCAST_COVER.name}"
+
+
+def _add_entry(fg: FeedGenerator, entry: Entry, fmt: str, podcast: bool) -> None:
+    # feedgen prepends by default; append keeps the planned newest-first order.
+    fe = fg.add_entry(_Entry(), order="append")
+    fe.id(entry.id)
+    fe.guid(entry.id, permalink=False)
+    fe.title(entry.title)
+    fe.link(href=entry.link, rel="alternate", type="text/html")
+    if entry.enclosure:
+        enc = entry.enclosure
+        fe.link(href=enc.url, rel="enclosure", type=enc.type, length=str(enc.length))
+    fe.published(entry.published)
+    fe.updated(entry.updated)
+    for name in entry.authors:
+        if fmt == "atom":
+            fe.author(name=name)
+        else:
+            fe.dc.dc_creator(name)  # RSS <author> must be an email address; dc:creator takes names
+    for term in entry.categories:
+        fe.category(term=term)
+    if entry.content_html is not None:
+        fe.content(entry.content_html, type="html")
+    # Also the RSS <description>; content (when full) goes to content:encoded.
+    fe.summary(entry.summary_html, type="html")
+    if podcast:
+        fe.podcast.itunes_summary(plain_text(entry.summary_html) or entry.title)
+        if entry.duration:
+            fe.podcast.itunes_duration(entry.duration)
+        if entry.authors:
+            fe.podcast.itunes_author(", ".join(entry.authors))
+
+
+def render(feed: Feed, entries: list[Entry], fmt: str, cfg: FeedSettings) -> bytes:
+    """The feed document in ``fmt`` ("atom" or "rss") as UTF-8 bytes."""
+    fg = FeedGenerator()
+    if fmt == "rss":
+        fg.load_extension("dc", atom=False, rss=True)
+    podcast = fmt == "rss" and feed.podcast
+    if podcast:
+        fg.load_extension("podcast", atom=False, rss=True)
+    self_url = f"{cfg.site_url}/{feed.path(cfg.feeds_path, fmt)}"
+    fg.id(tag_uri(cfg, "/".join(["feed", feed.kind] + ([feed.slug] if feed.slug else []))))
+    fg.title(feed.title)
+    fg.subtitle(feed.subtitle)  # also the RSS channel description
+    fg.author(name=cfg.author)
+    fg.language(cfg.language)
+    fg.generator(*GENERATOR)
+    fg.icon(f"{cfg.site_url}/favicon.svg")
+    fg.image(url=podcast_image_url(cfg), title=feed.title, link=feed.page_url)
+    # RSS takes the last link as <link>: self first, the page last.
+    fg.link(href=self_url, rel="self",
+            type="application/atom+xml" if fmt == "atom" else "application/rss+xml")
+    fg.link(href=feed.page_url, rel="alternate", type="text/html")
+    # Latest change among the entries, never the wall clock: same content, same bytes.
+    updated = max((e.updated for e in entries), default=None) or now()
+    fg.updated(updated)
+    fg.lastBuildDate(updated)
+    if podcast:
+        fg.podcast.itunes_author(cfg.podcast_author)
+        category, sub = (list(cfg.podcast_category) + [None])[:2]
+        fg.podcast.itunes_category(category, sub) if sub else fg.podcast.itunes_category(category)
+        fg.podcast.itunes_explicit(cfg.podcast_explicit)
+        fg.podcast.itunes_image(podcast_image_url(cfg))
+        fg.podcast.itunes_summary(feed.subtitle)
+        fg.podcast.itunes_type("episodic")
+        if cfg.podcast_owner_email:
+            fg.podcast.itunes_owner(name=cfg.podcast_author, email=cfg.podcast_owner_email)
+    for entry in entries:
+        _add_entry(fg, entry, fmt, podcast)
+    if fmt == "atom":
+        return fg.atom_str(pretty=True)
+    return fg.rss_str(pretty=True)
+
+
+def write_feed(feed: Feed, entries: list[Entry], cfg: FeedSettings, output_path: str) -> None:
+    for fmt in ("atom", "rss"):
+        target = Path(output_path) / feed.path(cfg.feeds_path, fmt)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(render(feed, entries, fmt, cfg))
+        logger.debug("Wrote feed %s", target)
+
+
+def write_cover(cfg: FeedSettings, output_path: str) -> None:
+    """The default podcast/feed image, unless the site names its own."""
+    if cfg.podcast_image:
+        return
+    target = Path(output_path) / cfg.feeds_path / PODCAST_COVER.name
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_bytes(PODCAST_COVER.read_bytes())

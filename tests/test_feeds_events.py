@@ -1,0 +1,73 @@
+"""The events feed, written against the Event contract (shared brief). Needs plugins/events,
+which lives on another branch: these tests run once it is merged."""
+
+from __future__ import annotations
+
+import feedparser
+import pytest
+
+from conftest import ROOT, FixtureSite, page_at, soup
+from feeds_support import check_content_html, check_feed_file
+
+pytestmark = pytest.mark.skipif(not (ROOT / "plugins" / "events" / "__init__.py").exists(),
+                                reason="the events plugin is not in this tree yet")
+
+SITE = "https://open.coop"
+# Build "now" is 2026-11-23 (conftest.EPOCH): two upcoming events, two past ones.
+EVENTS = {
+    "later-meetup": ("Later & greater <meetup>", "2027-03-01 18:30"),
+    "x-launch": ("X", "2027-01-05 18:00"),
+    "old-assembly": ("Old assembly", "2025-09-10 10:00"),
+    "summer-fair": ("Summer fair", "2026-06-01 12:00"),
+}
+EXPECTED_ORDER = ["5 January 2027: X", "1 March 2027: Later & greater <meetup>",
+                  "1 June 2026: Summer fair", "10 September 2025: Old assembly"]
+
+
+@pytest.fixture(scope="module")
+def events_site(tmp_path_factory) -> FixtureSite:
+    site = FixtureSite(tmp_path_factory.mktemp("feeds-events"))
+    site.post("a-post")
+    for slug, (title, start) in EVENTS.items():
+        site.file(f"events/{slug}.yaml", f"""\
+            title: "{title}"
+            start: {start}
+            timezone: Europe/London
+            location: Somewhere
+            """)
+    result = site.build()
+    assert result.ok, result.stderr
+    return site
+
+
+def test_events_feeds_are_valid(events_site):
+    for fmt in ("atom", "rss"):
+        path = events_site.output / f"feeds/events.{fmt}.xml"
+        check_feed_file(events_site.output, path, SITE)
+
+
+@pytest.mark.parametrize("fmt", ["atom", "rss"])
+def test_upcoming_soonest_first_then_recent_past(events_site, fmt):
+    parsed = feedparser.parse((events_site.output / f"feeds/events.{fmt}.xml").read_bytes())
+    assert not parsed.bozo
+    assert [e.title for e in parsed.entries] == EXPECTED_ORDER
+    for entry in parsed.entries:
+        slug = entry.link.removeprefix(f"{SITE}/events/").rstrip("/")
+        assert slug and "/" not in slug
+        assert entry.id == f"tag:open.coop,2016:events/{slug}"
+        body = entry.content[0].value
+        doc = check_content_html(body, entry.title)
+        assert "Europe/London" in doc.get_text() and "Somewhere" in doc.get_text()
+        hrefs = {a["href"] for a in doc.find_all("a")}
+        assert {f"{SITE}/events/{slug}/", f"{SITE}/events/{slug}.ics"} <= hrefs
+    first = parsed.entries[0].content[0].value
+    assert "18:00" in first and "2027" in first
+
+
+def test_events_page_announces_the_events_feed(events_site):
+    page = page_at(events_site.output, "/events/")
+    assert page.is_file()
+    hrefs = {link["href"] for link in soup(page).find_all("link", rel="alternate")}
+    assert {"/feeds/events.atom.xml", "/feeds/events.rss.xml"} <= hrefs
+    for href in hrefs:
+        assert page_at(events_site.output, href).is_file()
