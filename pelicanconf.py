@@ -10,7 +10,10 @@ ROOT = Path(__file__).resolve().parent
 PLUGIN_PATHS = [str(ROOT / "plugins")]
 if PLUGIN_PATHS[0] not in sys.path:
     sys.path.insert(0, PLUGIN_PATHS[0])
-PLUGINS = ["content_checks"]
+PLUGINS = [
+    "content_checks",
+    "seo",
+]
 # Stages output in a temporary folder and swaps it in only after a complete, error-free build.
 PELICAN_CLASS = "publishing.site.PublishingPelican"
 
@@ -80,7 +83,10 @@ INDEX_URL = ""
 INDEX_SAVE_AS = "index.html"
 BLOG_URL = "blog/"
 BLOG_SAVE_AS = BLOG_URL + "index.html"
-DIRECT_TEMPLATES = ["index", "blog", "archives", "categories", "tags", "authors", "404"]
+DIRECT_TEMPLATES = ["index", "blog", "archives", "categories", "tags", "authors", "404", "search"]
+# The search page; Pagefind indexes output/ after the build (tasks.py search-index).
+SEARCH_URL = "search/"
+SEARCH_SAVE_AS = SEARCH_URL + "index.html"
 NOTFOUND_URL = "404.html"
 NOTFOUND_SAVE_AS = "404.html"
 # Python's format() in Pelican turns "404" into a setting prefix of "404_": name it explicitly.
