@@ -24,7 +24,9 @@ async function init(form) {
   const available = await pagefind.filters();
   fill(kind, available.kind, params.get("kind"));
   fill(category, available.category, params.get("category"));
-  form.querySelector(".search-filters").hidden = false;
+  const filterset = form.querySelector(".search-filters");
+  filterset.disabled = false;
+  filterset.hidden = false;
   document.getElementById("search-fallback").hidden = true;
 
   let latest = 0;
