@@ -127,7 +127,6 @@ def w3c_datetime(value: datetime | date) -> str:
 
 
 def render_sitemap(entries: Iterable[Entry]) -> bytes:
-    ET.register_namespace("", NS)
     urlset = ET.Element(f"{{{NS}}}urlset")
     for entry in entries:
         url = ET.SubElement(urlset, f"{{{NS}}}url")
@@ -135,4 +134,4 @@ def render_sitemap(entries: Iterable[Entry]) -> bytes:
         if entry.lastmod is not None:
             ET.SubElement(url, f"{{{NS}}}lastmod").text = w3c_datetime(entry.lastmod)
     ET.indent(urlset)
-    return ET.tostring(urlset, encoding="utf-8", xml_declaration=True) + b"\n"
+    return ET.tostring(urlset, encoding="utf-8", xml_declaration=True, default_namespace=NS) + b"\n"
