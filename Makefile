@@ -6,10 +6,11 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 INVOKE := $(BIN)/invoke
 
-.PHONY: help html clean regenerate serve devserver publish check test lock
+.PHONY: help html search-index clean regenerate serve devserver publish check test lock
 
 help:
 	@echo "make html        build the site into output/"
+	@echo "make search-index  index output/ for /search/ (html and publish do this)"
 	@echo "make test        run the test suite"
 	@echo "make check       validate content without building"
 	@echo "make devserver   live preview at http://127.0.0.1:8000/"
@@ -25,6 +26,9 @@ $(STAMP): requirements.txt
 
 html: $(STAMP)
 	$(INVOKE) html
+
+search-index: $(STAMP)
+	$(INVOKE) search-index
 
 clean:
 	rm -rf output cache

@@ -14,6 +14,7 @@ PLUGINS = [
     "content_checks",
     "working_groups",
     "feeds",
+    "seo",
 ]
 # Stages output in a temporary folder and swaps it in only after a complete, error-free build.
 PELICAN_CLASS = "publishing.site.PublishingPelican"
@@ -84,7 +85,10 @@ INDEX_URL = ""
 INDEX_SAVE_AS = "index.html"
 BLOG_URL = "blog/"
 BLOG_SAVE_AS = BLOG_URL + "index.html"
-DIRECT_TEMPLATES = ["index", "blog", "archives", "categories", "tags", "authors", "404"]
+DIRECT_TEMPLATES = ["index", "blog", "archives", "categories", "tags", "authors", "404", "search"]
+# The search page; Pagefind indexes output/ after the build (tasks.py search-index).
+SEARCH_URL = "search/"
+SEARCH_SAVE_AS = SEARCH_URL + "index.html"
 NOTFOUND_URL = "404.html"
 NOTFOUND_SAVE_AS = "404.html"
 # Python's format() in Pelican turns "404" into a setting prefix of "404_": name it explicitly.

@@ -36,9 +36,17 @@ def _publishing(c, args: str, **kwargs):
 def html(c):
     """Build the site into output/ (staged: a failed build leaves output/ untouched)."""
     _publishing(c, f"build -s {CONFIG['settings_base']}")
+    search_index(c)
 
 
 build = html
+
+
+@task(name="search-index")
+def search_index(c):
+    """Index output/ for the /search/ page with Pagefind (writes output/pagefind/)."""
+    # Runs after the build has swapped the new site into place: the index must describe it.
+    c.run(f'"{PY}" -m pagefind --site "{CONFIG["deploy_path"]}" --quiet', pty=False)
 
 
 @task
@@ -70,6 +78,7 @@ def devserver(c, bind=CONFIG["host"], port=CONFIG["port"]):
 def publish(c):
     """Build the public site with publishconf.py (absolute URLs from SITEURL)."""
     _publishing(c, f"build -s {CONFIG['settings_publish']}")
+    search_index(c)
 
 
 @task

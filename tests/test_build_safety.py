@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 from conftest import EPOCH, build, page_at, run_publishing, soup, tree_digest
 
 
@@ -79,7 +81,11 @@ def test_titles_and_fields_are_escaped(site):
     doc = soup(post)
     assert doc.h1.get_text() == title
     assert doc.title.get_text().startswith(title)
-    assert not [s for s in doc.find_all("script") if "alert" in s.get_text()]
+    # JSON-LD data blocks carry the title as data (never executed); no other script may.
+    scripts = doc.find_all("script")
+    assert not [s for s in scripts if "alert" in s.get_text() and s.get("type") != "application/ld+json"]
+    blocks = [json.loads(s.get_text()) for s in scripts if s.get("type") == "application/ld+json"]
+    assert [b["headline"] for b in blocks if b["@type"] == "BlogPosting"] == [title]
     tags = [a.get_text() for a in doc.select(".post-footer .tag-list a")]
     assert "<b>bold</b>" in tags and "a&b" in tags
     listing = page_at(site.output, "/blog/")

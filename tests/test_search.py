@@ -1,0 +1,173 @@
+"""Site search in a real browser: build the real site, index it with Pagefind, search in Chromium."""
+
+from __future__ import annotations
+
+import functools
+import re
+import shutil
+import subprocess
+import sys
+import threading
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import pytest
+
+from conftest import ROOT
+from seo_support import body, header, post_path
+
+pytestmark = pytest.mark.browser
+
+CHROMIUM = Path("/usr/bin/chromium")
+CONTENT = ROOT / "content"
+POSTS = sorted((CONTENT / "posts").rglob("*.md"))
+PUBLISHED = [p for p in POSTS if header(p).get("status", "published") == "published"]
+WAIT_MS = 20_000  # generous ceiling for a loaded CI machine; nothing asserts on speed
+
+
+def _prose_words(path: Path) -> set[str]:
+    """Words a reader sees in a post's body (link targets, code and markup left out)."""
+    text = body(path)
+    text = re.sub(r"```.*?```|`[^`]*`|\]\([^)]*\)|<[^>]+>|\{[^}]*\}", " ", text, flags=re.S)
+    return {w.lower() for w in re.findall(r"(?<![\w-])[A-Za-z]{9,}(?![\w-])", text)}
+
+
+def distinctive_word() -> tuple[str, Path]:
+    """A word from one post's text whose first 7 letters appear in no other content file.
+
+    The prefix rule keeps Pagefind's stemming from matching a relative of the word elsewhere.
+    """
+    corpus = {p: p.read_text(encoding="utf-8").lower() for p in CONTENT.rglob("*")
+              if p.is_file() and p.suffix in {".md", ".yaml", ".yml", ".html", ".txt"}}
+    for post in PUBLISHED:
+        for word in sorted(_prose_words(post)):
+            pattern = re.compile(r"(?<![a-z])" + re.escape(word[:7]))
+            holders = [p for p, text in corpus.items() if pattern.search(text)]
+            if holders == [post]:
+                return word, post
+    raise AssertionError("no post has a word of its own; the sample content is too uniform")
+
+
+class _QuietHandler(SimpleHTTPRequestHandler):
+    def log_message(self, *args) -> None:
+        pass
+
+
+@pytest.fixture(scope="module")
+def served(real_site, tmp_path_factory):
+    """The real site plus its Pagefind index, served on 127.0.0.1 at a free port."""
+    site = tmp_path_factory.mktemp("search") / "output"
+    shutil.copytree(real_site, site)
+    index = subprocess.run([sys.executable, "-m", "pagefind", "--site", str(site), "--quiet"],
+                           capture_output=True, text=True, timeout=300)
+    assert index.returncode == 0, index.stderr
+    assert (site / "pagefind" / "pagefind.js").is_file()
+    server = ThreadingHTTPServer(("127.0.0.1", 0),
+                                 functools.partial(_QuietHandler, directory=str(site)))
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if not CHROMIUM.exists():
+        pytest.fail(f"Chromium is needed for the search tests but {CHROMIUM} is missing: "
+                    "install it with `sudo apt-get install chromium` (do not run playwright install)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=[
+            "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+            "--disable-background-networking", "--disable-component-update", "--disable-sync"])
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context()
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    yield page
+    context.close()
+    assert errors == [], f"script errors on the page: {errors}"
+
+
+def _result_links(page) -> list[str]:
+    page.wait_for_selector("#search-results li a", timeout=WAIT_MS)
+    return page.eval_on_selector_all("#search-results li h3 a", "els => els.map(a => a.getAttribute('href'))")
+
+
+def test_distinctive_word_is_in_exactly_one_post():
+    word, post = distinctive_word()
+    holders = [p for p in CONTENT.rglob("*.md") if word in p.read_text(encoding="utf-8").lower()]
+    assert holders == [post]
+
+
+def test_searching_a_word_from_one_post_finds_that_post_first(served, page):
+    word, post = distinctive_word()
+    page.goto(f"{served}/search/?q={word}")
+    links = _result_links(page)
+    assert links[0] == post_path(header(post)), (word, links)
+    assert page.input_value("#search-query") == word
+    status = page.locator("#search-status")
+    assert status.get_attribute("aria-live") == "polite"
+    noun = "result" if len(links) == 1 else "results"
+    assert status.inner_text() == f"{len(links)} {noun} for “{word}”."
+    assert page.locator("#search-results mark").count() >= 1, "the excerpt highlights the word"
+    assert page.locator("#search-fallback").is_hidden()
+
+
+def test_header_search_box_leads_to_results(served, page):
+    word, post = distinctive_word()
+    page.goto(f"{served}/")
+    page.fill("#site-search", word)
+    page.press("#site-search", "Enter")
+    page.wait_for_url(re.compile(r"/search/\?q="), timeout=WAIT_MS)
+    assert _result_links(page)[0] == post_path(header(post))
+
+
+def test_filters_narrow_results_by_kind_and_category(served, page):
+    page.goto(f"{served}/search/?q=co-operative&kind=Page")
+    links = _result_links(page)
+    pages = {f"/{header(p)['slug']}/" for p in (CONTENT / "pages").glob("*.md")}
+    assert links and set(links) <= pages, links
+    assert page.input_value("#search-kind") == "Page"
+
+    software = {post_path(header(p)) for p in PUBLISHED if header(p)["category"] == "Software"}
+    page.goto(f"{served}/search/?q=open&category=Software")
+    links = _result_links(page)
+    assert links and set(links) <= software, links
+    page.select_option("#search-category", "")
+    page.wait_for_function(
+        f"document.querySelectorAll('#search-results li').length > {len(links)}", timeout=WAIT_MS)
+    assert "category=" not in page.url
+
+
+def test_search_page_without_javascript_still_offers_a_form(served, browser):
+    word, _ = distinctive_word()
+    context = browser.new_context(java_script_enabled=False)
+    try:
+        page = context.new_page()
+        page.goto(f"{served}/search/?q={word}")
+        form = page.locator("form.search-page")
+        assert form.get_attribute("action").endswith("/search/")
+        assert page.locator("label[for=search-query]").is_visible()
+        assert page.locator("#search-query").is_visible()
+        assert page.locator("#search-fallback").is_visible()
+        assert page.locator(".search-filters").is_hidden(), "filters need the script"
+        assert page.locator("#search-fallback a[href$='/blog/archives/']").count() == 1
+        page.fill("#search-query", word)
+        page.press("#search-query", "Enter")
+        page.wait_for_url(re.compile(rf"/search/\?q={word}$"), timeout=WAIT_MS)
+    finally:
+        context.close()
+
