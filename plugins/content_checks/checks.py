@@ -15,6 +15,8 @@ from pelican import signals
 
 from publishing.problems import header_line, report
 
+from .source import check_body_images, check_placeholders, check_unreadable
+
 DEFAULTS = {
     "PUBLICATION_CATEGORIES": [],
     "POST_REQUIRED_FIELDS": ["title", "date", "category"],
@@ -94,6 +96,7 @@ def _check_common(generator, content, required: list[str]) -> None:
                  f"unknown status '{status}' (expected one of: {', '.join(STATUSES)})")
     _check_image(generator, content)
     _check_links(generator, content)
+    check_body_images(generator, content)
 
 
 def check_articles(generator) -> None:
@@ -114,6 +117,7 @@ def check_articles(generator) -> None:
             _problem(generator, article, "modified",
                      f"{modified:%Y-%m-%d %H:%M} is before the post's date {date:%Y-%m-%d %H:%M} "
                      "(expected a later date, or remove the line)")
+        check_placeholders(generator, article)
         by_slug[(article.slug, article.lang)].append(article)
     _report_duplicates(generator, by_slug, "post")
 
@@ -144,3 +148,4 @@ def _report_duplicates(generator, by_slug: dict, kind: str) -> None:
 def register() -> None:
     signals.article_generator_finalized.connect(check_articles)
     signals.page_generator_finalized.connect(check_pages)
+    signals.all_generators_finalized.connect(check_unreadable)
