@@ -15,14 +15,13 @@ from pelican import signals
 
 from publishing.problems import header_line, report
 
-from .source import check_body_images, check_placeholders, check_unreadable
+from .source import STATUSES, check_body_images, check_placeholders, check_unreadable
 
 DEFAULTS = {
     "PUBLICATION_CATEGORIES": [],
     "POST_REQUIRED_FIELDS": ["title", "date", "category"],
     "PAGE_REQUIRED_FIELDS": ["title"],
 }
-STATUSES = ("published", "draft", "hidden")
 # {filename}, {static} and {attach} links, in Markdown or HTML, as Pelican resolves them.
 LINK = re.compile(r"""(?:href|src)=(["'])\{(filename|static|attach)\}(?P<target>[^"'#?]+)""")
 

@@ -2,7 +2,8 @@
 
 - images in the Markdown body without alt text (``![](x.png)``, ``<img>`` with no alt);
 - a scaffold placeholder ("REPLACE ME:") left in a post that is no longer a draft;
-- files Pelican could not read at all (a date that does not parse, no title): Pelican only logs
+- files Pelican could not read at all (a date that does not parse, no title, an unknown
+  status): Pelican only logs
   "Could not process", so the field and line are found here.
 """
 
@@ -23,6 +24,7 @@ HTML_ALT = re.compile(r"""\balt\s*=\s*(["'])(?P<alt>.*?)\1""", re.IGNORECASE | r
 CODE_SPAN = re.compile(r"`[^`]*`")
 FENCE = re.compile(r"^\s*(```|~~~)")
 DATE_FIELDS = ("date", "modified")
+STATUSES = ("published", "draft", "hidden")
 READABLE = (".md", ".markdown", ".mkd", ".mdown")
 DATE_EXPECTED = "expected YYYY-MM-DD or YYYY-MM-DD HH:MM, e.g. 2026-11-23 14:30"
 
@@ -109,6 +111,10 @@ def _diagnose(context: dict, path: str) -> None:
             get_date(value.replace("_", " "))
         except ValueError:
             report(context, path, number, field, f"'{value}' is not a date ({DATE_EXPECTED})")
+    status = header.get("status")
+    if status and status[1].lower() not in STATUSES:
+        report(context, path, status[0], "status",
+               f"unknown status '{status[1]}' (expected one of: {', '.join(STATUSES)})")
 
 
 def check_unreadable(generators) -> None:
