@@ -9,7 +9,8 @@ import pytest
 import yaml
 
 from conftest import ROOT, page_at, soup
-from workflow_support import env_for, header, invoke, make, problems, project_copy
+from workflow_support import (contributing_example, env_for, header, invoke, make, problems,
+                              project_copy)
 
 CATEGORIES = ("Open, Co-operative, Commons, Inspiring Projects, Legal Structures, Software, "
               "Audio, Video")
@@ -177,3 +178,22 @@ def test_make_check_passes_on_the_real_content():
     result = make(ROOT, "check")
     assert result.returncode == 0, result.stdout + result.stderr
     assert "Content OK" in result.stderr
+
+
+def test_contributing_post_example_is_valid(site):
+    example = contributing_example("Add a post", "markdown")
+    # The Group reference is checked by the working-groups plugin: see
+    # test_workflow_scaffold_events_groups.py, which runs this example with its group.
+    example = re.sub(r"^Group: .*\n", "", example, flags=re.MULTILINE)
+    site.file("posts/2026/our-bakerys-first-year.md", example)
+    site.post("community-benefit-societies-explained")
+    (site.content / "posts/2017").mkdir()
+    (site.content / "posts/community-benefit-societies-explained.md").rename(
+        site.content / "posts/2017/community-benefit-societies-explained.md")
+    site.file("images/posts/bakery-oven.svg", '<svg xmlns="http://www.w3.org/2000/svg"/>')
+    result = site.build(overrides={"STATIC_PATHS": ["images"]})
+    assert result.ok, result.stderr
+    page = soup(page_at(site.output, "/blog/2026/11/our-bakerys-first-year/"))
+    assert page.h1.get_text(strip=True) == "Our bakery's first year"
+    body_image = page.find("img", src=re.compile("bakery-oven.svg"), alt=re.compile("Two bakers"))
+    assert body_image is not None

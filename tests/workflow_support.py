@@ -97,3 +97,12 @@ def free_port() -> int:
 
 def dedent(text: str) -> str:
     return textwrap.dedent(text).lstrip("\n")
+
+
+def contributing_example(section: str, language: str) -> str:
+    """The first ```language block after the ``## section`` heading of CONTRIBUTING.md."""
+    text = (ROOT / "CONTRIBUTING.md").read_text(encoding="utf-8")
+    start = text.index(f"\n## {section}\n")
+    match = re.compile(rf"```{language}\n(.*?)```", re.DOTALL).search(text, start)
+    assert match, f"no {language} example under '{section}'"
+    return match.group(1)
