@@ -6,7 +6,8 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 INVOKE := $(BIN)/invoke
 
-.PHONY: help html search-index clean regenerate serve devserver publish check test lock
+.PHONY: help html search-index clean regenerate serve devserver publish deploy gh-pages check test \
+	lock new-post new-event new-group
 
 help:
 	@echo "make html        build the site into output/"
@@ -17,7 +18,12 @@ help:
 	@echo "make serve       serve output/ at http://127.0.0.1:8000/"
 	@echo "make regenerate  rebuild on every change"
 	@echo "make publish     build with publishconf.py (SITEURL=... to override)"
+	@echo "make deploy      check, publish, then push output/ to gh-pages (or rsync)"
 	@echo "make clean       remove output/ and caches"
+	@echo 'make new-post TITLE="..." [CATEGORY=... TAGS="a, b" AUTHOR=...]   start a draft post'
+	@echo 'make new-event TITLE="..." START="2027-03-04 18:00" [TZ=Europe/London]   start an event'
+	@echo 'make new-group TITLE="..."   start a working group'
+	@echo "See CONTRIBUTING.md for the content format."
 
 $(STAMP): requirements.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -44,6 +50,20 @@ devserver: $(STAMP)
 
 publish: $(STAMP)
 	$(INVOKE) publish
+
+deploy gh-pages: $(STAMP)
+	$(INVOKE) deploy
+
+# Command-line variables reach the recipe's environment: "$$TITLE" keeps quotes and spaces intact.
+new-post: $(STAMP)
+	$(INVOKE) new-post --title "$$TITLE" --category "$$CATEGORY" --tags "$$TAGS" --author "$$AUTHOR"
+
+new-event: $(STAMP)
+	$(INVOKE) new-event --title "$$TITLE" --start "$$START" --tz "$$TZ"
+
+new-group: $(STAMP)
+	$(INVOKE) new-group --title "$$TITLE" --docs "$$DOCS" --join "$$JOIN" --chat "$$CHAT" \
+		--contact "$$CONTACT"
 
 check: $(STAMP)
 	$(INVOKE) check

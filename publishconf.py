@@ -9,3 +9,9 @@ from pelicanconf import *  # noqa: E402,F401,F403
 # SITEURL comes from the environment when set (CI, forks), else the site's public address.
 SITEURL = PUBLIC_SITEURL  # noqa: F405
 RELATIVE_URLS = False
+
+# `make deploy`: pushes output/ to DEPLOY_BRANCH of DEPLOY_REMOTE (a remote name or a path/URL),
+# or, when DEPLOY_RSYNC_TARGET is set (e.g. "user@host:/var/www/site/"), rsyncs it there instead.
+DEPLOY_REMOTE = os.environ.get("DEPLOY_REMOTE", "origin")
+DEPLOY_BRANCH = os.environ.get("DEPLOY_BRANCH", "gh-pages")
+DEPLOY_RSYNC_TARGET = os.environ.get("DEPLOY_RSYNC_TARGET", "")

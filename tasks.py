@@ -1,5 +1,6 @@
 """Invoke tasks, mirroring pelican-quickstart's (html, clean, regenerate, serve, devserver,
-publish) plus check and test. The Makefile calls these, so both stay in step."""
+publish) plus check, test, deploy and the contributor scaffolds (new-post, new-event, new-group).
+The Makefile calls these, so both stay in step."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ import shutil
 import sys
 from pathlib import Path
 
-from invoke import task
+from invoke import Exit, task
 
 ROOT = Path(__file__).resolve().parent
 PY = sys.executable
@@ -26,6 +27,12 @@ def _env() -> dict:
     # plugins/ holds the `publishing` package that runs the build.
     env = {"PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT / "plugins"), os.environ.get("PYTHONPATH")]))}
     return env
+
+
+def _plugins() -> None:
+    # The scaffold and deploy helpers live beside the plugins; tasks import them lazily.
+    if str(ROOT / "plugins") not in sys.path:
+        sys.path.insert(0, str(ROOT / "plugins"))
 
 
 def _publishing(c, args: str, **kwargs):
@@ -91,3 +98,75 @@ def check(c):
 def test(c, args=""):
     """Run the test suite."""
     c.run(f'"{PY}" -m pytest {args}', env=_env(), pty=False)
+
+
+@task(help={"title": "the post's title (required)", "category": "one of PUBLICATION_CATEGORIES",
+            "tags": 'comma-separated, e.g. "co-ops, commons"', "author": "default: git user.name"})
+def new_post(c, title="", category="", tags="", author=""):
+    """Start a draft post in content/posts/<year>/<slug>.md with a complete header."""
+    _plugins()
+    from scaffold import ScaffoldError, new_post as scaffold
+
+    try:
+        path = scaffold(ROOT / CONFIG["settings_base"], title, category or None, tags,
+                        author or None)
+    except ScaffoldError as error:
+        raise Exit(f"new-post: {error}", code=1) from None
+    print(f"Wrote {path.relative_to(ROOT)} (Status: draft). Edit it, then run make check.")
+
+
+@task(help={"title": "the event's title (required)", "start": '"2027-03-04 18:00" or "2027-03-04"',
+            "tz": "IANA time zone, default EVENTS_DEFAULT_TIMEZONE or TIMEZONE"})
+def new_event(c, title="", start="", tz=""):
+    """Start an event in content/events/<date>-<slug>.yaml, optional fields as comments."""
+    _plugins()
+    from scaffold import ScaffoldError, new_event as scaffold
+
+    try:
+        path = scaffold(ROOT / CONFIG["settings_base"], title, start, tz or None)
+    except ScaffoldError as error:
+        raise Exit(f"new-event: {error}", code=1) from None
+    print(f"Wrote {path.relative_to(ROOT)}. Edit it, then run make check.")
+
+
+@task(help={"title": "the group's name (required)"})
+def new_group(c, title="", docs="", join="", chat="", contact=""):
+    """Start a working group in content/working-groups/<slug>.md (Status: forming)."""
+    _plugins()
+    from scaffold import ScaffoldError, new_group as scaffold
+
+    try:
+        path = scaffold(ROOT / CONFIG["settings_base"], title, docs, join, chat, contact)
+    except ScaffoldError as error:
+        raise Exit(f"new-group: {error}", code=1) from None
+    print(f"Wrote {path.relative_to(ROOT)}. Edit it, then run make check.")
+
+
+@task(aliases=["gh-pages"])
+def deploy(c):
+    """Check, build with publishconf.py, then push output/ to the gh-pages branch (or rsync it
+    to DEPLOY_RSYNC_TARGET). Refuses to deploy when the content has problems."""
+    if _publishing(c, f"check -s {CONFIG['settings_publish']}", warn=True).exited != 0:
+        raise Exit("deploy: content problems listed above; nothing was deployed.", code=1)
+    publish(c)
+    _plugins()
+    if str(ROOT) not in sys.path:
+        sys.path.insert(0, str(ROOT))  # publishconf.py imports pelicanconf
+    from pelican.settings import read_settings
+
+    from deploy import DeployError, push_gh_pages, rsync
+
+    settings = read_settings(str(ROOT / CONFIG["settings_publish"]))
+    output = Path(settings["OUTPUT_PATH"])
+    try:
+        if settings.get("DEPLOY_RSYNC_TARGET"):
+            rsync(output, settings["DEPLOY_RSYNC_TARGET"])
+            print(f"Deployed {output} to {settings['DEPLOY_RSYNC_TARGET']}")
+        else:
+            remote = settings.get("DEPLOY_REMOTE", "origin")
+            branch = settings.get("DEPLOY_BRANCH", "gh-pages")
+            commit = push_gh_pages(ROOT, output, remote, branch)
+            print(f"Deployed {output} to {remote} {branch} ({commit[:12]})")
+    except DeployError as error:
+        raise Exit(f"deploy: {error}", code=1) from None
+

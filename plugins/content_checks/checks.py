@@ -15,12 +15,13 @@ from pelican import signals
 
 from publishing.problems import header_line, report
 
+from .source import STATUSES, check_body_images, check_placeholders, check_unreadable
+
 DEFAULTS = {
     "PUBLICATION_CATEGORIES": [],
     "POST_REQUIRED_FIELDS": ["title", "date", "category"],
     "PAGE_REQUIRED_FIELDS": ["title"],
 }
-STATUSES = ("published", "draft", "hidden")
 # {filename}, {static} and {attach} links, in Markdown or HTML, as Pelican resolves them.
 LINK = re.compile(r"""(?:href|src)=(["'])\{(filename|static|attach)\}(?P<target>[^"'#?]+)""")
 
@@ -94,6 +95,7 @@ def _check_common(generator, content, required: list[str]) -> None:
                  f"unknown status '{status}' (expected one of: {', '.join(STATUSES)})")
     _check_image(generator, content)
     _check_links(generator, content)
+    check_body_images(generator, content)
 
 
 def check_articles(generator) -> None:
@@ -114,6 +116,7 @@ def check_articles(generator) -> None:
             _problem(generator, article, "modified",
                      f"{modified:%Y-%m-%d %H:%M} is before the post's date {date:%Y-%m-%d %H:%M} "
                      "(expected a later date, or remove the line)")
+        check_placeholders(generator, article)
         by_slug[(article.slug, article.lang)].append(article)
     _report_duplicates(generator, by_slug, "post")
 
@@ -144,3 +147,4 @@ def _report_duplicates(generator, by_slug: dict, kind: str) -> None:
 def register() -> None:
     signals.article_generator_finalized.connect(check_articles)
     signals.page_generator_finalized.connect(check_pages)
+    signals.all_generators_finalized.connect(check_unreadable)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 import os
 import shutil
+import sys
 import tempfile
 from pathlib import Path
 
@@ -25,9 +26,17 @@ logger = logging.getLogger(__name__)
 class _ErrorCapture(logging.Handler):
     """Turns errors logged by Pelican's readers into problems instead of silently skipped files."""
 
-    def __init__(self) -> None:
+    def __init__(self, content_path: str = "") -> None:
         super().__init__(level=logging.ERROR)
         self.problems: list[Problem] = []
+        self.content_path = content_path
+
+    def _path(self, arg: object) -> str:
+        # Pelican logs source paths relative to the content folder ("posts/x.md").
+        for candidate in (str(arg), os.path.join(self.content_path, str(arg))):
+            if os.path.isfile(candidate):
+                return os.path.abspath(candidate)
+        return ""
 
     def emit(self, record: logging.LogRecord) -> None:
         try:
@@ -36,12 +45,14 @@ class _ErrorCapture(logging.Handler):
             message = str(record.msg)
         path = ""
         if record.args and isinstance(record.args, tuple):
-            for arg in record.args:
-                if isinstance(arg, str) and os.path.exists(arg):
-                    path = arg
-                    break
-        # Pelican's messages end in an exception repr; keep only the first line.
-        self.problems.append(Problem(path or "build", None, None, message.splitlines()[0]))
+            path = next(filter(None, (self._path(arg) for arg in record.args)), "")
+        # Pelican's messages end in an exception repr; keep only the first line, and add the
+        # reason of the exception being handled (Pelican hides it unless DEBUG is on).
+        message = message.splitlines()[0] if message else "error"
+        error = sys.exc_info()[1]
+        if error is not None and str(error) and str(error) not in message:
+            message = f"{message}: {str(error).splitlines()[0]}"
+        self.problems.append(Problem(path or "build", None, None, message))
 
 
 class PublishingPelican(Pelican):
@@ -67,7 +78,7 @@ class PublishingPelican(Pelican):
         """Read and validate every source file; raise ContentError listing all problems."""
         context = self._new_context()
         generators = self._generators(context, output_path)
-        capture = _ErrorCapture()
+        capture = _ErrorCapture(self.settings["PATH"])
         pelican_logger = logging.getLogger("pelican")
         pelican_logger.addHandler(capture)
         try:
@@ -79,7 +90,10 @@ class PublishingPelican(Pelican):
             signals.all_generators_finalized.send(generators)
         finally:
             pelican_logger.removeHandler(capture)
-        problems = problems_of(context) + capture.problems
+        reported = problems_of(context)
+        # A plugin's precise diagnosis of a file (line, field) replaces Pelican's generic one.
+        precise = {os.path.abspath(p.path) for p in reported}
+        problems = reported + [p for p in capture.problems if os.path.abspath(p.path) not in precise]
         if problems:
             raise ContentError(problems)
         return context, generators

@@ -1,0 +1,130 @@
+"""Checks that read the source file itself: what Pelican drops or rewrites before plugins see it.
+
+- images in the Markdown body without alt text (``![](x.png)``, ``<img>`` with no alt);
+- a scaffold placeholder ("REPLACE ME:") left in a post that is no longer a draft;
+- files Pelican could not read at all (a date that does not parse, no title, an unknown
+  status): Pelican only logs
+  "Could not process", so the field and line are found here.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+
+from pelican.utils import get_date
+
+from publishing.problems import report
+from scaffold.templates import PLACEHOLDER
+
+MARKDOWN_IMAGE = re.compile(r"!\[(?P<alt>[^\]]*)\]\((?P<target>[^)\s]*)")
+HTML_IMG = re.compile(r"<img\b[^>]*>", re.IGNORECASE)
+HTML_ALT = re.compile(r"""\balt\s*=\s*(["'])(?P<alt>.*?)\1""", re.IGNORECASE | re.DOTALL)
+CODE_SPAN = re.compile(r"`[^`]*`")
+FENCE = re.compile(r"^\s*(```|~~~)")
+DATE_FIELDS = ("date", "modified")
+STATUSES = ("published", "draft", "hidden")
+READABLE = (".md", ".markdown", ".mkd", ".mdown")
+DATE_EXPECTED = "expected YYYY-MM-DD or YYYY-MM-DD HH:MM, e.g. 2026-11-23 14:30"
+
+
+def _lines(path: str) -> list[str]:
+    try:
+        with open(path, encoding="utf-8-sig", errors="replace") as fh:
+            return fh.read().splitlines()
+    except OSError:
+        return []
+
+
+def _header(lines: list[str]) -> dict[str, tuple[int, str]]:
+    """``key -> (line, value)`` for the ``Key: value`` lines before the first blank line."""
+    fields = {}
+    for number, text in enumerate(lines, start=1):
+        if not text.strip():
+            break
+        key, sep, value = text.partition(":")
+        if sep and key.strip():
+            fields.setdefault(key.strip().lower(), (number, value.strip()))
+    return fields
+
+
+def _body(lines: list[str]):
+    """``(line, text)`` of the body outside fenced code, with inline code removed."""
+    start = next((i for i, text in enumerate(lines) if not text.strip()), len(lines))
+    fenced = False
+    for index in range(start, len(lines)):
+        text = lines[index]
+        if FENCE.match(text):
+            fenced = not fenced
+            continue
+        if fenced or text.startswith(("    ", "\t")):
+            continue
+        yield index + 1, CODE_SPAN.sub("", text)
+
+
+def check_body_images(generator, content) -> None:
+    path = content.source_path
+    if not str(path).endswith(READABLE):
+        return
+    for number, text in _body(_lines(path)):
+        for match in MARKDOWN_IMAGE.finditer(text):
+            if not match.group("alt").strip():
+                report(generator.context, path, number, "alt",
+                       f"image '{match.group('target')}' has no alt text (expected "
+                       f"![what the picture shows]({match.group('target')}))")
+        for tag in HTML_IMG.findall(text):
+            alt = HTML_ALT.search(tag)
+            if alt is None or not alt.group("alt").strip():
+                report(generator.context, path, number, "alt",
+                       "<img> has no alt text (expected alt=\"what the picture shows\")")
+
+
+def check_placeholders(generator, content) -> None:
+    """A scaffolded draft may keep its placeholders; a post about to be published may not."""
+    if str(content.metadata.get("status", "published")) == "draft":
+        return
+    lines = _lines(content.source_path)
+    summary = _header(lines).get("summary")
+    if summary and PLACEHOLDER in summary[1]:
+        report(generator.context, content.source_path, summary[0], "summary",
+               f"still the '{PLACEHOLDER}' text from make new-post (expected one or two "
+               "sentences of your own)")
+    for number, text in _body(lines):
+        if PLACEHOLDER in text:
+            report(generator.context, content.source_path, number, "content",
+                   f"still the '{PLACEHOLDER}' guidance from make new-post (expected your own "
+                   "text; delete the guidance)")
+
+
+def _diagnose(context: dict, path: str) -> None:
+    lines = _lines(path)
+    header = _header(lines)
+    if "title" not in header or not header["title"][1]:
+        report(context, path, 1, "title", "missing (required; the first header line should be "
+               "'Title: ...')")
+    for field in DATE_FIELDS:
+        if field not in header:
+            continue
+        number, value = header[field]
+        try:
+            get_date(value.replace("_", " "))
+        except ValueError:
+            report(context, path, number, field, f"'{value}' is not a date ({DATE_EXPECTED})")
+    status = header.get("status")
+    if status and status[1].lower() not in STATUSES:
+        report(context, path, status[0], "status",
+               f"unknown status '{status[1]}' (expected one of: {', '.join(STATUSES)})")
+
+
+def check_unreadable(generators) -> None:
+    """Find the field behind each source file Pelican gave up on (it records them as None)."""
+    if not generators:
+        return
+    context = generators[0].context
+    base = Path(context.get("PATH", "."))
+    for relative, content in list(context.get("generated_content", {}).items()):
+        if content is None and relative.endswith(READABLE):
+            path = base / relative
+            if path.is_file():
+                _diagnose(context, os.fspath(path.resolve()))
