@@ -10,7 +10,10 @@ ROOT = Path(__file__).resolve().parent
 PLUGIN_PATHS = [str(ROOT / "plugins")]
 if PLUGIN_PATHS[0] not in sys.path:
     sys.path.insert(0, PLUGIN_PATHS[0])
-PLUGINS = ["content_checks"]
+PLUGINS = [
+    "content_checks",
+    "events",
+]
 # Stages output in a temporary folder and swaps it in only after a complete, error-free build.
 PELICAN_CLASS = "publishing.site.PublishingPelican"
 
