@@ -6,6 +6,7 @@ found, each naming the line and field, so the build lists them all at once.
 
 from __future__ import annotations
 
+import difflib
 from datetime import date, datetime, timedelta, timezone
 from typing import Callable
 
@@ -80,6 +81,8 @@ def _parse_yaml(text: str, out: _Collector) -> dict | None:
         data = loader.construct_document(node) if node is not None else None
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
+        if error.context_mark and "end" in str(error.problem) and "stream" in str(error.problem):
+            mark = error.context_mark  # where the unclosed thing began, not the end of the file
         line = mark.line + 1 if mark else None
         what = " ".join(filter(None, (error.context, error.problem)))
         out.add(_key_near(text.splitlines(), line or 0), f"malformed YAML: {what} (expected "
@@ -108,7 +111,9 @@ def _parse_yaml(text: str, out: _Collector) -> dict | None:
 def _check_keys(data: dict, out: _Collector) -> None:
     for key in data:
         if str(key) not in FIELDS:
-            out.add(str(key), f"unknown field (expected one of: {', '.join(FIELDS)})",
+            close = difflib.get_close_matches(str(key), FIELDS, n=1)
+            hint = f"did you mean '{close[0]}'? " if close else ""
+            out.add(str(key), f"unknown field ({hint}expected one of: {', '.join(FIELDS)})",
                     out.lines.get(str(key)))
 
 

@@ -131,6 +131,16 @@ def duration_text(event: Event) -> str:
     return " ".join(f"{n} {unit}{'s' if n != 1 else ''}" for n, unit in parts if n) or "0 minutes"
 
 
+_ORDINALS = {"1": "first", "2": "second", "3": "third", "4": "fourth", "-1": "last"}
+
+
+def _day_name(code: str) -> str:
+    """MO -> Monday, 1TH -> the first Thursday (RRULE BYDAY values)."""
+    name = _DAYS.get(code[-2:], code)
+    ordinal = code[:-2].lstrip("+")
+    return f"the {_ORDINALS[ordinal]} {name}" if ordinal in _ORDINALS else name if not ordinal else code
+
+
 def recurrence_text(event: Event) -> str:
     if not event.recurrence:
         return ""
@@ -138,8 +148,8 @@ def recurrence_text(event: Event) -> str:
     unit, adverb = _UNITS[parts["FREQ"]]
     interval = int(parts.get("INTERVAL", "1"))
     text = adverb if interval == 1 else f"Every {interval} {unit}s"
-    days = [_DAYS.get(day[-2:], day) for day in parts.get("BYDAY", "").split(",") if day]
-    if days and all(day.isalpha() for day in parts["BYDAY"].split(",")):
+    days = [_day_name(day) for day in parts.get("BYDAY", "").split(",") if day]
+    if days:
         text += " on " + ", ".join(days)
     if "COUNT" in parts:
         text += f", {parts['COUNT']} times"
