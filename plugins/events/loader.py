@@ -70,15 +70,28 @@ def _decode(raw: bytes | str, out: _Collector) -> str | None:
         return None
 
 
+def _unprintable(text: str, error: yaml.reader.ReaderError, out: _Collector) -> None:
+    line = text.count("\n", 0, max(error.position, 0)) + 1
+    out.add(_key_near(text.splitlines(), line), f"character U+{error.character:04X} is not "
+            "allowed in YAML (expected printable text; remove control characters)", line)
+
+
 def _parse_yaml(text: str, out: _Collector) -> dict | None:
     if not text.strip() or all(not ln.strip() or ln.lstrip().startswith("#")
                                for ln in text.splitlines()):
         out.add("title", "the file is empty (expected at least 'title:' and 'start:')", 1)
         return None
-    loader = _Loader(text)
+    try:
+        loader = _Loader(text)
+    except yaml.reader.ReaderError as error:
+        _unprintable(text, error, out)
+        return None
     try:
         node = loader.get_single_node()
         data = loader.construct_document(node) if node is not None else None
+    except yaml.reader.ReaderError as error:
+        _unprintable(text, error, out)
+        return None
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         if error.context_mark and "end" in str(error.problem) and "stream" in str(error.problem):
