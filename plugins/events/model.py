@@ -78,7 +78,9 @@ class Event:
 
     @property
     def is_in_person(self) -> bool:
-        return bool(self.location_name or self.location_address or self.lat is not None)
+        # "location: Online" names no place: it only labels an online event.
+        named = self.location_name and self.location_name.casefold() not in ("online", "virtual")
+        return bool(named or self.location_address or self.lat is not None)
 
     @property
     def location_text(self) -> str:
