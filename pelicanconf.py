@@ -12,6 +12,7 @@ if PLUGIN_PATHS[0] not in sys.path:
     sys.path.insert(0, PLUGIN_PATHS[0])
 PLUGINS = [
     "content_checks",
+    "events",
     "working_groups",
     "feeds",
     "seo",

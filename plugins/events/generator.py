@@ -1,0 +1,229 @@
+"""The events generator: reads content/events/*.yaml into the context, writes pages and .ics files.
+
+Registered through Pelican's ``get_generators`` signal. generate_context() only reads and
+validates (so ``make check`` sees every problem); generate_output() writes.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections import defaultdict
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from markdown import Markdown
+from pelican import signals
+from pelican.generators import Generator
+from pelican.urlwrappers import Tag
+from pelican.utils import slugify
+
+from publishing.clock import now
+from publishing.problems import report
+
+from . import ical, jsonld, links, settings, timing, values
+from .loader import load_event
+from .model import Event
+
+logger = logging.getLogger(__name__)
+EXTENSIONS = ("yaml", "yml")
+
+
+def _markdown_renderer(site_settings: dict):
+    config = dict(site_settings.get("MARKDOWN") or {})
+    extensions = list(config.get("extensions", []))
+    extensions += [name for name in config.get("extension_configs", {}) if name not in extensions]
+    config["extensions"] = extensions
+
+    def render(text: str) -> str:
+        return Markdown(**config).convert(text)
+
+    return render
+
+
+class EventsGenerator(Generator):
+    """Events from YAML files; see the Event contract in shared/design.md."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.options = settings.read(self.settings)
+        self.events: list[Event] = []
+
+    # --- reading -------------------------------------------------------------------------
+    def _check_settings(self) -> bool:
+        ok = True
+        if self.options["EVENTS_DEFAULT_TIMEZONE"]:
+            try:
+                values.zone(self.options["EVENTS_DEFAULT_TIMEZONE"])
+            except values.FieldError as error:
+                report(self.context, "pelicanconf.py", None, "EVENTS_DEFAULT_TIMEZONE", str(error))
+                ok = False
+        try:
+            self.refresh = settings.parse_duration(self.options["EVENTS_REFRESH"])
+        except ValueError as error:
+            report(self.context, "pelicanconf.py", None, "EVENTS_REFRESH", str(error))
+            ok = False
+        return ok
+
+    def _default_slug(self, relative: str) -> str:
+        stem = os.path.splitext(os.path.basename(relative))[0]
+        return stem if values.SLUG.match(stem) else slugify(stem) or "event"
+
+    def _read(self, relative: str, render) -> Event | None:
+        path = os.path.join(self.path, relative)
+        try:
+            with open(path, "rb") as handle:
+                raw = handle.read()
+        except OSError as error:
+            report(self.context, path, None, None, f"cannot be read: {error.strerror}")
+            return None
+        event, problems = load_event(raw, path, default_slug=self._default_slug(relative),
+                                     default_timezone=self.options["EVENTS_DEFAULT_TIMEZONE"],
+                                     render_markdown=render)
+        for problem in problems:
+            report(self.context, problem.path, problem.line, problem.field, problem.message)
+        if event is not None:
+            event.relative_source_path = relative.replace(os.sep, "/")
+            event.uid = event.uid or ical.default_uid(event.slug, self.options["SITE_ID"])
+        return event
+
+    def _without_duplicates(self, events: list[Event]) -> list[Event]:
+        keep = events
+        for attribute, field in (("slug", "slug"), ("uid", "uid")):
+            owners: dict[str, list[Event]] = defaultdict(list)
+            for event in keep:
+                owners[getattr(event, attribute)].append(event)
+            for value, same in owners.items():
+                if len(same) < 2:
+                    continue
+                for event in same:
+                    others = ", ".join(e.relative_source_path for e in same if e is not event)
+                    report(self.context, event.source_path, event.line(field) or 1, field,
+                           f"duplicate event {attribute} '{value}' (also used by {others}; "
+                           f"expected a unique {attribute}, set '{field}:' in one of them)")
+            keep = [e for e in keep if len(owners[getattr(e, attribute)]) == 1]
+        return keep
+
+    def _tag(self, name: str) -> Tag:
+        return Tag(name, self.settings)
+
+    def generate_context(self) -> None:
+        if not self._check_settings():
+            return
+        render = _markdown_renderer(self.settings)
+        found = []
+        for relative in sorted(self.get_files(self.options["EVENTS_PATH"], extensions=EXTENSIONS)):
+            event = self._read(relative, render)
+            if event is not None:
+                found.append(event)
+        events = self._without_duplicates(found)
+        floating = ZoneInfo(self.options["TIMEZONE"])
+        moment = now()
+        for event in events:
+            self.add_source_path(event)
+            event.tag_objects = [self._tag(name) for name in event.tags]
+            for tag, name in zip(event.tag_objects, event.tags):
+                if not tag.slug:
+                    report(self.context, event.source_path, event.line("tags"), "tags",
+                           f"'{name}' gives an empty slug (expected letters or digits)")
+            timing.annotate(event, moment, floating)
+            event.when_text = timing.when_text(event)
+            event.start_text, event.end_text = (timing.moment_text(event.start),
+                                                timing.moment_text(event.end))
+            event.next_text = timing.moment_text(event.next_start)
+            event.duration_text = timing.duration_text(event)
+            event.recurrence_text = timing.recurrence_text(event)
+        self.events = sorted(events, key=lambda e: (timing.sort_key(e.start, floating), e.slug))
+        self._update_context_events(floating)
+
+    def _update_context_events(self, floating) -> None:
+        upcoming = sorted((e for e in self.events if e.is_upcoming),
+                          key=lambda e: (timing.sort_key(e.next_start, floating), e.slug))
+        past = sorted((e for e in self.events if not e.is_upcoming),
+                      key=lambda e: (timing.sort_key(e.start, floating), e.slug), reverse=True)
+        by_tag: dict[str, list] = {}
+        tags: dict[str, Tag] = {}
+        by_group: dict[str, list[Event]] = defaultdict(list)
+        for event in self.events:
+            for tag in event.tag_objects:
+                if tag.slug:
+                    tags.setdefault(tag.slug, tag)
+                    by_tag.setdefault(tag.slug, []).append(event)
+            if event.group:
+                by_group[event.group].append(event)
+        past_by_year: dict[int, list[Event]] = defaultdict(list)
+        for event in past:
+            past_by_year[event.start.year].append(event)
+        self.context.update({
+            "events": self.events,
+            "upcoming_events": upcoming,
+            "past_events": past,
+            "past_events_by_year": sorted(past_by_year.items(), reverse=True),
+            "event_tags": sorted(((tags[s], by_tag[s]) for s in by_tag), key=lambda i: i[0].slug),
+            "event_groups": dict(sorted(by_group.items())),
+            "event_tag_calendars": {s: f"events/tag/{s}.ics" for s in sorted(by_tag)},
+            "event_group_calendars": {s: f"events/group/{s}.ics" for s in sorted(by_group)},
+            "events_calendar_url": "events/calendar.ics",
+            "events_home_count": self.options["EVENTS_HOME_COUNT"],
+        })
+
+    # --- writing -------------------------------------------------------------------------
+    def _calendar(self, events: list[Event], ics_url: str, title: str, seed: str) -> bytes:
+        opts = self.options
+        siteurl = opts["PUBLIC_SITEURL"]
+        cal = ical.calendar(
+            events, name=title, description=opts["EVENTS_CALENDAR_DESCRIPTION"]
+            if seed == "all" else f"{title}: {opts['EVENTS_CALENDAR_DESCRIPTION']}",
+            uid_seed=f"tag:{opts['SITE_ID']}:calendar:{seed}", source_url=f"{siteurl}/{ics_url}",
+            prodid=f"-//{opts['SITENAME']}//Events//EN", refresh=self.refresh,
+            refresh_text=opts["EVENTS_REFRESH"], siteurl=siteurl, stamp=now())
+        return ical.to_bytes(cal)
+
+    def _write_bytes(self, relative: str, data: bytes) -> None:
+        path = os.path.join(self.output_path, relative)
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        with open(path, "wb") as handle:
+            handle.write(data)
+        logger.info("Writing %s", path)
+
+    def _write_calendars(self) -> None:
+        name = self.options["EVENTS_CALENDAR_NAME"]
+        self._write_bytes("events/calendar.ics",
+                          self._calendar(self.events, "events/calendar.ics", name, "all"))
+        for event in self.events:
+            self._write_bytes(event.ics_url, self._calendar([event], event.ics_url,
+                                                            f"{name}: {event.title}",
+                                                            f"event:{event.slug}"))
+        for slug, url in self.context["event_group_calendars"].items():
+            groups = self.context.get("working_groups_by_slug") or {}
+            label = getattr(groups.get(slug), "title", None) or slug
+            self._write_bytes(url, self._calendar(self.context["event_groups"][slug], url,
+                                                  f"{name}: {label}", f"group:{slug}"))
+        for tag, tagged in self.context["event_tags"]:
+            url = self.context["event_tag_calendars"][tag.slug]
+            self._write_bytes(url, self._calendar(tagged, url, f"{name}: {tag.name}",
+                                                  f"tag:{tag.slug}"))
+
+    def generate_output(self, writer) -> None:
+        if not self.events and not os.path.isdir(os.path.join(self.path, self.options["EVENTS_PATH"])):
+            return
+        siteurl, sitename = self.options["PUBLIC_SITEURL"], self.options["SITENAME"]
+        subscribe = links.subscribe(siteurl, "events/calendar.ics")
+        writer.write_file("events/index.html", self.get_template("events"), self.context,
+                          page_name="events", subscribe=subscribe)
+        for event in self.events:
+            writer.write_file(
+                event.save_as, self.get_template("event"), self.context, event=event,
+                event_jsonld=jsonld.event_script(event, siteurl, sitename),
+                google_calendar_url=links.google_event(event, siteurl),
+                outlook_calendar_url=links.outlook_event(event, siteurl))
+        if self.events:
+            self._write_calendars()
+
+
+def get_generators(_pelican) -> type[Generator]:
+    return EventsGenerator
+
+
+def register() -> None:
+    signals.get_generators.connect(get_generators)

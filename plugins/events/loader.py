@@ -1,0 +1,302 @@
+"""Read one event file: YAML with the line of every key, then field-by-field validation.
+
+``load_event`` never raises for bad content: it returns the Event (or None) and every problem
+found, each naming the line and field, so the build lists them all at once.
+"""
+
+from __future__ import annotations
+
+import difflib
+from datetime import date, datetime, timedelta, timezone
+from typing import Callable
+
+import yaml
+
+from publishing.problems import Problem
+
+from . import values
+from .model import Event
+from .values import FieldError
+
+FIELDS = ("title", "start", "end", "timezone", "location", "online_url", "url", "summary",
+          "description", "organizer", "group", "tags", "status", "recurrence", "exdates", "slug",
+          "uid", "updated", "sequence")
+LOCATION_FIELDS = ("name", "address", "lat", "lon")
+_TIMESTAMP = "tag:yaml.org,2002:timestamp"
+
+
+class _Loader(yaml.SafeLoader):
+    """SafeLoader that leaves dates as strings: values.when() parses them with clear messages
+    (YAML 1.1 would read "2020-06-18 14:00" as text but "2020-06-18 14:00:00" as a naive datetime)."""
+
+
+_Loader.yaml_implicit_resolvers = {
+    first: [(tag, regexp) for tag, regexp in resolvers if tag != _TIMESTAMP]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
+class _Collector:
+    def __init__(self, path: str):
+        self.path = path
+        self.problems: list[Problem] = []
+        self.lines: dict[str, int] = {}
+
+    def add(self, field: str | None, message: str, line: int | None = None) -> None:
+        if line is None and field:
+            line = self.lines.get(field.split(".")[0])
+        self.problems.append(Problem(self.path, line, field, message))
+
+
+def _key_near(lines: list[str], line: int) -> str | None:
+    """The top-level key at or above a line: malformed YAML is usually inside that field."""
+    for text in reversed(lines[:line]):
+        if text[:1].isalpha() and ":" in text:
+            key = text.split(":", 1)[0].strip()
+            return key if key in FIELDS else None
+    return None
+
+
+def _decode(raw: bytes | str, out: _Collector) -> str | None:
+    if isinstance(raw, str):
+        return raw
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        line = raw[:error.start].count(b"\n") + 1
+        field = _key_near(raw.decode("utf-8", "replace").splitlines(), line)
+        out.add(field, f"byte 0x{raw[error.start]:02x} is not UTF-8 text (expected the file "
+                "saved as UTF-8)", line)
+        return None
+
+
+def _unprintable(text: str, error: yaml.reader.ReaderError, out: _Collector) -> None:
+    line = text.count("\n", 0, max(error.position, 0)) + 1
+    out.add(_key_near(text.splitlines(), line), f"character U+{error.character:04X} is not "
+            "allowed in YAML (expected printable text; remove control characters)", line)
+
+
+def _parse_yaml(text: str, out: _Collector) -> dict | None:
+    if not text.strip() or all(not ln.strip() or ln.lstrip().startswith("#")
+                               for ln in text.splitlines()):
+        out.add("title", "the file is empty (expected at least 'title:' and 'start:')", 1)
+        return None
+    try:
+        loader = _Loader(text)
+    except yaml.reader.ReaderError as error:
+        _unprintable(text, error, out)
+        return None
+    try:
+        node = loader.get_single_node()
+        data = loader.construct_document(node) if node is not None else None
+    except yaml.reader.ReaderError as error:
+        _unprintable(text, error, out)
+        return None
+    except yaml.MarkedYAMLError as error:
+        mark = error.problem_mark or error.context_mark
+        if error.context_mark and "end" in str(error.problem) and "stream" in str(error.problem):
+            mark = error.context_mark  # where the unclosed thing began, not the end of the file
+        line = mark.line + 1 if mark else None
+        what = " ".join(filter(None, (error.context, error.problem)))
+        out.add(_key_near(text.splitlines(), line or 0), f"malformed YAML: {what} (expected "
+                "'key: value' lines; quote values containing ': ' or '#')", line)
+        return None
+    except Exception as error:  # noqa: BLE001 - PyYAML's constructors raise assorted errors on odd tags
+        out.add(None, f"malformed YAML: {error} (expected plain 'key: value' lines)", 1)
+        return None
+    finally:
+        loader.dispose()
+    if not isinstance(data, dict):
+        out.add(None, f"the file holds {values.describe(data)}, not fields (expected "
+                "'key: value' lines such as 'title: OPEN 2020')", 1)
+        return None
+    seen: set[str] = set()
+    for key_node, _value_node in node.value:
+        key = str(key_node.value)
+        line = key_node.start_mark.line + 1
+        if key in seen:
+            out.add(key, "is given twice (expected each field once)", line)
+        seen.add(key)
+        out.lines.setdefault(key, line)
+    return data
+
+
+def _check_keys(data: dict, out: _Collector) -> None:
+    for key in data:
+        if str(key) not in FIELDS:
+            close = difflib.get_close_matches(str(key), FIELDS, n=1)
+            hint = f"did you mean '{close[0]}'? " if close else ""
+            out.add(str(key), f"unknown field ({hint}expected one of: {', '.join(FIELDS)})",
+                    out.lines.get(str(key)))
+
+
+def _field(data: dict, out: _Collector, name: str, parse: Callable, default=None, **kw):
+    if name not in data:
+        return default
+    try:
+        return parse(data[name], **kw)
+    except FieldError as error:
+        out.add(name, str(error))
+        return default
+
+
+def _location(data: dict, event: Event, out: _Collector) -> None:
+    value = data.get("location")
+    if value is None:
+        return
+    if isinstance(value, str):
+        event.location_name = _field(data, out, "location", values.text, "", single_line=True)
+        return
+    if not isinstance(value, dict):
+        out.add("location", f"got {values.describe(value)} (expected text, or a mapping with "
+                "name, address, lat, lon)")
+        return
+    for key in value:
+        if str(key) not in LOCATION_FIELDS:
+            out.add("location", f"unknown key '{key}' (expected: {', '.join(LOCATION_FIELDS)})")
+    event.location_name = _field(value, out, "name", values.text, "") if "name" in value else ""
+    event.location_address = _field(value, out, "address", values.text, "")
+    coords = {}
+    for key, limit in (("lat", 90), ("lon", 180)):
+        number = value.get(key)
+        if number is None:
+            continue
+        if isinstance(number, bool) or not isinstance(number, (int, float)) or not -limit <= number <= limit:
+            out.add("location", f"{key} {number!r} is not a coordinate (expected a number from "
+                    f"-{limit} to {limit})")
+        else:
+            coords[key] = float(number)
+    if len(coords) == 1:
+        out.add("location", "lat and lon go together (expected both or neither)")
+    elif coords:
+        event.lat, event.lon = coords["lat"], coords["lon"]
+    # _field reports sub-keys under their own name; name them as location.* instead
+    for problem in list(out.problems):
+        if problem.field in LOCATION_FIELDS and problem.line is None:
+            out.problems.remove(problem)
+            out.add(f"location.{problem.field}", problem.message)
+
+
+def _localise(moment: date | datetime, tz) -> date | datetime:
+    return moment.replace(tzinfo=tz) if isinstance(moment, datetime) and tz else moment
+
+
+def _times(data: dict, event: Event, out: _Collector, default_timezone: str | None) -> bool:
+    """Fill start, end, timezone; False when the start is unusable (nothing depends on it then)."""
+    if "start" not in data:
+        out.add("start", "missing (required; expected e.g. 'start: 2020-06-18 14:00')",
+                out.lines.get("title") or 1)
+        return False
+    start = _field(data, out, "start", values.when)
+    if start is None:
+        return False
+    timed = isinstance(start, datetime)
+    tz = None
+    if timed:
+        if "timezone" in data:
+            tz = _field(data, out, "timezone", values.zone)
+        elif default_timezone:
+            tz = values.zone(default_timezone)
+        else:
+            out.add("timezone", "missing: start has a time, so a time zone is needed (expected "
+                    "e.g. 'timezone: Europe/London')", out.lines.get("start"))
+        if tz is None:
+            return False
+    elif "timezone" in data:
+        _field(data, out, "timezone", values.zone)
+    event.all_day, event.timezone = not timed, (tz.key if tz else None)
+    event.start = _localise(start, tz)
+    end = _field(data, out, "end", values.when)
+    if end is None:
+        event.end, event.has_end = event.start, "end" not in data
+        return True
+    if isinstance(end, datetime) != timed:
+        kind = "a date and time like the start" if timed else "a date like the start (all-day)"
+        out.add("end", f"does not match the start (expected {kind})")
+        return True
+    end = _localise(end, tz)
+    if end < event.start:
+        out.add("end", f"{data['end']} is before the start {data['start']} (expected an end "
+                "on or after the start)")
+        return True
+    event.end = end
+    return True
+
+
+def _recurrence(data: dict, event: Event, out: _Collector) -> None:
+    result = _field(data, out, "recurrence", values.recurrence, None, start=event.start)
+    if result is not None:
+        event.recurrence, rule = result
+    if "exdates" not in data:
+        return
+    if not event.recurrence:
+        if "recurrence" not in data:
+            out.add("exdates", "given without a recurrence (expected a 'recurrence:' rule too)")
+        return
+    items = data["exdates"] if isinstance(data["exdates"], list) else [data["exdates"]]
+    for item in items:
+        try:
+            moment = values.when(item)
+        except FieldError as error:
+            out.add("exdates", str(error))
+            continue
+        if event.all_day and isinstance(moment, datetime):
+            out.add("exdates", f"{item} has a time but the event is all-day (expected a date)")
+            continue
+        if not event.all_day:
+            if not isinstance(moment, datetime):
+                moment = datetime.combine(moment, event.start.timetz())
+            moment = moment.replace(tzinfo=event.start.tzinfo)
+        probe = moment if isinstance(moment, datetime) else datetime.combine(moment, datetime.min.time())
+        if probe not in rule:
+            out.add("exdates", f"{item} is not an occurrence of the recurrence (expected one "
+                    "of the dates the rule produces)")
+            continue
+        event.exdates.append(moment)
+
+
+def load_event(raw: bytes | str, path: str, *, default_slug: str,
+               default_timezone: str | None = None,
+               render_markdown: Callable[[str], str] | None = None) -> tuple[Event | None, list[Problem]]:
+    """Parse and validate one event file; returns (event or None, problems)."""
+    out = _Collector(path)
+    text = _decode(raw, out)
+    data = _parse_yaml(text, out) if text is not None else None
+    if data is None:
+        return None, out.problems
+    _check_keys(data, out)
+    event = Event(slug=default_slug, title="", start=date.min, end=date.min, all_day=True,
+                  timezone=None, source_path=path, lines=dict(out.lines))
+    if "title" not in data:
+        out.add("title", "missing (required; expected e.g. 'title: OPEN 2020')", 1)
+    event.title = _field(data, out, "title", values.text, "", required=True, single_line=True)
+    timed_ok = _times(data, event, out, default_timezone)
+    for name in ("summary", "organizer"):
+        setattr(event, name, _field(data, out, name, values.text, "", single_line=True))
+    event.description = _field(data, out, "description", values.text, "")
+    for name, attr in (("online_url", "online_url"), ("url", "url_more")):
+        setattr(event, attr, _field(data, out, name, values.web_url, ""))
+    _location(data, event, out)
+    event.group = _field(data, out, "group", values.text, "", single_line=True) or None
+    event.tags = _field(data, out, "tags", values.string_list, [])
+    event.status = _field(data, out, "status", values.status, "confirmed")
+    event.slug = _field(data, out, "slug", values.slug, default_slug)
+    event.uid = _field(data, out, "uid", values.text, "", single_line=True)
+    event.sequence = _field(data, out, "sequence", values.integer, None)
+    updated = _field(data, out, "updated", values.when, None, allow_offset=True)
+    if isinstance(updated, date) and not isinstance(updated, datetime):
+        updated = datetime.combine(updated, datetime.min.time())
+    if updated is not None and updated.tzinfo is None:
+        updated = updated.replace(tzinfo=event.start.tzinfo if not event.all_day else timezone.utc)
+    event.updated = updated.astimezone(timezone.utc) if updated else None
+    if timed_ok:
+        _recurrence(data, event, out)
+    if out.problems:
+        return None, out.problems
+    if render_markdown and event.description:
+        event.description_html = render_markdown(event.description)
+    return event, out.problems
+
+
+def span(event: Event) -> timedelta:
+    return event.exclusive_end - event.start

@@ -1,0 +1,120 @@
+"""The Event object other plugins and the templates read (the contract in shared/design.md)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+
+
+@dataclass
+class Location:
+    name: str = ""
+    address: str = ""
+    lat: float | None = None
+    lon: float | None = None
+
+
+@dataclass
+class Event:
+    slug: str
+    title: str
+    start: date | datetime
+    end: date | datetime
+    all_day: bool
+    timezone: str | None
+    source_path: str
+    status: str = "confirmed"
+    summary: str = ""
+    description: str = ""  # the Markdown source, also the plain text for calendars
+    description_html: str = ""
+    location_name: str = ""
+    location_address: str = ""
+    lat: float | None = None
+    lon: float | None = None
+    online_url: str = ""
+    url_more: str = ""
+    organizer: str = ""
+    group: str | None = None
+    tags: list[str] = field(default_factory=list)
+    recurrence: str = ""
+    exdates: list[date | datetime] = field(default_factory=list)
+    uid: str = ""
+    updated: datetime | None = None
+    sequence: int | None = None
+    has_end: bool = True
+    # Filled in by the generator, relative to the build's "now".
+    next_start: date | datetime | None = None
+    is_upcoming: bool = False
+    tag_objects: list = field(default_factory=list)
+    relative_source_path: str = ""
+    # Human text from timing.py, set by the generator.
+    when_text: str = ""
+    start_text: str = ""
+    end_text: str = ""
+    next_text: str = ""
+    duration_text: str = ""
+    recurrence_text: str = ""
+    lines: dict[str, int] = field(default_factory=dict, repr=False)
+
+    @property
+    def url(self) -> str:
+        return f"events/{self.slug}/"
+
+    @property
+    def save_as(self) -> str:
+        return f"events/{self.slug}/index.html"
+
+    @property
+    def ics_url(self) -> str:
+        return f"events/{self.slug}.ics"
+
+    @property
+    def cancelled(self) -> bool:
+        return self.status == "cancelled"
+
+    @property
+    def is_online(self) -> bool:
+        return bool(self.online_url)
+
+    @property
+    def is_in_person(self) -> bool:
+        # "location: Online" names no place: it only labels an online event.
+        named = self.location_name and self.location_name.casefold() not in ("online", "virtual")
+        return bool(named or self.location_address or self.lat is not None)
+
+    @property
+    def location_text(self) -> str:
+        return ", ".join(part for part in (self.location_name, self.location_address) if part)
+
+    @property
+    def exclusive_end(self) -> date | datetime:
+        """DTEND as iCalendar wants it: the day after the last day for all-day events."""
+        return self.end + timedelta(days=1) if self.all_day else self.end
+
+    @property
+    def year(self) -> int:
+        return self.start.year
+
+    def line(self, name: str) -> int | None:
+        """Line of the key ``name`` in the YAML file, so problems point where to look."""
+        return self.lines.get(name)
+
+    def get_relative_source_path(self) -> str:
+        """What Pelican's add_source_path() files this event under in generated_content."""
+        return self.relative_source_path
+
+    @property
+    def start_iso(self) -> str:
+        return _iso(self.start)
+
+    @property
+    def end_iso(self) -> str:
+        return _iso(self.end)
+
+    @property
+    def next_start_iso(self) -> str:
+        return _iso(self.next_start if self.next_start is not None else self.start)
+
+
+def _iso(moment: date | datetime) -> str:
+    return moment.isoformat(timespec="seconds") if isinstance(moment, datetime) else moment.isoformat()

@@ -1,0 +1,162 @@
+"""Times as readers and calendars need them: next occurrences, upcoming/past, human text."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time, timedelta, timezone, tzinfo
+
+from dateutil import rrule as dateutil_rrule
+
+from .model import Event
+
+_DAYS = {"MO": "Monday", "TU": "Tuesday", "WE": "Wednesday", "TH": "Thursday", "FR": "Friday",
+         "SA": "Saturday", "SU": "Sunday"}
+_UNITS = {"DAILY": ("day", "Daily"), "WEEKLY": ("week", "Weekly"),
+          "MONTHLY": ("month", "Monthly"), "YEARLY": ("year", "Yearly")}
+
+
+def as_datetime(moment: date | datetime, floating_tz: tzinfo) -> datetime:
+    """Aware datetime; all-day dates start at midnight in the site's zone."""
+    if isinstance(moment, datetime):
+        return moment
+    return datetime.combine(moment, time(), floating_tz)
+
+
+def sort_key(moment: date | datetime, floating_tz: tzinfo) -> datetime:
+    return as_datetime(moment, floating_tz).astimezone(timezone.utc)
+
+
+def rule_set(event: Event) -> dateutil_rrule.rruleset | None:
+    """The event's occurrences (dates at midnight for all-day events), exdates removed."""
+    if not event.recurrence:
+        return None
+    start = event.start if not event.all_day else datetime.combine(event.start, time())
+    result = dateutil_rrule.rruleset()
+    result.rrule(dateutil_rrule.rrulestr(event.recurrence, dtstart=start))
+    for skipped in event.exdates:
+        result.exdate(skipped if isinstance(skipped, datetime) else datetime.combine(skipped, time()))
+    return result
+
+
+def occurrences(event: Event, limit: int = 500) -> list[date | datetime]:
+    rules = rule_set(event)
+    if rules is None:
+        return [event.start]
+    found = []
+    for moment in rules:
+        found.append(moment.date() if event.all_day else moment)
+        if len(found) >= limit:
+            break
+    return found
+
+
+def annotate(event: Event, now: datetime, floating_tz: tzinfo) -> None:
+    """Set next_start and is_upcoming: an event is upcoming until its (next occurrence's) end."""
+    length = event.exclusive_end - event.start
+    if event.all_day:
+        length = timedelta(days=length.days)
+    rules = rule_set(event)
+    if rules is None:
+        event.next_start = event.start
+        event.is_upcoming = as_datetime(event.exclusive_end, floating_tz) > now
+        return
+    # An occurrence still running counts as upcoming: look back one event length.
+    probe_tz = event.start.tzinfo if not event.all_day else floating_tz
+    probe = (now - length).astimezone(probe_tz)
+    if event.all_day:
+        probe = probe.replace(tzinfo=None)
+    following = rules.after(probe, inc=False)
+    if following is None:
+        every = list(rules)  # finite: after() found nothing later
+        last = every[-1] if every else None
+        event.next_start = (last.date() if event.all_day else last) if last else event.start
+        event.is_upcoming = False
+        return
+    event.next_start = following.date() if event.all_day else following
+    event.is_upcoming = True
+
+
+def zone_text(moment: datetime) -> str:
+    offset = moment.strftime("%z")
+    offset = f"UTC{offset[:3]}:{offset[3:]}"
+    name = moment.tzname() or ""
+    label = name if name and name[0] not in "+-" and name != "UTC" else ""
+    zone = getattr(moment.tzinfo, "key", "")
+    inner = ", ".join(filter(None, (offset, zone)))
+    return f"{label} ({inner})" if label else f"({inner})"
+
+
+def _day(d: date, weekday: bool = True) -> str:
+    text = f"{d.day} {d:%B %Y}"
+    return f"{d:%A} {text}" if weekday else text
+
+
+def moment_text(moment: date | datetime) -> str:
+    if isinstance(moment, datetime):
+        return f"{_day(moment)}, {moment:%H:%M} {zone_text(moment)}"
+    return _day(moment)
+
+
+def when_text(event: Event) -> str:
+    start, end = event.start, event.end
+    if event.all_day:
+        if end == start:
+            return _day(start)
+        if (start.year, start.month) == (end.year, end.month):
+            return f"{start.day}–{end.day} {end:%B %Y}"
+        if start.year == end.year:
+            return f"{start.day} {start:%B} – {end.day} {end:%B %Y}"
+        return f"{_day(start, False)} – {_day(end, False)}"
+    if not event.has_end or end == start:
+        return f"{_day(start)}, {start:%H:%M} {zone_text(start)}"
+    if start.date() == end.date():
+        return f"{_day(start)}, {start:%H:%M}–{end:%H:%M} {zone_text(end)}"
+    if start.utcoffset() == end.utcoffset():
+        return f"{_day(start)} {start:%H:%M} – {_day(end)} {end:%H:%M} {zone_text(end)}"
+    return (f"{_day(start)} {start:%H:%M} {zone_text(start)} – "
+            f"{_day(end)} {end:%H:%M} {zone_text(end)}")
+
+
+def duration_text(event: Event) -> str:
+    if not event.has_end and not event.all_day:
+        return ""
+    length = event.exclusive_end - event.start
+    days, seconds = length.days, length.seconds
+    if not event.all_day:
+        # Real elapsed time (a night across a DST change is 23 or 25 hours)
+        total = int((event.end.astimezone(timezone.utc)
+                     - event.start.astimezone(timezone.utc)).total_seconds())
+        days, seconds = divmod(total, 86400)
+    hours, minutes = seconds // 3600, seconds % 3600 // 60
+    parts = [(days, "day"), (hours, "hour"), (minutes, "minute")]
+    return " ".join(f"{n} {unit}{'s' if n != 1 else ''}" for n, unit in parts if n) or "0 minutes"
+
+
+_ORDINALS = {"1": "first", "2": "second", "3": "third", "4": "fourth", "-1": "last"}
+
+
+def _day_name(code: str) -> str:
+    """MO -> Monday, 1TH -> the first Thursday (RRULE BYDAY values)."""
+    name = _DAYS.get(code[-2:], code)
+    ordinal = code[:-2].lstrip("+")
+    return f"the {_ORDINALS[ordinal]} {name}" if ordinal in _ORDINALS else name if not ordinal else code
+
+
+def recurrence_text(event: Event) -> str:
+    if not event.recurrence:
+        return ""
+    parts = dict(part.split("=", 1) for part in event.recurrence.split(";"))
+    unit, adverb = _UNITS[parts["FREQ"]]
+    interval = int(parts.get("INTERVAL", "1"))
+    text = adverb if interval == 1 else f"Every {interval} {unit}s"
+    days = [_day_name(day) for day in parts.get("BYDAY", "").split(",") if day]
+    if days:
+        text += " on " + ", ".join(days)
+    if "COUNT" in parts:
+        text += f", {parts['COUNT']} times"
+    elif "UNTIL" in parts:
+        until = parts["UNTIL"][:8]
+        text += f", until {_day(date(int(until[:4]), int(until[4:6]), int(until[6:8])), False)}"
+    if event.exdates:
+        text += " (except " + ", ".join(_day(d if not isinstance(d, datetime) else d.date(), False)
+                                          for d in event.exdates) + ")"
+    return text

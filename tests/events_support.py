@@ -1,0 +1,36 @@
+"""Helpers for the events tests: parse calendars with several independent libraries."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from conftest import ROOT
+
+# The loader is tested in-process (hypothesis); plugins/ holds it and the publishing helpers.
+if str(ROOT / "plugins") not in sys.path:
+    sys.path.insert(0, str(ROOT / "plugins"))
+
+
+def ics_files(output: Path) -> list[Path]:
+    return sorted((output / "events").rglob("*.ics"))
+
+
+def parse_icalendar(path: Path):
+    import icalendar
+
+    return icalendar.Calendar.from_ical(path.read_bytes())
+
+
+def vevents(path: Path) -> list:
+    return list(parse_icalendar(path).walk("VEVENT"))
+
+
+def by_uid_suffix(path: Path, slug: str):
+    return next(e for e in vevents(path) if str(e["UID"]).startswith(f"{slug}@"))
+
+
+def unfold(raw: bytes) -> list[str]:
+    """Content lines after RFC 5545 unfolding (CRLF followed by one space or tab)."""
+    text = raw.decode("utf-8").replace("\r\n ", "").replace("\r\n\t", "")
+    return text.split("\r\n")

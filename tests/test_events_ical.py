@@ -1,0 +1,198 @@
+"""The iCalendar files: every .ics parses with four libraries, times and UIDs are right."""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from events_support import by_uid_suffix, ics_files, parse_icalendar, unfold, vevents
+
+from conftest import ROOT, FixtureSite
+
+SLUGS = ["open-2017", "open-2018", "open-2019", "open-2020", "open-credit-network-weekly",
+         "commons-summer-school-2025", "manchester-meetup-2020"]
+
+
+def test_every_calendar_parses_with_icalendar_vobject_and_ics(real_site):
+    import ics
+    import vobject
+
+    files = ics_files(real_site)
+    names = {str(p.relative_to(real_site)) for p in files}
+    assert {"events/calendar.ics", "events/open-2020.ics", "events/group/open-credit-network.ics",
+            "events/tag/mutual-credit.ics"} <= names
+    for path in files:
+        text = path.read_text(encoding="utf-8")
+        cal = parse_icalendar(path)
+        assert cal.walk("VEVENT"), path
+        parsed = vobject.readOne(text, validate=True)
+        parsed.validate(raiseException=True)
+        assert len(ics.Calendar(text).events) == len(cal.walk("VEVENT")), path
+
+
+def test_whole_calendar_keeps_past_and_cancelled_events_and_rfc7986_properties(real_site):
+    path = real_site / "events" / "calendar.ics"
+    cal = parse_icalendar(path)
+    uids = {str(e["UID"]).split("@")[0] for e in cal.walk("VEVENT")}
+    assert set(SLUGS) <= uids
+    assert len(uids) == len(list((ROOT / "content" / "events").glob("*.yaml")))
+    cancelled = by_uid_suffix(path, "manchester-meetup-2020")
+    assert cancelled["STATUS"] == "CANCELLED"
+    assert cal["NAME"] == cal["X-WR-CALNAME"] and cal["NAME"]
+    assert cal["DESCRIPTION"] == cal["X-WR-CALDESC"]
+    assert cal["X-PUBLISHED-TTL"] == "P1D"
+    assert "Open Co-op" in str(cal["PRODID"])
+    lines = unfold(path.read_bytes())
+    assert "REFRESH-INTERVAL;VALUE=DURATION:P1D" in lines
+
+
+def test_every_tzid_has_a_vtimezone(real_site):
+    for path in ics_files(real_site):
+        raw = path.read_bytes().decode("utf-8")
+        used = set(re.findall(r";TZID=([^:;]+)[:;]", raw))
+        defined = set(re.findall(r"\r\nTZID:([^\r]+)\r\n", raw))
+        assert used <= defined, (path, used - defined)
+    cal = parse_icalendar(real_site / "events" / "calendar.ics")
+    zones = {str(tz["TZID"]) for tz in cal.walk("VTIMEZONE")}
+    assert {"Europe/London", "America/New_York", "Europe/Madrid", "Asia/Kolkata"} <= zones
+
+
+def test_vevent_fields(real_site):
+    event = by_uid_suffix(real_site / "events" / "open-2020.ics", "open-2020")
+    assert event["SUMMARY"] == "OPEN 2020"
+    assert event["UID"] == "open-2020@open.coop-2016"
+    assert event["DTSTART"].params["TZID"] == "Europe/London"
+    assert event["DTSTART"].dt == datetime(2020, 6, 18, 14, tzinfo=ZoneInfo("Europe/London"))
+    assert event["DTEND"].dt == datetime(2020, 6, 20, 18, tzinfo=ZoneInfo("Europe/London"))
+    assert event["DTSTAMP"].dt.utcoffset() == timedelta(0)
+    assert str(event["URL"]) == "https://open.coop/events/open-2020/"
+    assert str(event["DESCRIPTION"]).endswith("https://open.coop/events/open-2020/")
+    assert event["STATUS"] == "CONFIRMED"
+    assert "mutual credit" in [str(c) for c in event["CATEGORIES"].cats]
+    lines = unfold((real_site / "events" / "open-2020.ics").read_bytes())
+    conference = [ln for ln in lines if ln.startswith("CONFERENCE")]
+    assert conference and "VALUE=URI" in conference[0]
+    assert conference[0].endswith(":https://meet.open.coop/open-2020")
+    geo = by_uid_suffix(real_site / "events" / "open-2017.ics", "open-2017")["GEO"]
+    assert (round(geo.latitude, 3), round(geo.longitude, 3)) == (51.535, -0.122)
+    updated = by_uid_suffix(real_site / "events" / "open-2018.ics", "open-2018")
+    assert updated["SEQUENCE"] == 1
+    assert updated["LAST-MODIFIED"].dt == datetime(2018, 6, 20, 9, tzinfo=ZoneInfo("UTC"))
+
+
+def test_all_day_dtend_is_exclusive(real_site):
+    event = by_uid_suffix(real_site / "events" / "commons-summer-school-2025.ics",
+                          "commons-summer-school-2025")
+    assert event["DTSTART"].dt == date(2025, 7, 14)
+    assert event["DTEND"].dt == date(2025, 7, 19)  # the YAML says end: 2025-07-18 (inclusive)
+    lines = unfold((real_site / "events" / "commons-summer-school-2025.ics").read_bytes())
+    assert "DTSTART;VALUE=DATE:20250714" in lines and "DTEND;VALUE=DATE:20250719" in lines
+
+
+def test_weekly_call_expands_with_recurring_ical_events_and_skips_exdates(real_site):
+    import recurring_ical_events
+
+    cal = parse_icalendar(real_site / "events" / "open-credit-network-weekly.ics")
+    found = recurring_ical_events.of(cal).between(date(2026, 10, 1), date(2027, 6, 1))
+    starts = [o["DTSTART"].dt for o in found]
+    assert len(starts) == 28  # COUNT=30 minus two EXDATEs
+    days = {s.date() for s in starts}
+    assert date(2026, 12, 15) in days and date(2027, 1, 5) in days
+    assert date(2026, 12, 22) not in days and date(2026, 12, 29) not in days
+    # London wall-clock time stays 18:00 across both clock changes; UTC moves.
+    assert {(s.hour, s.minute) for s in starts} == {(18, 0)}
+    utc_hours = {s.astimezone(ZoneInfo("UTC")).hour for s in starts}
+    assert utc_hours == {17, 18}
+
+
+@pytest.fixture(scope="module")
+def tricky(tmp_path_factory):
+    site = FixtureSite(tmp_path_factory.mktemp("events-ical"))
+    site.post("a-post", tags="mutual credit")
+    site.file("events/tricky.yaml", r'''
+        title: 'Commas, semicolons; back\slashes \n and “quotes” — Zürich café ☕ 東京 ümlaut test'
+        start: 2026-12-01 10:00
+        end: 2026-12-01 12:00
+        timezone: Asia/Kolkata
+        location: "Hall 1; Floor 2, Straße 3"
+        summary: 'One line, with; separators \ and more'
+        description: |
+          First paragraph, with; punctuation.
+          Second line: a backslash \ here.
+
+          Ünïcödé paragraph that is long enough to need folding: ελληνικά, русский, 日本語のテキスト, emoji 🎉🎉🎉.
+        tags: [mutual credit, "a, b"]
+        ''')
+    site.file("events/dst.yaml", '''
+        title: Spring call
+        start: 2027-03-09 18:00
+        end: 2027-03-09 19:00
+        timezone: Europe/London
+        recurrence: FREQ=WEEKLY;COUNT=6
+        ''')
+    site.file("events/stable.yaml", '''
+        title: Original title
+        start: 2026-12-20 09:00
+        end: 2026-12-20 10:00
+        timezone: Europe/Madrid
+        ''')
+    first = site.build()
+    assert first.ok, first.stderr
+    return site
+
+
+def test_text_round_trips_through_escaping(tricky):
+    import vobject
+
+    path = tricky.output / "events" / "tricky.ics"
+    event = by_uid_suffix(path, "tricky")
+    title = r'Commas, semicolons; back\slashes \n and “quotes” — Zürich café ☕ 東京 ümlaut test'
+    assert str(event["SUMMARY"]) == title
+    assert str(event["LOCATION"]) == "Hall 1; Floor 2, Straße 3"
+    description = str(event["DESCRIPTION"])
+    assert "First paragraph, with; punctuation.\nSecond line: a backslash \\ here." in description
+    assert "日本語のテキスト, emoji 🎉🎉🎉." in description
+    assert [str(c) for c in event["CATEGORIES"].cats] == ["mutual credit", "a, b"]
+    other = vobject.readOne(path.read_text(encoding="utf-8")).vevent
+    assert other.summary.value == title
+    assert other.location.value == "Hall 1; Floor 2, Straße 3"
+
+
+def test_lines_fold_at_75_octets_without_splitting_characters(tricky):
+    raw = (tricky.output / "events" / "tricky.ics").read_bytes()
+    physical = raw.split(b"\r\n")
+    assert any(line.startswith(b" ") for line in physical), "long lines must be folded"
+    for line in physical:
+        assert len(line) <= 75, line
+        line.decode("utf-8")  # a split multi-byte character would fail here
+    assert b"\n" not in raw.replace(b"\r\n", b"")
+
+
+def test_dst_crossing_recurrence_keeps_wall_clock_time(tricky):
+    import recurring_ical_events
+
+    cal = parse_icalendar(tricky.output / "events" / "dst.ics")
+    found = recurring_ical_events.of(cal).between(date(2027, 3, 1), date(2027, 5, 1))
+    starts = [o["DTSTART"].dt for o in found]
+    assert len(starts) == 6
+    assert all(s.hour == 18 for s in starts)
+    utc = [s.astimezone(ZoneInfo("UTC")).hour for s in starts]
+    assert utc[:3] == [18, 18, 18] and utc[3:] == [17, 17, 17]  # clocks change 28 March 2027
+
+
+def test_uids_are_stable_across_builds_renames_and_domains(tricky):
+    before = {str(e["UID"]) for e in vevents(tricky.output / "events" / "calendar.ics")}
+    assert "stable@open.coop-2016" in before
+    path = tricky.content / "events" / "stable.yaml"
+    path.write_text(path.read_text().replace("Original title", "Renamed")
+                    .replace("2026-12-20", "2026-12-21"), encoding="utf-8")
+    result = tricky.build(overrides={"PUBLIC_SITEURL": "https://elsewhere.example"})
+    assert result.ok, result.stderr
+    after = vevents(tricky.output / "events" / "calendar.ics")
+    assert {str(e["UID"]) for e in after} == before
+    renamed = by_uid_suffix(tricky.output / "events" / "calendar.ics", "stable")
+    assert renamed["SUMMARY"] == "Renamed"
+    assert str(renamed["URL"]) == "https://elsewhere.example/events/stable/"

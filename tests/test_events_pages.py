@@ -1,0 +1,141 @@
+"""Event pages as readers see them: the index order, the home page, an event page's data."""
+
+from __future__ import annotations
+
+import json
+from urllib.parse import parse_qs, urlsplit
+
+from conftest import FixtureSite, page_at, soup
+
+
+def _titles(items) -> list[str]:
+    return [item.select_one(".event-title a").get_text(strip=True) for item in items]
+
+
+def test_index_lists_upcoming_soonest_first_then_past_by_year(real_site):
+    doc = soup(page_at(real_site, "/events/"))
+    assert len(doc.find_all("h1")) == 1
+    upcoming = doc.find(id="upcoming-heading").find_parent("section")
+    assert _titles(upcoming.select(".event-item")) == [
+        "Open Credit Network weekly call",  # next occurrence Tue 24 Nov 2026
+        "Ontology working group call",  # first Thursday: 3 Dec 2026
+        "Murmurations indexer sprint, Bengaluru",
+        "Sociocracy & co-op governance: a hands-on workshop",
+        "Co-op Cloud federation meeting",
+        "OPEN 2027",
+    ]
+    years = [h.get_text(strip=True) for h in doc.select(".event-year h3")]
+    assert years == sorted(years, reverse=True)
+    assert {"2017", "2018", "2019", "2020"} <= set(years)
+    for year in ("2017", "2018", "2019", "2020"):
+        section = doc.find(id=f"year-{year}").find_parent("section")
+        titles = _titles(section.select(".event-item"))
+        assert any(t.startswith(f"OPEN {year}") for t in titles), (year, titles)
+    cancelled = [i for i in doc.select(".event-item") if "is-cancelled" in i["class"]]
+    assert _titles(cancelled) == ["Platform co-op meetup, Manchester"]
+    assert cancelled[0].select_one(".badge").get_text() == "Cancelled"
+
+
+def test_index_subscribe_links(real_site):
+    doc = soup(page_at(real_site, "/events/"))
+    links = [a["href"] for a in doc.select(".calendar-subscribe a")]
+    assert "webcal://open.coop/events/calendar.ics" in links
+    google = next(h for h in links if h.startswith("https://calendar.google.com"))
+    assert parse_qs(urlsplit(google).query)["cid"] == ["webcal://open.coop/events/calendar.ics"]
+    assert "cid=webcal%3A%2F%2Fopen.coop%2Fevents%2Fcalendar.ics" in google
+    assert doc.select_one("#calendar-address")["value"] == "https://open.coop/events/calendar.ics"
+
+
+def test_home_page_shows_the_next_three_events(real_site):
+    doc = soup(page_at(real_site, "/"))
+    section = doc.find(id="home-events-heading").find_parent("section")
+    assert _titles(section.select(".event-item")) == [
+        "Open Credit Network weekly call", "Ontology working group call",
+        "Murmurations indexer sprint, Bengaluru"]
+    assert section.find("a", href="/events/")
+
+
+def test_event_page_shows_time_zone_microformats_and_calendar_links(real_site):
+    doc = soup(page_at(real_site, "/events/open-2020/"))
+    assert doc.h1.get_text() == "OPEN 2020"
+    main = doc.find("main")
+    assert main["data-pagefind-filter"] == "kind:Event" and main.has_attr("data-pagefind-body")
+    event = doc.select_one(".h-event")
+    assert event.select_one(".p-name").get_text() == "OPEN 2020"
+    assert event.select_one(".dt-start")["datetime"] == "2020-06-18T14:00:00+01:00"
+    assert event.select_one(".dt-end")["datetime"] == "2020-06-20T18:00:00+01:00"
+    assert "online" in event.select_one(".p-location").get_text()
+    text = event.get_text(" ", strip=True)
+    assert "BST (UTC+01:00, Europe/London)" in text and "2 days 4 hours" in text
+    hrefs = [a["href"] for a in doc.select(".add-to-calendar a")]
+    assert "/events/open-2020.ics" in hrefs
+    google = parse_qs(urlsplit(next(h for h in hrefs if "google" in h)).query)
+    assert google["action"] == ["TEMPLATE"] and google["text"] == ["OPEN 2020"]
+    assert google["dates"] == ["20200618T140000/20200620T180000"]
+    assert google["ctz"] == ["Europe/London"]
+    assert google["details"][0].endswith("https://open.coop/events/open-2020/")
+    outlook = parse_qs(urlsplit(next(h for h in hrefs if "outlook" in h)).query)
+    assert outlook["subject"] == ["OPEN 2020"]
+    assert outlook["startdt"] == ["2020-06-18T13:00:00Z"] and outlook["enddt"] == ["2020-06-20T17:00:00Z"]
+
+
+def _jsonld(path):
+    scripts = soup(path).find_all("script", type="application/ld+json")
+    assert len(scripts) == 1
+    return json.loads(scripts[0].string)
+
+
+def test_event_json_ld(real_site):
+    data = _jsonld(page_at(real_site, "/events/murmurations-sprint/"))
+    assert data["@type"] == "Event" and data["name"] == "Murmurations indexer sprint, Bengaluru"
+    assert data["startDate"] == "2026-12-05T10:00:00+05:30"
+    assert data["endDate"] == "2026-12-05T17:30:00+05:30"
+    assert data["eventStatus"] == "https://schema.org/EventScheduled"
+    assert data["eventAttendanceMode"] == "https://schema.org/MixedEventAttendanceMode"
+    kinds = {loc["@type"] for loc in data["location"]}
+    assert kinds == {"Place", "VirtualLocation"}
+    place = next(loc for loc in data["location"] if loc["@type"] == "Place")
+    assert place["address"]["@type"] == "PostalAddress"
+    assert data["organizer"]["name"] == "Murmurations"
+    assert data["description"]
+    cancelled = _jsonld(page_at(real_site, "/events/manchester-meetup-2020/"))
+    assert cancelled["eventStatus"] == "https://schema.org/EventCancelled"
+    assert cancelled["eventAttendanceMode"] == "https://schema.org/OfflineEventAttendanceMode"
+    online = _jsonld(page_at(real_site, "/events/open-2020/"))
+    assert online["eventAttendanceMode"] == "https://schema.org/OnlineEventAttendanceMode"
+    assert online["location"]["@type"] == "VirtualLocation"
+    all_day = _jsonld(page_at(real_site, "/events/commons-summer-school-2025/"))
+    assert (all_day["startDate"], all_day["endDate"]) == ("2025-07-14", "2025-07-18")
+
+
+def test_tag_page_links_to_its_event_calendar(real_site):
+    doc = soup(page_at(real_site, "/tag/mutual-credit/"))
+    link = doc.find("a", href="/events/tag/mutual-credit.ics")
+    assert link is not None and "mutual credit" in link.get_text()
+    assert (real_site / "events" / "tag" / "mutual-credit.ics").is_file()
+    plain = soup(page_at(real_site, "/tag/podcast/"))
+    assert not plain.find("a", href=lambda h: h and h.startswith("/events/tag/"))
+
+
+def test_hostile_text_is_escaped_in_html_and_cannot_end_the_json_ld_block(tmp_path):
+    site = FixtureSite(tmp_path)
+    site.post("a-post")
+    title = 'Evil </script><script>alert(1)</script> <!-- & "quotes"'
+    site.file("events/evil.yaml", f"""
+        title: '{title}'
+        start: 2026-12-01
+        summary: "</script><!-- <b>bold</b>"
+        organizer: "</SCRIPT>"
+        location: "<img src=x onerror=alert(1)>"
+        """)
+    result = site.build()
+    assert result.ok, result.stderr
+    path = page_at(site.output, "/events/evil/")
+    raw = path.read_text(encoding="utf-8")
+    assert "<script>alert" not in raw and "<img src=x" not in raw
+    data = _jsonld(path)
+    assert data["name"] == title and data["organizer"]["name"] == "</SCRIPT>"
+    assert data["location"]["name"] == "<img src=x onerror=alert(1)>"
+    doc = soup(path)
+    assert doc.h1.get_text() == title
+    assert [s.get("type") for s in doc.find_all("script")] == ["application/ld+json"]
