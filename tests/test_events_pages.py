@@ -80,9 +80,11 @@ def test_event_page_shows_time_zone_microformats_and_calendar_links(real_site):
 
 
 def _jsonld(path):
-    scripts = soup(path).find_all("script", type="application/ld+json")
-    assert len(scripts) == 1
-    return json.loads(scripts[0].string)
+    # The page also carries the SEO plugin's BreadcrumbList: pick the one Event block.
+    blocks = [json.loads(s.string) for s in soup(path).find_all("script", type="application/ld+json")]
+    events = [b for b in blocks if b.get("@type") == "Event"]
+    assert len(events) == 1
+    return events[0]
 
 
 def test_event_json_ld(real_site):
@@ -138,4 +140,7 @@ def test_hostile_text_is_escaped_in_html_and_cannot_end_the_json_ld_block(tmp_pa
     assert data["location"]["name"] == "<img src=x onerror=alert(1)>"
     doc = soup(path)
     assert doc.h1.get_text() == title
-    assert [s.get("type") for s in doc.find_all("script")] == ["application/ld+json"]
+    # Only data blocks (the Event and the breadcrumb), never an executable script.
+    assert {s.get("type") for s in doc.find_all("script")} == {"application/ld+json"}
+    for block in doc.find_all("script"):
+        json.loads(block.string)
