@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from conftest import EPOCH, build, page_at, run_publishing, soup, tree_digest
+from conftest import build, page_at, run_publishing, soup, tree_digest
 
 
 def test_unknown_category_fails_and_keeps_previous_output(site):

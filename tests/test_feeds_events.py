@@ -6,11 +6,9 @@ from __future__ import annotations
 import feedparser
 import pytest
 
-from conftest import ROOT, FixtureSite, page_at, soup
+from conftest import FixtureSite, page_at, soup
 from feeds_support import check_content_html, check_feed_file
 
-pytestmark = pytest.mark.skipif(not (ROOT / "plugins" / "events" / "__init__.py").exists(),
-                                reason="the events plugin is not in this tree yet")
 
 SITE = "https://open.coop"
 # Build "now" is 2026-11-23 (conftest.EPOCH): two upcoming events, two past ones.

@@ -9,11 +9,9 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import ROOT, FixtureSite, page_at, soup, tree_digest
+from conftest import FixtureSite, page_at, soup, tree_digest
 from working_groups_support import group_file
 
-pytestmark = pytest.mark.skipif(not (ROOT / "plugins" / "events").is_dir(),
-                                reason="the events plugin is not in this tree yet")
 
 EVENT = """\
 title: {title}

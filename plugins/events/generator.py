@@ -9,7 +9,6 @@ from __future__ import annotations
 import logging
 import os
 from collections import defaultdict
-from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from markdown import Markdown
