@@ -80,5 +80,20 @@ def check(c):
 
 @task
 def test(c, args=""):
-    """Run the test suite."""
+    """Run the test suite, quality gates and browser checks included."""
     c.run(f'"{PY}" -m pytest {args}', env=_env(), pty=False)
+
+
+@task(name="test-fast")
+def test_fast(c, args=""):
+    """Run the test suite without the browser checks (pytest marker `browser`)."""
+    c.run(f'"{PY}" -m pytest -m "not browser" {args}', env=_env(), pty=False)
+
+
+@task
+def audit(c, min_score=0):
+    """Build the site, then print Lighthouse scores for the home, a post and the events page."""
+    html(c)
+    output = CONFIG["deploy_path"]
+    c.run(f'"{PY}" tools/audit/audit.py "{output}" --min-score {min_score}',
+          env=_env(), pty=False)

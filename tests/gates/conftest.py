@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from gates_support import (CHROMIUM, CHROMIUM_ARGS, WEIGHTS, require_tool, run_vnu, serve_folder,
+from .gates_support import (CHROMIUM, CHROMIUM_ARGS, WEIGHTS, require_tool, run_vnu, serve_folder,
                            weight_table)
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from gates_support import (AXE_JS, BROWSER_PAGES, OPTIONAL_BROWSER_PAGES, browser_page_url, missing,
+from .gates_support import (AXE_JS, BROWSER_PAGES, OPTIONAL_BROWSER_PAGES, browser_page_url, missing,
                            require_tool, serve_folder)
 
 pytestmark = pytest.mark.browser

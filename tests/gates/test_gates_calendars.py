@@ -10,8 +10,8 @@ import icalendar
 import pytest
 import vobject
 
-from calendars_check import tzid_problems
-from gates_support import missing
+from .calendars_check import tzid_problems
+from .gates_support import missing
 
 
 def _icalendar(text: str) -> list[str]:

@@ -9,8 +9,8 @@ from pathlib import Path
 import feedparser
 import pytest
 
-from feeds_check import atom_problems, feed_format, rss_problems
-from gates_support import missing
+from .feeds_check import atom_problems, feed_format, rss_problems
+from .gates_support import missing
 
 CHECKS = {"atom": atom_problems, "rss": rss_problems}
 

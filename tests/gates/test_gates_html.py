@@ -7,7 +7,7 @@ from urllib.parse import unquote, urlsplit
 
 import pytest
 
-from gates_support import (ALL_KINDS, OPTIONAL_KINDS, REQUIRED_KINDS, kind_of, missing,
+from .gates_support import (ALL_KINDS, OPTIONAL_KINDS, REQUIRED_KINDS, kind_of, missing,
                            pages_by_kind, run_vnu)
 
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import pytest
 
-from gates_support import (ALL_KINDS, OPTIONAL_KINDS, OPTIONAL_PREFIXES, REQUIRED_KINDS,
+from .gates_support import (ALL_KINDS, OPTIONAL_KINDS, OPTIONAL_PREFIXES, REQUIRED_KINDS,
                            allow_missing, missing, pages_by_kind, public_siteurl)
-from links_check import broken_links
+from .links_check import broken_links
 
 
 @pytest.mark.parametrize("kind", ALL_KINDS)

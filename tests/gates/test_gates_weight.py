@@ -9,7 +9,7 @@ from urllib.parse import urljoin, urlsplit
 
 import pytest
 
-from gates_support import (ALL_KINDS, OPTIONAL_KINDS, PAGE_BUDGET, REQUIRED_KINDS, WEIGHTS,
+from .gates_support import (ALL_KINDS, OPTIONAL_KINDS, PAGE_BUDGET, REQUIRED_KINDS, WEIGHTS,
                            missing, pages_by_kind)
 
 _STYLESHEET = re.compile(r"<link\b[^>]*\brel=\"?stylesheet\"?[^>]*>", re.IGNORECASE)
