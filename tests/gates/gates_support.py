@@ -27,7 +27,7 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-
 # Sections written by plugins developed on other branches; GATES_ALLOW_MISSING=1 lets a branch
 # without them iterate. Never set it in the Makefile, tasks.py or CI.
 OPTIONAL_KINDS = {"events", "event", "working-groups", "group", "search"}
-OPTIONAL_PREFIXES = ("/events/", "/working-groups/", "/search/", "/feeds/")
+OPTIONAL_PREFIXES = ("/events/", "/working-groups/", "/search/", "/pagefind/", "/feeds/")
 PAGE_BUDGET = 50 * 1024
 # The weight gate leaves its per-kind table here for the terminal summary (conftest.py).
 WEIGHTS = pytest.StashKey[dict]()

@@ -22,6 +22,9 @@ def axe_violations(browser, url: str, width: int, scheme: str, screenshot=None) 
     try:
         page = context.new_page()
         page.goto(url, wait_until="load")
+        if page.locator("script[src]").count():
+            # Scripted UI (the search page) is audited as the reader sees it, once it has loaded.
+            page.wait_for_load_state("networkidle")
         if screenshot is not None:
             page.screenshot(path=str(screenshot))
         page.add_script_tag(path=axe)
