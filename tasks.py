@@ -114,4 +114,3 @@ def screenshots(c):
         target.mkdir(parents=True)
         for shot in shots:
             shutil.copy(shot, target / shot.name)
-
