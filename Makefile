@@ -7,12 +7,14 @@ STAMP := $(VENV)/.installed
 INVOKE := $(BIN)/invoke
 
 .PHONY: help html search-index clean regenerate serve devserver publish deploy gh-pages check test \
-	lock new-post new-event new-group
+	test-fast audit lock new-post new-event new-group
 
 help:
 	@echo "make html        build the site into output/"
 	@echo "make search-index  index output/ for /search/ (html and publish do this)"
-	@echo "make test        run the test suite"
+	@echo "make test        run the test suite, quality gates and browser checks included"
+	@echo "make test-fast   the test suite without the browser checks (quick loops)"
+	@echo "make audit       Lighthouse scores for the home, a post and the events page"
 	@echo "make check       validate content without building"
 	@echo "make devserver   live preview at http://127.0.0.1:8000/"
 	@echo "make serve       serve output/ at http://127.0.0.1:8000/"
@@ -29,6 +31,30 @@ $(STAMP): requirements.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.txt
 	touch $(STAMP)
+
+# The quality gates' tools, each installed once and redone only when its inputs change:
+# npm packages pinned in package-lock.json (vnu-jar, axe-core; install scripts off: vnu-jar's
+# would fetch a Java runtime, and Java 17 is already here), Debian's Chromium for the browser
+# checks (never a browser download), and Lighthouse apart in tools/audit/ (big; make audit only).
+NODE_STAMP := node_modules/.installed
+AUDIT_STAMP := tools/audit/node_modules/.installed
+CHROMIUM_STAMP := .cache/chromium.installed
+
+$(NODE_STAMP): package.json package-lock.json
+	npm ci --ignore-scripts --no-audit --no-fund
+	touch $(NODE_STAMP)
+
+$(AUDIT_STAMP): tools/audit/package.json tools/audit/package-lock.json
+	cd tools/audit && npm ci --ignore-scripts --no-audit --no-fund
+	touch $(AUDIT_STAMP)
+
+$(CHROMIUM_STAMP):
+	@if [ -x /usr/bin/chromium ] && dpkg -s chromium >/dev/null 2>&1; then \
+		echo "chromium: installed"; \
+	else \
+		apt-get update && apt-get install -y chromium; \
+	fi
+	mkdir -p $(dir $(CHROMIUM_STAMP)) && touch $(CHROMIUM_STAMP)
 
 html: $(STAMP)
 	$(INVOKE) html
@@ -68,8 +94,14 @@ new-group: $(STAMP)
 check: $(STAMP)
 	$(INVOKE) check
 
-test: $(STAMP)
+test: $(STAMP) $(NODE_STAMP) $(CHROMIUM_STAMP)
 	$(INVOKE) test
+
+test-fast: $(STAMP) $(NODE_STAMP)
+	$(INVOKE) test-fast
+
+audit: $(STAMP) $(AUDIT_STAMP) $(CHROMIUM_STAMP)
+	$(INVOKE) audit
 
 lock: $(STAMP)
 	$(BIN)/python -m pip install --quiet -r requirements.in

@@ -7,6 +7,7 @@ from __future__ import annotations
 import os
 import shutil
 import sys
+import tempfile
 from pathlib import Path
 
 from invoke import Exit, task
@@ -96,7 +97,7 @@ def check(c):
 
 @task
 def test(c, args=""):
-    """Run the test suite."""
+    """Run the test suite, quality gates and browser checks included."""
     c.run(f'"{PY}" -m pytest {args}', env=_env(), pty=False)
 
 
@@ -170,3 +171,32 @@ def deploy(c):
     except DeployError as error:
         raise Exit(f"deploy: {error}", code=1) from None
 
+@task(name="test-fast")
+def test_fast(c, args=""):
+    """Run the test suite without the browser checks (pytest marker `browser`)."""
+    c.run(f'"{PY}" -m pytest -m "not browser" {args}', env=_env(), pty=False)
+
+
+@task
+def audit(c, min_score=0):
+    """Build the site, then print Lighthouse scores for the home, a post and the events page."""
+    html(c)
+    output = CONFIG["deploy_path"]
+    c.run(f'"{PY}" tools/audit/audit.py "{output}" --min-score {min_score}',
+          env=_env(), pty=False)
+
+
+@task
+def screenshots(c):
+    """Refresh docs/screenshots/: each browser-checked page at 1280 px light and 375 px dark."""
+    target = ROOT / "docs" / "screenshots"
+    with tempfile.TemporaryDirectory() as folder:
+        c.run(f'"{PY}" -m pytest -q -m browser tests/gates', env={**_env(), "GATES_SCREENSHOTS": folder},
+              pty=False, warn=True)
+        shots = sorted(Path(folder).glob("*-1280-light.png")) + sorted(Path(folder).glob("*-375-dark.png"))
+        if not shots:
+            raise SystemExit("no screenshots were taken: see the test output above")
+        shutil.rmtree(target, ignore_errors=True)
+        target.mkdir(parents=True)
+        for shot in shots:
+            shutil.copy(shot, target / shot.name)

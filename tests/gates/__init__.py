@@ -1,0 +1,1 @@
+"""Quality gates: real validators over the real built site (issue 7)."""

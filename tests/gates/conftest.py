@@ -1,0 +1,54 @@
+"""Session fixtures for the quality gates: the built site served on 127.0.0.1, one Chromium for
+all browser checks, and one Nu Html Checker run over the whole output."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from .gates_support import (CHROMIUM, CHROMIUM_ARGS, WEIGHTS, require_tool, run_vnu, serve_folder,
+                           weight_table)
+
+
+@pytest.fixture(scope="session")
+def served_site(real_site: Path):
+    server = serve_folder(real_site)
+    yield f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.fixture(scope="session")
+def vnu_errors(real_site: Path) -> list[dict]:
+    return run_vnu(real_site)
+
+
+@pytest.fixture(scope="session")
+def browser():
+    executable = require_tool(CHROMIUM, "apt-get update && apt-get install -y chromium "
+                                        "(make test does it)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture(scope="session")
+def screenshot_dir(tmp_path_factory) -> Path:
+    """Where each checked page's screenshot goes (GATES_SCREENSHOTS=folder keeps them)."""
+    chosen = os.environ.get("GATES_SCREENSHOTS")
+    folder = Path(chosen) if chosen else tmp_path_factory.mktemp("screenshots")
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus, config):
+    rows = config.stash.get(WEIGHTS, None)
+    if rows:
+        terminalreporter.write_sep("-", "page weight (HTML + CSS bytes, heaviest page per kind)")
+        for line in weight_table(rows):
+            terminalreporter.write_line(line)

@@ -1,0 +1,74 @@
+"""Accessibility gate: axe-core in Debian's Chromium (driven by Playwright, never a downloaded
+browser) finds no WCAG 2.2 AA violation on the issue's pages, at 375 and 1280 px, light and dark."""
+
+from __future__ import annotations
+
+import pytest
+
+from .gates_support import (AXE_JS, BROWSER_PAGES, OPTIONAL_BROWSER_PAGES, browser_page_url, missing,
+                           require_tool, serve_folder)
+
+pytestmark = pytest.mark.browser
+
+WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+WIDTHS = [375, 1280]
+SCHEMES = ["light", "dark"]
+
+
+def axe_violations(browser, url: str, width: int, scheme: str, screenshot=None) -> list[dict]:
+    axe = require_tool(AXE_JS, "npm ci --ignore-scripts (make test does it)")
+    context = browser.new_context(viewport={"width": width, "height": 900}, color_scheme=scheme,
+                                  reduced_motion="reduce")
+    try:
+        page = context.new_page()
+        page.goto(url, wait_until="load")
+        if page.locator("script[src]").count():
+            # Scripted UI (the search page) is audited as the reader sees it, once it has loaded.
+            page.wait_for_load_state("networkidle")
+        if screenshot is not None:
+            page.screenshot(path=str(screenshot))
+        page.add_script_tag(path=axe)
+        result = page.evaluate("options => axe.run(document, options)",
+                               {"runOnly": {"type": "tag", "values": WCAG_TAGS},
+                                "resultTypes": ["violations"]})
+    finally:
+        context.close()
+    return result["violations"]
+
+
+def describe(violations: list[dict]) -> str:
+    lines = []
+    for violation in violations:
+        lines.append(f"[{violation['impact']}] {violation['id']}: {violation['help']}")
+        for node in violation["nodes"][:5]:
+            lines.append(f"    {' '.join(map(str, node['target']))}: {node['failureSummary'].splitlines()[-1].strip()}")
+        if len(violation["nodes"]) > 5:
+            lines.append(f"    ... and {len(violation['nodes']) - 5} more")
+    return "\n".join(lines)
+
+
+@pytest.mark.parametrize("scheme", SCHEMES)
+@pytest.mark.parametrize("width", WIDTHS)
+@pytest.mark.parametrize("name", BROWSER_PAGES)
+def test_page_has_no_wcag_violations(name, width, scheme, real_site, served_site, browser,
+                                     screenshot_dir):
+    path = browser_page_url(real_site, name)
+    if path is None:
+        missing(f"the {name} page", name in OPTIONAL_BROWSER_PAGES)
+    shot = screenshot_dir / f"{name}-{width}-{scheme}.png"
+    violations = axe_violations(browser, served_site + path, width, scheme, shot)
+    assert not violations, f"{path} at {width}px {scheme}:\n{describe(violations)}"
+
+
+def test_axe_catches_a_violation(tmp_path, browser):
+    (tmp_path / "index.html").write_text(
+        '<!DOCTYPE html><html lang="en"><head><title>t</title></head><body><main>'
+        '<p style="color:#bbb;background:#fff">faint text</p><img src="x.png"></main></body></html>')
+    server = serve_folder(tmp_path)
+    try:
+        found = {v["id"] for v in axe_violations(
+            browser, f"http://127.0.0.1:{server.server_address[1]}/", 375, "light")}
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert {"color-contrast", "image-alt"} <= found, found
