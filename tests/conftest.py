@@ -148,3 +148,23 @@ def page_at(output: Path, url: str) -> Path:
     if url.endswith("/"):
         path = path / "index.html"
     return path
+
+
+CHROMIUM = Path("/usr/bin/chromium")
+# Debian's Chromium with the flags that keep it off the (closed) network; never a downloaded browser.
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """One headless Chromium for every browser test (Playwright's sync API allows one per thread)."""
+    if not CHROMIUM.exists():
+        pytest.fail(f"{CHROMIUM} is missing: install it with `apt-get update && apt-get install -y "
+                    "chromium` (make test does it); never `playwright install`")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()

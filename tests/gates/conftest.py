@@ -1,5 +1,5 @@
 """Session fixtures for the quality gates: the built site served on 127.0.0.1, one Chromium for
-all browser checks, and one Nu Html Checker run over the whole output."""
+all browser checks (the `browser` fixture in tests/conftest.py), and one Nu Html Checker run over the whole output."""
 
 from __future__ import annotations
 
@@ -8,8 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from .gates_support import (CHROMIUM, CHROMIUM_ARGS, WEIGHTS, require_tool, run_vnu, serve_folder,
-                           weight_table)
+from .gates_support import WEIGHTS, run_vnu, serve_folder, weight_table
 
 
 @pytest.fixture(scope="session")
@@ -23,18 +22,6 @@ def served_site(real_site: Path):
 @pytest.fixture(scope="session")
 def vnu_errors(real_site: Path) -> list[dict]:
     return run_vnu(real_site)
-
-
-@pytest.fixture(scope="session")
-def browser():
-    executable = require_tool(CHROMIUM, "apt-get update && apt-get install -y chromium "
-                                        "(make test does it)")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
 
 
 @pytest.fixture(scope="session")
