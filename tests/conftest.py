@@ -131,6 +131,17 @@ def real_site(tmp_path_factory) -> Path:
     return output
 
 
+def source_header(path: Path) -> dict[str, str]:
+    """A Markdown source's `Key: value` header (up to the first blank line), keys lower-cased."""
+    meta = {}
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if not line.strip():
+            break
+        key, _, value = line.partition(":")
+        meta[key.strip().lower()] = value.strip()
+    return meta
+
+
 def html_files(folder: Path) -> list[Path]:
     return sorted(folder.rglob("*.html"))
 

@@ -8,19 +8,13 @@ from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+from conftest import source_header
+
 SITEMAP_NS = {"sm": "http://www.sitemaps.org/schemas/sitemap/0.9"}
 LONDON = ZoneInfo("Europe/London")
 
 
-def header(path: Path) -> dict[str, str]:
-    """A Markdown source's `Key: value` header, keys lower-cased."""
-    meta = {}
-    for line in path.read_text(encoding="utf-8").splitlines():
-        if not line.strip():
-            break
-        key, _, value = line.partition(":")
-        meta[key.strip().lower()] = value.strip()
-    return meta
+header = source_header  # a Markdown source's `Key: value` header, keys lower-cased
 
 
 def body(path: Path) -> str:

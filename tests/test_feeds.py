@@ -4,30 +4,21 @@ from __future__ import annotations
 
 from datetime import datetime
 from email.utils import parsedate_to_datetime
-from pathlib import Path
 
 import feedparser
 import pytest
 from lxml import etree
 
-from conftest import ROOT, html_files, page_at, soup
+from conftest import source_header, ROOT, html_files, page_at, soup
 from feeds_support import ATOM, ITUNES, check_feed_file, feed_files
 
 SITE = "https://open.coop"
 POSTS = sorted((ROOT / "content" / "posts").rglob("*.md"))
 
 
-def _header(path: Path) -> dict[str, str]:
-    meta = {}
-    for line in path.read_text(encoding="utf-8").splitlines():
-        if not line.strip():
-            break
-        key, _, value = line.partition(":")
-        meta[key.strip().lower()] = value.strip()
-    return meta
 
 
-PUBLISHED = {p: _header(p) for p in POSTS if _header(p).get("status", "published") == "published"}
+PUBLISHED = {p: source_header(p) for p in POSTS if source_header(p).get("status", "published") == "published"}
 
 
 def test_every_feed_is_valid_atom_or_rss(real_site):

@@ -8,40 +8,32 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT, html_files, page_at, soup
+from conftest import source_header, ROOT, html_files, page_at, soup
 
 POSTS = sorted((ROOT / "content" / "posts").rglob("*.md"))
 
 
-def _header(path: Path) -> dict[str, str]:
-    meta = {}
-    for line in path.read_text(encoding="utf-8").splitlines():
-        if not line.strip():
-            break
-        key, _, value = line.partition(":")
-        meta[key.strip().lower()] = value.strip()
-    return meta
 
 
-PUBLISHED = [p for p in POSTS if _header(p).get("status", "published") == "published"]
-DRAFTS = [p for p in POSTS if _header(p).get("status") == "draft"]
+PUBLISHED = [p for p in POSTS if source_header(p).get("status", "published") == "published"]
+DRAFTS = [p for p in POSTS if source_header(p).get("status") == "draft"]
 
 
 def _post_url(path: Path) -> str:
-    meta = _header(path)
+    meta = source_header(path)
     year, month = meta["date"][:4], meta["date"][5:7]
     return f"/blog/{year}/{month}/{meta['slug']}/"
 
 
 def test_sample_content_covers_the_brief():
-    categories = {_header(p)["category"] for p in PUBLISHED}
+    categories = {source_header(p)["category"] for p in PUBLISHED}
     assert categories == {"Open", "Co-operative", "Commons", "Inspiring Projects",
                           "Legal Structures", "Software", "Audio", "Video"}
-    years = {int(_header(p)["date"][:4]) for p in PUBLISHED}
+    years = {int(source_header(p)["date"][:4]) for p in PUBLISHED}
     assert set(range(2016, 2027)) <= years
     assert len(PUBLISHED) >= 24
     assert len(DRAFTS) == 1
-    assert sum(1 for p in PUBLISHED if "image" in _header(p)) >= 3
+    assert sum(1 for p in PUBLISHED if "image" in source_header(p)) >= 3
 
 
 @pytest.mark.parametrize("url", ["/", "/about/", "/open/", "/co-operative/", "/collaborate/",
@@ -59,7 +51,7 @@ def test_pages_exist_at_directory_urls(real_site, url):
 
 def test_every_published_post_has_its_page_with_title_and_metadata(real_site):
     for post in PUBLISHED:
-        meta = _header(post)
+        meta = source_header(post)
         path = page_at(real_site, _post_url(post))
         assert path.is_file(), f"{post.name} not at {_post_url(post)}"
         doc = soup(path)
@@ -82,7 +74,7 @@ def test_no_html_files_without_directory_urls(real_site):
 def test_draft_is_not_published(real_site):
     assert DRAFTS, "the sample content should include one draft"
     for draft in DRAFTS:
-        meta = _header(draft)
+        meta = source_header(draft)
         assert not page_at(real_site, _post_url(draft)).exists()
         title = meta["title"]
         for path in real_site.rglob("*"):
@@ -106,14 +98,14 @@ def test_blog_is_paginated_ten_per_page(real_site):
     assert not page_at(real_site, f"/blog/page/{pages + 1}/").exists()
     assert sorted(seen) == sorted(_post_url(p) for p in PUBLISHED)
     # newest first
-    dates = [_header(p)["date"] for p in PUBLISHED]
+    dates = [source_header(p)["date"] for p in PUBLISHED]
     first = soup(page_at(real_site, "/blog/")).select_one("main .card time")["datetime"]
     assert first.startswith(max(dates)[:10])
 
 
 def test_category_tag_and_author_pages_list_their_posts(real_site):
     for post in PUBLISHED:
-        meta = _header(post)
+        meta = source_header(post)
         category_slug = re.sub(r"[^a-z0-9]+", "-", meta["category"].lower()).strip("-")
         links = [a["href"] for a in soup(page_at(real_site, f"/category/{category_slug}/"))
                  .select("main .card-title a")]
