@@ -10,7 +10,11 @@ ROOT = Path(__file__).resolve().parent
 PLUGIN_PATHS = [str(ROOT / "plugins")]
 if PLUGIN_PATHS[0] not in sys.path:
     sys.path.insert(0, PLUGIN_PATHS[0])
-PLUGINS = ["content_checks"]
+PLUGINS = [
+    "content_checks",
+    "fast_markdown",
+    "build_cache",
+]
 # Stages output in a temporary folder and swaps it in only after a complete, error-free build.
 PELICAN_CLASS = "publishing.site.PublishingPelican"
 
@@ -139,8 +143,12 @@ SOCIAL = [
 
 RELATIVE_URLS = False
 DELETE_OUTPUT_DIRECTORY = False
-CACHE_CONTENT = False
-LOAD_CONTENT_CACHE = False
+# Warm builds reuse each unchanged file's rendered Markdown (checked by content hash); the
+# build_cache plugin keeps one cache per configuration so settings changes never serve stale reads.
+CACHE_CONTENT = True
+LOAD_CONTENT_CACHE = True
+CHECK_MODIFIED_METHOD = "md5"
+CONTENT_CACHING_LAYER = "reader"
 CACHE_PATH = str(ROOT / "cache")
 
 # Categories come only from the Category field, never from folder names (posts live in year folders).
