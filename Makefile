@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 INVOKE := $(BIN)/invoke
 
-.PHONY: help html clean regenerate serve devserver publish check test lock
+.PHONY: help html clean regenerate serve devserver publish check test bench lock
 
 help:
 	@echo "make html        build the site into output/"
@@ -17,6 +17,7 @@ help:
 	@echo "make regenerate  rebuild on every change"
 	@echo "make publish     build with publishconf.py (SITEURL=... to override)"
 	@echo "make clean       remove output/ and caches"
+	@echo "make bench       benchmark against vanilla Pelican (N=2000 posts, ROUNDS=3)"
 
 $(STAMP): requirements.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -46,6 +47,11 @@ check: $(STAMP)
 
 test: $(STAMP)
 	$(INVOKE) test
+
+N ?= 2000
+ROUNDS ?= 3
+bench: $(STAMP)
+	$(INVOKE) bench -n $(N) --rounds $(ROUNDS)
 
 lock: $(STAMP)
 	$(BIN)/python -m pip install --quiet -r requirements.in
