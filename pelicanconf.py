@@ -14,6 +14,7 @@ PLUGINS = [
     "content_checks",
     "fast_markdown",
     "build_cache",
+    "parallel_writes",
 ]
 # Stages output in a temporary folder and swaps it in only after a complete, error-free build.
 PELICAN_CLASS = "publishing.site.PublishingPelican"

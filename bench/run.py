@@ -116,7 +116,8 @@ def measure(label: str, args: list[str], env: dict, cwd: Path, log: Path) -> dic
     proc.returncode = os.waitstatus_to_exitcode(status)
     if proc.returncode != 0:
         raise SystemExit(f"{label} failed (exit {proc.returncode}); log:\n{log.read_text()[-4000:]}")
-    return {"seconds": round(wall, 3), "max_rss_mib": round(usage.ru_maxrss / 1024, 1),
+    return {"seconds": round(wall, 3), "cpu_seconds": round(usage.ru_utime + usage.ru_stime, 3),
+            "max_rss_mib": round(usage.ru_maxrss / 1024, 1),
             "tree_pss_mib": round(memory.peak_kib / 1024, 1)}
 
 
@@ -198,12 +199,13 @@ def machine() -> dict:
 
 def summarise(n: int, events: int, rounds: int, runs: dict) -> dict:
     medians = {k: round(statistics.median(r["seconds"] for r in v), 3) for k, v in runs.items() if v}
+    cpu = {k: round(statistics.median(r["cpu_seconds"] for r in v), 3) for k, v in runs.items() if v}
     rss = {k: max(r["max_rss_mib"] for r in v) for k, v in runs.items() if v}
     pss = {k: max(r["tree_pss_mib"] for r in v) for k, v in runs.items() if v}
     ratios = {"b/a": round(medians["b"] / medians["a"], 3), "c/a": round(medians["c"] / medians["a"], 3),
               "memory b/a": round(pss["b"] / pss["a"], 3) if pss["a"] else None}
     return {"n": n, "events": events, "working_groups": len(corpus.GROUPS), "rounds": rounds,
-            "median_seconds": medians, "peak_rss_mib": rss, "peak_tree_pss_mib": pss,
+            "median_seconds": medians, "median_cpu_seconds": cpu, "peak_rss_mib": rss, "peak_tree_pss_mib": pss,
             "ratios": ratios, "targets": {"b/a": 1.0, "c/a": 0.4, "memory b/a": 2.0},
             "runs": runs, "machine": {}, "date": now().isoformat(timespec="seconds"),
             "legend": {"a": "vanilla Pelican, posts only, default theme, built-in Atom feeds",
@@ -217,10 +219,11 @@ def table(results: dict) -> str:
              "c": "c  project, warm rebuild", "pagefind": "   Pagefind index"}
     lines = [f"N={results['n']} posts, {results['events']} events, {results['rounds']} rounds, "
              f"{results['machine'].get('cores')} cores ({results['machine'].get('cpu_model')})",
-             f"{'run':30} {'median s':>9} {'max RSS MiB':>12} {'tree PSS MiB':>13}"]
+             f"{'run':30} {'median s':>9} {'CPU s':>7} {'max RSS MiB':>12} {'tree PSS MiB':>13}"]
     for key, label in names.items():
         if key in results["median_seconds"]:
             lines.append(f"{label:30} {results['median_seconds'][key]:9.2f} "
+                         f"{results['median_cpu_seconds'][key]:7.2f} "
                          f"{results['peak_rss_mib'][key]:12.1f} {results['peak_tree_pss_mib'][key]:13.1f}")
     r = results["ratios"]
     lines.append(f"b/a = {r['b/a']:.2f} (target <= 1.0)   c/a = {r['c/a']:.2f} (target <= 0.4)   "

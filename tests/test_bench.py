@@ -101,15 +101,51 @@ def test_parallel_reader_returns_what_pelicans_reader_returns(bench_corpus, tmp_
 
 
 def test_parallel_build_is_byte_identical_to_the_sequential_one(bench_corpus, tmp_path):
-    plugins = [p for p in _settings(bench_corpus, tmp_path)["PLUGINS"] if p != "fast_markdown"]
+    plugins = [p for p in _settings(bench_corpus, tmp_path)["PLUGINS"]
+               if p not in ("fast_markdown", "parallel_writes")]
     common = {"PATH": str(bench_corpus), "FAST_MARKDOWN_MIN_FILES": 1, "CACHE_CONTENT": False,
-              "LOAD_CONTENT_CACHE": False}
+              "LOAD_CONTENT_CACHE": False, "PARALLEL_WRITES_MIN_CALLS": 1,
+              "PARALLEL_WRITES_WORKERS": 3}
     parallel = run_publishing("build", output=tmp_path / "parallel", overrides=common)
     sequential = run_publishing("build", output=tmp_path / "sequential",
                                 overrides={**common, "PLUGINS": plugins})
     assert parallel.ok and sequential.ok, parallel.stderr + sequential.stderr
     digest = tree_digest(parallel.output)
     assert len(digest) > N and digest == tree_digest(sequential.output)
+
+
+PROBE = """\
+import os
+from pelican import signals
+
+def written(path, context):
+    # Pelican's promise: the file exists when content_written is sent.
+    with open(os.environ["PROBE_LOG"], "a") as fh:
+        fh.write(f"{path}\\t{os.path.getsize(path)}\\t{context['output_file']}\\n")
+
+def register():
+    signals.content_written.connect(written)
+"""
+
+
+def test_parallel_writes_still_send_content_written_for_every_page(site, tmp_path):
+    for number in range(12):
+        site.post(f"post-{number}", body=f"Post number {number}.")
+    probe = tmp_path / "probe_plugins" / "write_probe"
+    probe.mkdir(parents=True)
+    (probe / "__init__.py").write_text(PROBE)
+    log = tmp_path / "written.log"
+    plugins = _settings(site.content, tmp_path)["PLUGINS"]
+    result = site.build(overrides={"PLUGIN_PATHS": [str(ROOT / "plugins"), str(probe.parent)],
+                                   "PLUGINS": plugins + ["write_probe"],
+                                   "PARALLEL_WRITES_MIN_CALLS": 1, "PARALLEL_WRITES_WORKERS": 2},
+                        env={"PROBE_LOG": str(log)})
+    assert result.ok, result.stderr
+    rows = [line.split("\t") for line in log.read_text().splitlines()]
+    assert all(int(size) > 0 for _, size, _ in rows)
+    written = sorted(name for _, _, name in rows)
+    html = sorted(str(p.relative_to(site.output)) for p in site.output.rglob("*.html"))
+    assert written == html and len(written) > 12
 
 
 def test_warm_rebuild_shows_every_edit(site, tmp_path):

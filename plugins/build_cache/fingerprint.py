@@ -20,7 +20,8 @@ from pelican import signals
 
 logger = logging.getLogger(__name__)
 # Where files are written, not what they say: the staged build and tests vary these freely.
-IGNORED = {"OUTPUT_PATH", "CACHE_PATH"}
+IGNORED = {"OUTPUT_PATH", "CACHE_PATH", "FAST_MARKDOWN_WORKERS", "FAST_MARKDOWN_MIN_FILES",
+           "PARALLEL_WRITES_WORKERS", "PARALLEL_WRITES_MIN_CALLS"}
 LIBRARIES = ("pelican", "Markdown", "Pygments", "docutils")
 
 
