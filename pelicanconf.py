@@ -150,12 +150,17 @@ CACHE_CONTENT = True
 LOAD_CONTENT_CACHE = True
 CHECK_MODIFIED_METHOD = "md5"
 CONTENT_CACHING_LAYER = "reader"
+# Uncompressed: gzip costs more time on every load and save than the disk it saves is worth.
+GZIP_CACHE = False
 CACHE_PATH = str(ROOT / "cache")
 
 # Categories come only from the Category field, never from folder names (posts live in year folders).
 USE_FOLDER_AS_CATEGORY = False
 # Autoescape: titles and metadata are text; templates mark rendered Markdown with |safe.
-JINJA_ENVIRONMENT = {"trim_blocks": True, "lstrip_blocks": True, "autoescape": True}
+# auto_reload off: each build is a fresh process, so re-checking template files on every include
+# only costs stat() calls.
+JINJA_ENVIRONMENT = {"trim_blocks": True, "lstrip_blocks": True, "autoescape": True,
+                     "auto_reload": False}
 
 from publishing import templating  # noqa: E402  (needs the sys.path entry above)
 
