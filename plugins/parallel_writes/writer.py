@@ -11,7 +11,8 @@ PublishingPelican once every generator has produced its output) plays them back:
    in this process, so plugins listening to it see what they would see sequentially.
 
 Forked children inherit the loaded content and compiled templates, so nothing is pickled.
-Feeds written through ``write_feed`` are written at once, as before.
+Feeds written through ``write_feed`` are written at once, as before, and so is everything when
+RELATIVE_URLS is on.
 """
 
 from __future__ import annotations
@@ -53,7 +54,13 @@ class ParallelWriter(Writer):
     def write_file(self, name, template, context, *args, **kwargs) -> None:
         if not name:
             return
-        self._calls.append(((name, template, context) + args, kwargs))
+        if self.settings.get("RELATIVE_URLS"):
+            # Pelican then re-points the shared context at each page while rendering it
+            # (context["localsiteurl"]), which only works one page at a time.
+            super().write_file(name, template, context, *args, **kwargs)
+            return
+        # A snapshot: a generator may reuse and change one context dict between its calls.
+        self._calls.append(((name, template, dict(context)) + args, kwargs))
 
     def _open_w(self, filename, encoding, override=False):
         if not self._dry:
