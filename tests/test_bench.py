@@ -212,3 +212,15 @@ def test_benchmark_runs_end_to_end(tmp_path):
     assert {"cores", "cpu_model", "python", "pelican"} <= set(data["machine"])
     assert data["machine"]["pelican"].startswith("4.12")
     assert "b/a" in proc.stdout and "vanilla" in proc.stdout
+
+
+def test_relative_urls_build_matches_the_sequential_writer(site, tmp_path):
+    for number in range(12):
+        site.post(f"post-{number}", body=f"See [the other post]({{filename}}/posts/post-{(number + 1) % 12}.md).")
+    plugins = [p for p in _settings(site.content, tmp_path)["PLUGINS"] if p != "parallel_writes"]
+    common = {"RELATIVE_URLS": True, "PARALLEL_WRITES_MIN_CALLS": 1}
+    assert site.build(overrides=common).ok
+    parallel = tree_digest(site.output)
+    assert site.build(overrides={**common, "PLUGINS": plugins}).ok
+    assert tree_digest(site.output) == parallel
+    assert 'href="../../../../blog/2020/05/post-1/"' in page_at(site.output, "/blog/2020/05/post-0/").read_text()
