@@ -206,6 +206,7 @@ def test_benchmark_runs_end_to_end(tmp_path):
     assert data["n"] == 20 and data["rounds"] == 1
     assert {"a", "b", "c"} <= set(data["median_seconds"]) <= {"a", "b", "c", "pagefind"}
     assert set(data["ratios"]) == {"b/a", "c/a", "memory b/a"}
+    assert set(data["median_of_round_ratios"]) == {"b/a", "c/a"}
     assert data["ratios"]["b/a"] == pytest.approx(
         data["median_seconds"]["b"] / data["median_seconds"]["a"], abs=0.01)
     assert all(v > 0 for v in data["peak_rss_mib"].values())
@@ -224,3 +225,22 @@ def test_relative_urls_build_matches_the_sequential_writer(site, tmp_path):
     assert site.build(overrides={**common, "PLUGINS": plugins}).ok
     assert tree_digest(site.output) == parallel
     assert 'href="../../../../blog/2020/05/post-1/"' in page_at(site.output, "/blog/2020/05/post-0/").read_text()
+
+
+def test_urls_are_remembered_only_while_writing(bench_corpus, tmp_path):
+    from pelican.contents import Article, Content
+    from pelican.urlwrappers import Tag
+    from parallel_writes.urls import urls_computed_once
+
+    settings = _settings(bench_corpus, tmp_path)
+    original = Content.__dict__["get_url_setting"]
+    article = Article("<p>x</p>", metadata={"title": "T", "slug": "first",
+                                           "date": __import__("datetime").datetime(2020, 5, 1)},
+                      settings=settings)
+    tag = Tag("Mutual Credit", settings)
+    with urls_computed_once():
+        assert article.url == "blog/2020/05/first/" and tag.url == "tag/mutual-credit/"
+        article.slug = "renamed"  # remembered: the writing stage sees one URL per object
+        assert article.url == "blog/2020/05/first/"
+    assert Content.__dict__["get_url_setting"] is original
+    assert article.url == "blog/2020/05/renamed/"
