@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 INVOKE := $(BIN)/invoke
 
 .PHONY: help html search-index clean regenerate serve devserver publish deploy gh-pages check test \
-	test-fast audit lock new-post new-event new-group
+	test-fast audit bench lock new-post new-event new-group
 
 help:
 	@echo "make html        build the site into output/"
@@ -26,6 +26,7 @@ help:
 	@echo 'make new-event TITLE="..." START="2027-03-04 18:00" [TZ=Europe/London]   start an event'
 	@echo 'make new-group TITLE="..."   start a working group'
 	@echo "See CONTRIBUTING.md for the content format."
+	@echo "make bench       benchmark against vanilla Pelican (N=2000 posts, ROUNDS=3)"
 
 $(STAMP): requirements.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -102,6 +103,10 @@ test-fast: $(STAMP) $(NODE_STAMP)
 
 audit: $(STAMP) $(AUDIT_STAMP) $(CHROMIUM_STAMP)
 	$(INVOKE) audit
+N ?= 2000
+ROUNDS ?= 3
+bench: $(STAMP)
+	$(INVOKE) bench -n $(N) --rounds $(ROUNDS)
 
 lock: $(STAMP)
 	$(BIN)/python -m pip install --quiet -r requirements.in

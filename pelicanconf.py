@@ -16,6 +16,9 @@ PLUGINS = [
     "working_groups",
     "feeds",
     "seo",
+    "fast_markdown",
+    "build_cache",
+    "parallel_writes",
 ]
 # Stages output in a temporary folder and swaps it in only after a complete, error-free build.
 PELICAN_CLASS = "publishing.site.PublishingPelican"
@@ -151,14 +154,23 @@ SOCIAL = [
 
 RELATIVE_URLS = False
 DELETE_OUTPUT_DIRECTORY = False
-CACHE_CONTENT = False
-LOAD_CONTENT_CACHE = False
+# Warm builds reuse each unchanged file's rendered Markdown (checked by content hash); the
+# build_cache plugin keeps one cache per configuration so settings changes never serve stale reads.
+CACHE_CONTENT = True
+LOAD_CONTENT_CACHE = True
+CHECK_MODIFIED_METHOD = "md5"
+CONTENT_CACHING_LAYER = "reader"
+# Uncompressed: gzip costs more time on every load and save than the disk it saves is worth.
+GZIP_CACHE = False
 CACHE_PATH = str(ROOT / "cache")
 
 # Categories come only from the Category field, never from folder names (posts live in year folders).
 USE_FOLDER_AS_CATEGORY = False
 # Autoescape: titles and metadata are text; templates mark rendered Markdown with |safe.
-JINJA_ENVIRONMENT = {"trim_blocks": True, "lstrip_blocks": True, "autoescape": True}
+# auto_reload off: each build is a fresh process, so re-checking template files on every include
+# only costs stat() calls.
+JINJA_ENVIRONMENT = {"trim_blocks": True, "lstrip_blocks": True, "autoescape": True,
+                     "auto_reload": False}
 
 from publishing import templating  # noqa: E402  (needs the sys.path entry above)
 

@@ -1,6 +1,6 @@
 """Invoke tasks, mirroring pelican-quickstart's (html, clean, regenerate, serve, devserver,
-publish) plus check, test, deploy and the contributor scaffolds (new-post, new-event, new-group).
-The Makefile calls these, so both stay in step."""
+publish) plus check, test, test-fast, audit, bench, deploy and the contributor scaffolds
+(new-post, new-event, new-group). The Makefile calls these, so both stay in step."""
 
 from __future__ import annotations
 
@@ -93,6 +93,14 @@ def publish(c):
 def check(c):
     """Validate all content without writing anything; one line per problem."""
     _publishing(c, f"check -s {CONFIG['settings_base']}")
+
+
+@task
+def bench(c, n=2000, rounds=3):
+    """Benchmark against vanilla Pelican on a generated corpus; writes bench/results.json.
+
+    ``invoke bench -n 2000`` (invoke spells one-letter options with one dash)."""
+    c.run(f'"{PY}" bench/run.py --n {int(n)} --rounds {int(rounds)}', env=_env(), pty=False)
 
 
 @task

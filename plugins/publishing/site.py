@@ -120,6 +120,8 @@ class PublishingPelican(Pelican):
             for generator in generators:
                 if hasattr(generator, "generate_output"):
                     generator.generate_output(writer)
+            if hasattr(writer, "finish"):  # a writer that defers its work (parallel_writes)
+                writer.finish()
             signals.finalized.send(self)
         except BaseException:
             shutil.rmtree(staging, ignore_errors=True)

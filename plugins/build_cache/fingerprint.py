@@ -1,0 +1,69 @@
+"""Separates content caches by what the cached reads depend on.
+
+Pelican's reader cache stores each file's HTML and processed metadata (dates in TIMEZONE, Tag and
+Category objects carrying the settings) and checks only the file itself. A cache written with
+other settings (``make publish`` after ``make html``), another Markdown configuration, or other
+library or plugin versions would hand back stale values, so each combination gets its own
+sub-folder of CACHE_PATH, named by a hash of all of it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import os
+from importlib import metadata
+from pathlib import Path
+
+from pelican import signals
+
+logger = logging.getLogger(__name__)
+# Where files are written, not what they say: the staged build and tests vary these freely.
+IGNORED = {"OUTPUT_PATH", "CACHE_PATH", "FAST_MARKDOWN_WORKERS", "FAST_MARKDOWN_MIN_FILES",
+           "PARALLEL_WRITES_WORKERS", "PARALLEL_WRITES_MIN_CALLS"}
+LIBRARIES = ("pelican", "Markdown", "Pygments", "docutils")
+
+
+def _plugin_sources(settings: dict) -> list[tuple[str, int, int]]:
+    # Readers can be changed by any plugin, so a plugin edit must start a fresh cache.
+    stamps = []
+    for base in settings.get("PLUGIN_PATHS", []):
+        for path in sorted(Path(base).rglob("*.py")):
+            stat = path.stat()
+            stamps.append((str(path), stat.st_size, stat.st_mtime_ns))
+    return stamps
+
+
+def _stable(value: object) -> object:
+    """JSON stand-in for sets and objects, free of memory addresses and hash order."""
+    if isinstance(value, (set, frozenset)):
+        return sorted(repr(v) for v in value)
+    name = getattr(value, "__qualname__", type(value).__qualname__)
+    return f"{getattr(value, '__module__', type(value).__module__)}.{name}"
+
+
+def fingerprint(settings: dict) -> str:
+    """A short hash of every JSON-able setting, the library versions and the plugin sources."""
+    relevant = {k: v for k, v in settings.items() if k.isupper() and k not in IGNORED}
+    versions = {}
+    for name in LIBRARIES:
+        try:
+            versions[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            versions[name] = None
+    blob = json.dumps([relevant, versions, _plugin_sources(settings)], sort_keys=True, default=_stable)
+    return hashlib.sha256(blob.encode("utf-8")).hexdigest()[:16]
+
+
+def namespace_cache(pelican) -> None:
+    """initialized handler: point CACHE_PATH at this configuration's own sub-folder."""
+    settings = pelican.settings
+    if not (settings.get("CACHE_CONTENT") or settings.get("LOAD_CONTENT_CACHE")):
+        return
+    settings["CACHE_PATH"] = os.path.join(settings["CACHE_PATH"], fingerprint(settings))
+    logger.debug("Content cache in %s", settings["CACHE_PATH"])
+
+
+def register() -> None:
+    signals.initialized.connect(namespace_cache)

@@ -1,0 +1,246 @@
+"""The benchmark corpus builds cleanly, the parallel Markdown reader changes nothing in the output,
+the content cache never serves a stale page, and the benchmark runs end to end (no timings are
+asserted: the benchmark reports them)."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from conftest import ROOT, page_at, run_publishing, soup, tree_digest
+
+sys.path[:0] = [str(ROOT / "bench"), str(ROOT / "plugins")]
+import corpus  # noqa: E402
+
+N = 30
+
+
+@pytest.fixture(scope="module")
+def bench_corpus(tmp_path_factory) -> Path:
+    return corpus.generate(tmp_path_factory.mktemp("corpus"), n=N, events=12)
+
+
+def _header(path: Path) -> dict[str, str]:
+    head = path.read_text(encoding="utf-8").split("\n\n", 1)[0]
+    return {k.strip().lower(): v.strip() for k, _, v in (l.partition(":") for l in head.splitlines())}
+
+
+def test_corpus_is_deterministic_and_covers_the_brief(bench_corpus, tmp_path):
+    again = corpus.generate(tmp_path, n=N, events=12)
+    assert tree_digest(again) == tree_digest(bench_corpus)
+    posts = sorted((bench_corpus / "posts").rglob("*.md"))
+    assert len(posts) == N
+    headers = [_header(p) for p in posts]
+    assert {h["category"] for h in headers} == set(corpus.CATEGORIES)
+    assert all(2 <= len(h["tags"].split(", ")) <= 4 for h in headers)
+    assert {h["group"] for h in headers if "group" in h} == set(corpus.GROUPS)
+    assert len({h["authors"] for h in headers}) > 3
+    words = len(posts[1].read_text(encoding="utf-8").split("\n\n", 1)[1].split())
+    assert 450 <= words <= 800
+    assert len(list((bench_corpus / "events").glob("*.yaml"))) == 12
+    assert sorted(p.stem for p in (bench_corpus / "working-groups").glob("*.md")) == sorted(corpus.GROUPS)
+
+
+def test_corpus_events_and_groups_follow_their_formats(bench_corpus):
+    import yaml
+
+    events = [yaml.safe_load(p.read_text()) for p in sorted((bench_corpus / "events").glob("*.yaml"))]
+    assert all({"title", "start", "end", "timezone", "summary", "description", "group", "tags"}
+               <= set(e) for e in events)
+    assert len({e["timezone"] for e in events}) >= 3
+    assert any(e.get("recurrence") == "FREQ=WEEKLY;COUNT=10" for e in events)
+    assert all(e["end"] > e["start"] and e["group"] in corpus.GROUPS for e in events)
+    group = _header(bench_corpus / "working-groups" / "coop-cloud.md")
+    assert group["status"] == "active" and group["purpose"] and group["slug"] == "coop-cloud"
+
+
+def test_corpus_checks_clean_and_builds_every_post(bench_corpus, tmp_path):
+    overrides = {"PATH": str(bench_corpus), "CACHE_PATH": str(tmp_path / "cache")}
+    checked = run_publishing("check", overrides=overrides)
+    assert checked.returncode == 0, checked.stdout + checked.stderr
+    built = run_publishing("build", output=tmp_path / "out", overrides=overrides)
+    assert built.ok, built.stderr
+    pages = [p for p in (tmp_path / "out" / "blog").rglob("index.html")
+             if re.search(r"/post-\d{5}/index\.html$", str(p))]
+    assert len(pages) == N
+    first = soup(page_at(tmp_path / "out", "/blog/2016/01/post-00000/"))
+    assert first.find("h1") and first.find("img", src="/images/bench.svg")
+
+
+def _settings(content: Path, cache: Path) -> dict:
+    from pelican.settings import read_settings
+
+    return read_settings(str(ROOT / "pelicanconf.py"),
+                         override={"PATH": str(content), "CACHE_PATH": str(cache)})
+
+
+def test_parallel_reader_returns_what_pelicans_reader_returns(bench_corpus, tmp_path, monkeypatch):
+    from pelican import readers
+    from fast_markdown.reader import MarkdownReader
+
+    posts = sorted((bench_corpus / "posts").rglob("*.md"))
+    settings = _settings(bench_corpus, tmp_path / "cache")
+    settings["FAST_MARKDOWN_WORKERS"] = 2
+    expected = [readers.MarkdownReader(settings).read(str(p)) for p in posts]
+
+    def no_inline_markdown(*args, **kwargs):
+        raise AssertionError("the parallel reader converted Markdown in the main process")
+
+    monkeypatch.setattr(readers, "Markdown", no_inline_markdown)
+    parallel = MarkdownReader(settings)
+    got = [parallel.read(str(p)) for p in posts]
+    assert [c for c, _ in got] == [c for c, _ in expected]
+    assert [m for _, m in got] == [m for _, m in expected]
+    assert "<em>emphasis</em>" in str(got[0][1]["summary"])
+
+
+def test_parallel_build_is_byte_identical_to_the_sequential_one(bench_corpus, tmp_path):
+    plugins = [p for p in _settings(bench_corpus, tmp_path)["PLUGINS"]
+               if p not in ("fast_markdown", "parallel_writes")]
+    common = {"PATH": str(bench_corpus), "FAST_MARKDOWN_MIN_FILES": 1, "CACHE_CONTENT": False,
+              "LOAD_CONTENT_CACHE": False, "PARALLEL_WRITES_MIN_CALLS": 1,
+              "PARALLEL_WRITES_WORKERS": 3}
+    parallel = run_publishing("build", output=tmp_path / "parallel", overrides=common)
+    sequential = run_publishing("build", output=tmp_path / "sequential",
+                                overrides={**common, "PLUGINS": plugins})
+    assert parallel.ok and sequential.ok, parallel.stderr + sequential.stderr
+    digest = tree_digest(parallel.output)
+    assert len(digest) > N and digest == tree_digest(sequential.output)
+
+
+PROBE = """\
+import os
+from pelican import signals
+
+def written(path, context):
+    # Pelican's promise: the file exists when content_written is sent.
+    with open(os.environ["PROBE_LOG"], "a") as fh:
+        fh.write(f"{path}\\t{os.path.getsize(path)}\\t{context['output_file']}\\n")
+
+def register():
+    signals.content_written.connect(written)
+"""
+
+
+def test_parallel_writes_still_send_content_written_for_every_page(site, tmp_path):
+    for number in range(12):
+        site.post(f"post-{number}", body=f"Post number {number}.")
+    probe = tmp_path / "probe_plugins" / "write_probe"
+    probe.mkdir(parents=True)
+    (probe / "__init__.py").write_text(PROBE)
+    log = tmp_path / "written.log"
+    plugins = _settings(site.content, tmp_path)["PLUGINS"]
+    result = site.build(overrides={"PLUGIN_PATHS": [str(ROOT / "plugins"), str(probe.parent)],
+                                   "PLUGINS": plugins + ["write_probe"],
+                                   "PARALLEL_WRITES_MIN_CALLS": 1, "PARALLEL_WRITES_WORKERS": 2},
+                        env={"PROBE_LOG": str(log)})
+    assert result.ok, result.stderr
+    rows = [line.split("\t") for line in log.read_text().splitlines()]
+    assert all(int(size) > 0 for _, size, _ in rows)
+    written = sorted(name for _, _, name in rows)
+    html = sorted(str(p.relative_to(site.output)) for p in site.output.rglob("*.html"))
+    assert written == html and len(written) > 12
+
+
+def test_warm_rebuild_shows_every_edit(site, tmp_path):
+    theme = tmp_path / "theme"
+    shutil.copytree(ROOT / "theme", theme)
+    post = site.post("cached-post", body="The first version of the post.")
+    site.post("other-post", body="Another post, never edited.")
+    page = site.page("cached-page", "Cached page", body="The first version of the page.")
+    overrides = {"THEME": str(theme)}
+    assert site.build(overrides=overrides).ok
+    assert list((site.root / "cache").rglob("*")), "the content cache was not written"
+
+    post.write_text(post.read_text().replace("first version of the post", "SECOND post text"))
+    page.write_text(page.read_text().replace("first version of the page", "SECOND page text"))
+    footer = theme / "templates" / "base.html"
+    footer.write_text(footer.read_text().replace("</footer>", "<p>Template edit marker</p></footer>", 1))
+    rebuilt = site.build(overrides=overrides)
+    assert rebuilt.ok, rebuilt.stderr
+    post_page = page_at(site.output, "/blog/2020/05/cached-post/").read_text()
+    assert "SECOND post text" in post_page and "first version" not in post_page
+    assert "SECOND page text" in page_at(site.output, "/cached-page/").read_text()
+    for url in ("/blog/2020/05/other-post/", "/blog/2020/05/cached-post/", "/cached-page/"):
+        assert "Template edit marker" in page_at(site.output, url).read_text()
+
+
+def test_settings_change_does_not_reuse_the_cache(site):
+    site.post("quotes", body='She said "hello" -- twice.')
+    assert site.build().ok
+    curly = page_at(site.output, "/blog/2020/05/quotes/").read_text()
+    assert "&ldquo;hello&rdquo;" in curly
+    plain = {"extension_configs": {"markdown.extensions.extra": {}}, "output_format": "html5"}
+    assert site.build(overrides={"MARKDOWN": plain}).ok
+    straight = page_at(site.output, "/blog/2020/05/quotes/").read_text()
+    assert '"hello"' in straight or "&quot;hello&quot;" in straight
+
+
+@pytest.mark.skipif(not (ROOT / "plugins" / "events").exists(), reason="events plugin not merged yet")
+def test_warm_rebuild_shows_an_edited_event(site):
+    event = site.file("events/meetup.yaml", """\
+        title: First meetup title
+        start: 2026-12-01 18:00
+        end: 2026-12-01 20:00
+        timezone: Europe/London
+        """)
+    assert site.build().ok
+    event.write_text(event.read_text().replace("First meetup title", "Renamed meetup"))
+    assert site.build().ok
+    assert "Renamed meetup" in page_at(site.output, "/events/meetup/").read_text()
+
+
+def test_benchmark_runs_end_to_end(tmp_path):
+    results = tmp_path / "results.json"
+    proc = subprocess.run([sys.executable, str(ROOT / "bench" / "run.py"), "--n", "20",
+                           "--rounds", "1", "--events", "20", "--output", str(results)],
+                          cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    data = json.loads(results.read_text())
+    assert data["n"] == 20 and data["rounds"] == 1
+    assert {"a", "b", "c"} <= set(data["median_seconds"]) <= {"a", "b", "c", "pagefind"}
+    assert set(data["ratios"]) == {"b/a", "c/a", "memory b/a"}
+    assert set(data["median_of_round_ratios"]) == {"b/a", "c/a"}
+    assert data["ratios"]["b/a"] == pytest.approx(
+        data["median_seconds"]["b"] / data["median_seconds"]["a"], abs=0.01)
+    assert all(v > 0 for v in data["peak_rss_mib"].values())
+    assert {"cores", "cpu_model", "python", "pelican"} <= set(data["machine"])
+    assert data["machine"]["pelican"].startswith("4.12")
+    assert "b/a" in proc.stdout and "vanilla" in proc.stdout
+
+
+def test_relative_urls_build_matches_the_sequential_writer(site, tmp_path):
+    for number in range(12):
+        site.post(f"post-{number}", body=f"See [the other post]({{filename}}/posts/post-{(number + 1) % 12}.md).")
+    plugins = [p for p in _settings(site.content, tmp_path)["PLUGINS"] if p != "parallel_writes"]
+    common = {"RELATIVE_URLS": True, "PARALLEL_WRITES_MIN_CALLS": 1}
+    assert site.build(overrides=common).ok
+    parallel = tree_digest(site.output)
+    assert site.build(overrides={**common, "PLUGINS": plugins}).ok
+    assert tree_digest(site.output) == parallel
+    assert 'href="../../../../blog/2020/05/post-1/"' in page_at(site.output, "/blog/2020/05/post-0/").read_text()
+
+
+def test_urls_are_remembered_only_while_writing(bench_corpus, tmp_path):
+    from pelican.contents import Article, Content
+    from pelican.urlwrappers import Tag
+    from parallel_writes.urls import urls_computed_once
+
+    settings = _settings(bench_corpus, tmp_path)
+    original = Content.__dict__["get_url_setting"]
+    article = Article("<p>x</p>", metadata={"title": "T", "slug": "first",
+                                           "date": __import__("datetime").datetime(2020, 5, 1)},
+                      settings=settings)
+    tag = Tag("Mutual Credit", settings)
+    with urls_computed_once():
+        assert article.url == "blog/2020/05/first/" and tag.url == "tag/mutual-credit/"
+        article.slug = "renamed"  # remembered: the writing stage sees one URL per object
+        assert article.url == "blog/2020/05/first/"
+    assert Content.__dict__["get_url_setting"] is original
+    assert article.url == "blog/2020/05/renamed/"
