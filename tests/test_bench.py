@@ -182,7 +182,6 @@ def test_settings_change_does_not_reuse_the_cache(site):
     assert '"hello"' in straight or "&quot;hello&quot;" in straight
 
 
-@pytest.mark.skipif(not (ROOT / "plugins" / "events").exists(), reason="events plugin not merged yet")
 def test_warm_rebuild_shows_an_edited_event(site):
     event = site.file("events/meetup.yaml", """\
         title: First meetup title

@@ -24,10 +24,6 @@ CHROMIUM = Path(os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium"))
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 
-# Sections written by plugins developed on other branches; GATES_ALLOW_MISSING=1 lets a branch
-# without them iterate. Never set it in the Makefile, tasks.py or CI.
-OPTIONAL_KINDS = {"events", "event", "working-groups", "group", "search"}
-OPTIONAL_PREFIXES = ("/events/", "/working-groups/", "/search/", "/pagefind/", "/feeds/")
 PAGE_BUDGET = 50 * 1024
 # The weight gate leaves its per-kind table here for the terminal summary (conftest.py).
 WEIGHTS = pytest.StashKey[dict]()
@@ -58,17 +54,10 @@ ALL_KINDS = [kind for kind, _ in KIND_PATTERNS] + ["other"]
 # The pages the browser checks visit (the issue's list): name -> how to find it in the output.
 BROWSER_PAGES = ["home", "post", "category", "events", "event", "working-groups", "group",
                  "contact", "search", "404"]
-OPTIONAL_BROWSER_PAGES = {"events", "event", "working-groups", "group", "search"}
 
 
-def allow_missing() -> bool:
-    return os.environ.get("GATES_ALLOW_MISSING") == "1"
-
-
-def missing(what: str, optional: bool) -> None:
-    """A required thing is absent: skip only when allowed and only for other branches' sections."""
-    if optional and allow_missing():
-        pytest.skip(f"missing (GATES_ALLOW_MISSING=1): {what}")
+def missing(what: str) -> None:
+    """A page, feed or calendar the site must have is absent: the gate fails, never skips."""
     pytest.fail(f"missing from the built site: {what}")
 
 

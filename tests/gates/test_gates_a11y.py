@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from .gates_support import (AXE_JS, BROWSER_PAGES, OPTIONAL_BROWSER_PAGES, browser_page_url, missing,
+from .gates_support import (AXE_JS, BROWSER_PAGES, browser_page_url, missing,
                            require_tool, serve_folder)
 
 pytestmark = pytest.mark.browser
@@ -54,7 +54,7 @@ def test_page_has_no_wcag_violations(name, width, scheme, real_site, served_site
                                      screenshot_dir):
     path = browser_page_url(real_site, name)
     if path is None:
-        missing(f"the {name} page", name in OPTIONAL_BROWSER_PAGES)
+        missing(f"the {name} page")
     shot = screenshot_dir / f"{name}-{width}-{scheme}.png"
     violations = axe_violations(browser, served_site + path, width, scheme, shot)
     assert not violations, f"{path} at {width}px {scheme}:\n{describe(violations)}"

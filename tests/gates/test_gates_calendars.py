@@ -42,7 +42,7 @@ def _calendars(output: Path) -> list[Path]:
 def test_every_calendar_passes(validator, real_site):
     calendars = _calendars(real_site)
     if not calendars:
-        missing(".ics calendars (the site must publish /events/calendar.ics)", optional=True)
+        missing(".ics calendars (the site must publish /events/calendar.ics)")
     assert (real_site / "events" / "calendar.ics") in calendars, "no /events/calendar.ics"
     problems = []
     for path in calendars:

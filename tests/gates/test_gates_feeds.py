@@ -35,7 +35,7 @@ def test_every_feed_file_is_atom_or_rss(real_site):
 def test_every_feed_meets_its_standard(fmt, real_site):
     feeds = _feeds(real_site)[fmt]
     if not feeds:
-        missing(f"{fmt} feeds under /feeds/ (the site must publish feeds)", optional=True)
+        missing(f"{fmt} feeds under /feeds/ (the site must publish feeds)")
     assert (real_site / "feeds" / f"all.{fmt}.xml") in feeds, f"no /feeds/all.{fmt}.xml"
     problems = []
     for path in feeds:

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from .gates_support import (ALL_KINDS, OPTIONAL_KINDS, OPTIONAL_PREFIXES, REQUIRED_KINDS,
-                           allow_missing, missing, pages_by_kind, public_siteurl)
+from .gates_support import (ALL_KINDS, REQUIRED_KINDS,
+                           missing, pages_by_kind, public_siteurl)
 from .links_check import broken_links
 
 
@@ -14,15 +14,9 @@ from .links_check import broken_links
 def test_every_internal_link_resolves(kind, real_site):
     pages = pages_by_kind(real_site)[kind]
     if not pages and kind in REQUIRED_KINDS:
-        missing(f"{kind} pages", kind in OPTIONAL_KINDS)
+        missing(f"{kind} pages")
     broken = broken_links(real_site, pages, public_siteurl())
-    # Links into sections another branch builds are only "missing" while that branch is unmerged.
-    awaited = [b for b in broken if allow_missing() and b.target.startswith(OPTIONAL_PREFIXES)]
-    real = [b for b in broken if b not in awaited]
-    assert not real, f"{len(real)} broken links in {kind} pages:\n" + "\n".join(map(str, real))
-    if awaited:
-        targets = sorted({b.target for b in awaited})
-        pytest.skip(f"links to missing sections (GATES_ALLOW_MISSING=1): {', '.join(targets)}")
+    assert not broken, f"{len(broken)} broken links in {kind} pages:\n" + "\n".join(map(str, broken))
 
 
 def test_checker_catches_broken_links(tmp_path):

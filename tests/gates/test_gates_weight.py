@@ -9,7 +9,7 @@ from urllib.parse import urljoin, urlsplit
 
 import pytest
 
-from .gates_support import (ALL_KINDS, OPTIONAL_KINDS, PAGE_BUDGET, REQUIRED_KINDS, WEIGHTS,
+from .gates_support import (ALL_KINDS, PAGE_BUDGET, REQUIRED_KINDS, WEIGHTS,
                            missing, pages_by_kind)
 
 _STYLESHEET = re.compile(r"<link\b[^>]*\brel=\"?stylesheet\"?[^>]*>", re.IGNORECASE)
@@ -36,7 +36,7 @@ def test_every_page_is_under_the_weight_budget(kind, real_site, request):
     pages = pages_by_kind(real_site)[kind]
     if not pages:
         if kind in REQUIRED_KINDS:
-            missing(f"{kind} pages", kind in OPTIONAL_KINDS)
+            missing(f"{kind} pages")
         return
     weights = {page: page_weight(real_site, page) for page in pages}
     heaviest = max(weights, key=lambda page: sum(weights[page]))
