@@ -142,6 +142,20 @@ def source_header(path: Path) -> dict[str, str]:
     return meta
 
 
+@pytest.fixture(scope="session")
+def searchable_site(real_site: Path, tmp_path_factory) -> Path:
+    """The real site plus its Pagefind index, as `make html` leaves output/."""
+    import shutil
+
+    site = tmp_path_factory.mktemp("searchable") / "output"
+    shutil.copytree(real_site, site)
+    index = subprocess.run([sys.executable, "-m", "pagefind", "--site", str(site), "--quiet"],
+                           capture_output=True, text=True, timeout=300)
+    assert index.returncode == 0, index.stderr
+    assert (site / "pagefind" / "pagefind.js").is_file()
+    return site
+
+
 def html_files(folder: Path) -> list[Path]:
     return sorted(folder.rglob("*.html"))
 

@@ -4,9 +4,6 @@ from __future__ import annotations
 
 import functools
 import re
-import shutil
-import subprocess
-import sys
 import threading
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -54,14 +51,9 @@ class _QuietHandler(SimpleHTTPRequestHandler):
 
 
 @pytest.fixture(scope="module")
-def served(real_site, tmp_path_factory):
+def served(searchable_site):
     """The real site plus its Pagefind index, served on 127.0.0.1 at a free port."""
-    site = tmp_path_factory.mktemp("search") / "output"
-    shutil.copytree(real_site, site)
-    index = subprocess.run([sys.executable, "-m", "pagefind", "--site", str(site), "--quiet"],
-                           capture_output=True, text=True, timeout=300)
-    assert index.returncode == 0, index.stderr
-    assert (site / "pagefind" / "pagefind.js").is_file()
+    site = searchable_site
     server = ThreadingHTTPServer(("127.0.0.1", 0),
                                  functools.partial(_QuietHandler, directory=str(site)))
     thread = threading.Thread(target=server.serve_forever, daemon=True)
