@@ -66,6 +66,9 @@ def test_devserver_serves_rebuilds_and_survives_a_content_error(tmp_path):
         changed = _wait_for(lambda: _page_with(url, "Changed while serving"), "rebuilt page",
                             proc, log)
         assert "Hello there" not in changed
+        # Each rebuild swaps in a new output/; the preview re-indexes it so /search/ keeps working.
+        root = url.split("/", 3)[:3]
+        _wait_for(lambda: _fetch("/".join(root) + "/pagefind/pagefind.js"), "search index", proc, log)
 
         post.write_text(TINY_POST.format(title="Broken").replace("Commons", "Gardening"),
                         encoding="utf-8")

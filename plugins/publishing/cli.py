@@ -62,7 +62,18 @@ def check(settings_file: str, overrides: dict) -> int:
 def _rebuild_once(settings_file: str, overrides: dict) -> None:
     # Runs in a fresh process each time (watchfiles.run_process), so plugin edits take effect.
     init_logging(level=logging.WARNING, name="pelican")
-    build(settings_file, overrides)
+    if build(settings_file, overrides) == 0:
+        _index_for_search(_settings(settings_file, overrides)["OUTPUT_PATH"])
+
+
+def _index_for_search(output: str) -> None:
+    """Re-index after each preview rebuild: the swap replaces output/, index included."""
+    import subprocess
+
+    result = subprocess.run([sys.executable, "-m", "pagefind", "--site", output, "--quiet"],
+                            capture_output=True, text=True)
+    if result.returncode != 0:
+        print(f"Search index not rebuilt: {result.stderr.strip()}", file=sys.stderr)
 
 
 def serve(settings_file: str, overrides: dict, bind: str, port: int, autoreload: bool) -> int:
