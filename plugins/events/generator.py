@@ -175,8 +175,9 @@ class EventsGenerator(Generator):
             if seed == "all" else f"{title}: {opts['EVENTS_CALENDAR_DESCRIPTION']}",
             uid_seed=f"tag:{opts['SITE_ID']}:calendar:{seed}", source_url=f"{siteurl}/{ics_url}",
             prodid=f"-//{opts['SITENAME']}//Events//EN", refresh=self.refresh,
-            refresh_text=opts["EVENTS_REFRESH"], siteurl=siteurl, stamp=now())
-        return ical.to_bytes(cal)
+            refresh_text=opts["EVENTS_REFRESH"], siteurl=siteurl, stamp=now(),
+            zones=self._zones)
+        return ical.to_bytes(cal, self._zone_bytes)
 
     def _write_bytes(self, relative: str, data: bytes) -> None:
         path = os.path.join(self.output_path, relative)
@@ -186,6 +187,8 @@ class EventsGenerator(Generator):
         logger.info("Writing %s", path)
 
     def _write_calendars(self) -> None:
+        self._zones: dict = {}  # VTIMEZONE memos for this build's calendars only
+        self._zone_bytes: dict = {}
         name = self.options["EVENTS_CALENDAR_NAME"]
         self._write_bytes("events/calendar.ics",
                           self._calendar(self.events, "events/calendar.ics", name, "all"))

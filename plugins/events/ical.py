@@ -77,7 +77,10 @@ def _zone_span(events: list[Event]) -> tuple[date, date]:
 
 def calendar(events: Iterable[Event], *, name: str, description: str, uid_seed: str,
              source_url: str, prodid: str, refresh: timedelta, refresh_text: str,
-             siteurl: str, stamp: datetime) -> Calendar:
+             siteurl: str, stamp: datetime, zones: dict | None = None) -> Calendar:
+    """One VCALENDAR; ``zones`` memoises components for the build: a VTIMEZONE walks every
+    transition of its zone, and most calendars repeat the same zones and events."""
+    zones = {} if zones is None else zones
     events = sorted(events, key=lambda e: (str(e.start), e.slug))
     cal = Calendar.new(
         prodid=prodid,
@@ -91,16 +94,36 @@ def calendar(events: Iterable[Event], *, name: str, description: str, uid_seed: 
     cal["REFRESH-INTERVAL"].params["VALUE"] = "DURATION"
     cal.add("X-PUBLISHED-TTL", vText(refresh_text))
     for event in events:
-        cal.add_component(vevent(event, siteurl, stamp))
+        # An event sits in several calendars (all, its own, group, tags): build its VEVENT once.
+        key = ("VEVENT", event.slug, siteurl, stamp)
+        if key not in zones:
+            zones[key] = vevent(event, siteurl, stamp)
+        cal.add_component(zones[key])
     timed = [e for e in events if not e.all_day]
     if timed:
         first, last = _zone_span(timed)
         # Sorted so the file does not depend on set order (hash seeds differ between runs).
         for position, tzid in enumerate(sorted(cal.get_missing_tzids())):
-            cal.subcomponents.insert(position, Timezone.from_tzid(tzid, first_date=first,
-                                                                  last_date=last))
+            key = (tzid, first, last)
+            if key not in zones:
+                zones[key] = Timezone.from_tzid(tzid, first_date=first, last_date=last)
+            cal.subcomponents.insert(position, zones[key])
     return cal
 
 
-def to_bytes(cal: Calendar) -> bytes:
-    return cal.to_ical()
+def to_bytes(cal: Calendar, memo: dict | None = None) -> bytes:
+    """Serialise; with ``memo`` (shared by a build's calendars) each subcomponent (VTIMEZONE,
+    VEVENT) is serialised once and spliced in: most calendars repeat the same ones."""
+    parts = list(cal.subcomponents)
+    if memo is None or not parts:
+        return cal.to_ical()
+    cal.subcomponents = []
+    try:
+        body = cal.to_ical()
+    finally:
+        cal.subcomponents = parts
+    for part in parts:
+        if id(part) not in memo:
+            memo[id(part)] = (part, part.to_ical())  # keep the part alive so its id stays unique
+    cut = body.rindex(b"END:VCALENDAR")
+    return body[:cut] + b"".join(memo[id(p)][1] for p in parts) + body[cut:]

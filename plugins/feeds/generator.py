@@ -59,11 +59,20 @@ class FeedsGenerator(Generator):
 
         write_cover(self.cfg, self.output_path)
         feeds = self.feeds()
+        # A post appears in up to five feeds (all, category, tags, authors, group): clean and
+        # absolutise its HTML once per build, not once per feed.
+        made: dict[int, object] = {}
+
+        def entry_for(article):
+            if id(article) not in made:
+                made[id(article)] = article_entry(article, self.cfg, self.settings["PATH"])
+            return made[id(article)]
+
         for feed in feeds:
             if feed.kind == "events":
                 entries = [event_entry(event, self.cfg) for event in feed.items]
             else:
-                entries = [article_entry(a, self.cfg, self.settings["PATH"]) for a in feed.items]
+                entries = [entry_for(a) for a in feed.items]
             write_feed(feed, entries, self.cfg, self.output_path)
         logger.info("Wrote %d feeds (Atom and RSS)", len(feeds))
 
