@@ -53,7 +53,7 @@ $(CHROMIUM_STAMP):
 	@if [ -x /usr/bin/chromium ] && dpkg -s chromium >/dev/null 2>&1; then \
 		echo "chromium: installed"; \
 	else \
-		apt-get update && apt-get install -y chromium; \
+		apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y chromium; \
 	fi
 	mkdir -p $(dir $(CHROMIUM_STAMP)) && touch $(CHROMIUM_STAMP)
 
