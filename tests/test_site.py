@@ -156,3 +156,14 @@ def test_pages_are_small(real_site):
     css = sum(p.stat().st_size for p in real_site.glob("theme/css/*.css"))
     for path in html_files(real_site):
         assert path.stat().st_size + css < 50_000, f"{path} is over 50 KB with its CSS"
+
+
+@pytest.mark.parametrize("url, section", [("/", "Home"), ("/about/", "About"), ("/blog/", "Blog"),
+                                          ("/blog/page/2/", "Blog"), ("/events/", "Events"),
+                                          ("/collaborate/", "Collaborate"),
+                                          ("/working-groups/", "Collaborate"),
+                                          ("/working-groups/murmurations/", "Collaborate"),
+                                          ("/contact/", "Contact"), ("/books/", None)])
+def test_navigation_marks_the_current_section(real_site, url, section):
+    current = soup(page_at(real_site, url)).select('nav.site-nav a[aria-current="page"]')
+    assert [a.get_text(strip=True) for a in current] == ([section] if section else [])

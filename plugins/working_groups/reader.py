@@ -113,6 +113,10 @@ def validate(context: dict, path: str, metadata: dict, config: dict, settings: d
     if not purpose:
         check.problem("purpose", "missing (required; one or two sentences saying what the group "
                       "is for, on a 'Purpose:' line)")
+    elif purpose.startswith("REPLACE ME"):
+        # make new-group leaves this placeholder; a group page is public as soon as it exists.
+        check.problem("purpose", "still the 'REPLACE ME:' text from make new-group (expected one "
+                      "or two sentences of your own)")
     statuses = tuple(config["WORKING_GROUP_STATUSES"])
     status = _text(metadata, "status").lower()
     if not status:
