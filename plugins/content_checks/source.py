@@ -15,7 +15,7 @@ from pathlib import Path
 
 from pelican.utils import get_date
 
-from publishing.problems import report
+from publishing.problems import header_fields, report, source_lines
 from scaffold.templates import PLACEHOLDER
 
 MARKDOWN_IMAGE = re.compile(r"!\[(?P<alt>[^\]]*)\]\((?P<target>[^)\s]*)")
@@ -27,26 +27,6 @@ DATE_FIELDS = ("date", "modified")
 STATUSES = ("published", "draft", "hidden")
 READABLE = (".md", ".markdown", ".mkd", ".mdown")
 DATE_EXPECTED = "expected YYYY-MM-DD or YYYY-MM-DD HH:MM, e.g. 2026-11-23 14:30"
-
-
-def _lines(path: str) -> list[str]:
-    try:
-        with open(path, encoding="utf-8-sig", errors="replace") as fh:
-            return fh.read().splitlines()
-    except OSError:
-        return []
-
-
-def _header(lines: list[str]) -> dict[str, tuple[int, str]]:
-    """``key -> (line, value)`` for the ``Key: value`` lines before the first blank line."""
-    fields = {}
-    for number, text in enumerate(lines, start=1):
-        if not text.strip():
-            break
-        key, sep, value = text.partition(":")
-        if sep and key.strip():
-            fields.setdefault(key.strip().lower(), (number, value.strip()))
-    return fields
 
 
 def _body(lines: list[str]):
@@ -67,7 +47,7 @@ def check_body_images(generator, content) -> None:
     path = content.source_path
     if not str(path).endswith(READABLE):
         return
-    for number, text in _body(_lines(path)):
+    for number, text in _body(source_lines(path)):
         for match in MARKDOWN_IMAGE.finditer(text):
             if not match.group("alt").strip():
                 report(generator.context, path, number, "alt",
@@ -84,8 +64,8 @@ def check_placeholders(generator, content) -> None:
     """A scaffolded draft may keep its placeholders; a post about to be published may not."""
     if str(content.metadata.get("status", "published")) == "draft":
         return
-    lines = _lines(content.source_path)
-    summary = _header(lines).get("summary")
+    lines = source_lines(content.source_path)
+    summary = header_fields(lines).get("summary")
     if summary and PLACEHOLDER in summary[1]:
         report(generator.context, content.source_path, summary[0], "summary",
                f"still the '{PLACEHOLDER}' text from make new-post (expected one or two "
@@ -98,8 +78,8 @@ def check_placeholders(generator, content) -> None:
 
 
 def _diagnose(context: dict, path: str) -> None:
-    lines = _lines(path)
-    header = _header(lines)
+    lines = source_lines(path)
+    header = header_fields(lines)
     if "title" not in header or not header["title"][1]:
         report(context, path, 1, "title", "missing (required; the first header line should be "
                "'Title: ...')")

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable
@@ -56,18 +55,27 @@ def report(context: dict, path: str, line: int | None, field: str | None, messag
 
 
 
-
-def header_line(path: str | os.PathLike, key: str) -> int | None:
-    """Line number of a ``Key: value`` metadata line, so errors point where to look."""
+def source_lines(path: str | os.PathLike) -> list[str]:
+    """A source file's lines (BOM dropped, bad bytes replaced); [] when it cannot be read."""
     try:
-        with open(path, encoding="utf-8", errors="replace") as fh:
-            lines = fh.read().splitlines()
+        with open(path, encoding="utf-8-sig", errors="replace") as fh:
+            return fh.read().splitlines()
     except OSError:
-        return None
-    pattern = re.compile(rf"^\s*{re.escape(key)}\s*:", re.IGNORECASE)
+        return []
+
+
+def header_fields(lines: list[str]) -> dict[str, tuple[int, str]]:
+    """``key -> (line, value)`` for the ``Key: value`` lines before the first blank line."""
+    fields: dict[str, tuple[int, str]] = {}
     for number, text in enumerate(lines, start=1):
         if not text.strip():
             break  # the header ends at the first blank line
-        if pattern.match(text):
-            return number
-    return None
+        key, sep, value = text.partition(":")
+        if sep and key.strip():
+            fields.setdefault(key.strip().lower(), (number, value.strip()))
+    return fields
+
+
+def header_line(path: str | os.PathLike, key: str) -> int | None:
+    """Line number of a ``Key: value`` metadata line, so errors point where to look."""
+    return header_fields(source_lines(path)).get(key.lower(), (None, ""))[0]

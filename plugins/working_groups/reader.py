@@ -16,6 +16,7 @@ from pelican.contents import Content
 from pelican.utils import slugify
 
 from publishing.problems import header_line, report
+from scaffold.templates import PLACEHOLDER
 
 from .model import Group
 
@@ -113,10 +114,10 @@ def validate(context: dict, path: str, metadata: dict, config: dict, settings: d
     if not purpose:
         check.problem("purpose", "missing (required; one or two sentences saying what the group "
                       "is for, on a 'Purpose:' line)")
-    elif purpose.startswith("REPLACE ME"):
+    elif purpose.startswith(PLACEHOLDER):
         # make new-group leaves this placeholder; a group page is public as soon as it exists.
-        check.problem("purpose", "still the 'REPLACE ME:' text from make new-group (expected one "
-                      "or two sentences of your own)")
+        check.problem("purpose", f"still the '{PLACEHOLDER}' text from make new-group (expected "
+                      "one or two sentences of your own)")
     statuses = tuple(config["WORKING_GROUP_STATUSES"])
     status = _text(metadata, "status").lower()
     if not status:
