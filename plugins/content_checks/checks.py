@@ -13,6 +13,7 @@ from pathlib import Path
 
 from pelican import signals
 
+from publishing.images import image_problems
 from publishing.problems import header_line, report
 
 from .source import STATUSES, check_body_images, check_placeholders, check_unreadable
@@ -23,6 +24,7 @@ DEFAULTS = {
     "PAGE_REQUIRED_FIELDS": ["title"],
 }
 # {filename}, {static} and {attach} links, in Markdown or HTML, as Pelican resolves them.
+IMAGE_LINK = re.compile(r"\{(static|attach|filename)\}(.+)")
 LINK = re.compile(r"""(?:href|src)=(["'])\{(filename|static|attach)\}(?P<target>[^"'#?]+)""")
 
 
@@ -66,21 +68,15 @@ def _check_links(generator, content) -> None:
 
 
 def _check_image(generator, content) -> None:
-    image = content.metadata.get("image")
-    if not image:
-        if content.metadata.get("image_alt"):
-            _problem(generator, content, "image_alt", "image_alt is set but there is no image")
-        return
-    match = re.match(r"\{(static|attach|filename)\}(.+)", image)
-    if match and not _target_exists(generator, content, match.group(1), match.group(2)):
-        _problem(generator, content, "image", f"'{image}' points at a file that does not exist "
-                 "(expected a path under content/, e.g. {static}/images/posts/name.svg)")
-    elif not match and not image.startswith(("https://", "http://", "/")):
-        _problem(generator, content, "image", f"'{image}' is not a link Pelican can resolve "
-                 "(expected {static}/images/... or an https:// URL)")
-    if not str(content.metadata.get("image_alt", "")).strip():
-        _problem(generator, content, "image_alt",
-                 "missing: describe the image for people who cannot see it", key="image")
+    def resolves(image: str) -> bool | None:
+        match = IMAGE_LINK.match(image)
+        return None if not match else _target_exists(generator, content, *match.groups())
+
+    problems = image_problems(content.metadata.get("image") or "",
+                              str(content.metadata.get("image_alt") or "").strip(), resolves,
+                              "{static}/images/posts/name.svg", ("https://", "http://", "/"))
+    for field, message, key in problems:
+        _problem(generator, content, field, message, key=key)
 
 
 def _check_common(generator, content, required: list[str]) -> None:

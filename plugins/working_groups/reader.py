@@ -15,6 +15,7 @@ from urllib.parse import urlsplit
 from pelican.contents import Content
 from pelican.utils import slugify
 
+from publishing.images import image_problems
 from publishing.problems import header_line, report
 from scaffold.templates import PLACEHOLDER
 
@@ -86,21 +87,15 @@ def _order(check: _Checker, metadata: dict) -> int | None:
 
 def _image(check: _Checker, metadata: dict, content_root: str) -> tuple[str | None, str | None]:
     image, alt = _text(metadata, "image"), _text(metadata, "image_alt")
-    if not image:
-        if alt:
-            check.problem("image_alt", "image_alt is set but there is no image")
-        return None, None
-    match = IMAGE_LINK.match(image)
-    if match and not (Path(content_root) / match.group("path")).exists():
-        check.problem("image", f"'{image}' points at a file that does not exist "
-                      "(expected a path under content/, e.g. {static}/images/groups/name.svg)")
-    elif not match and not image.startswith(("https://", "/")):
-        check.problem("image", f"'{image}' is not a link Pelican can resolve "
-                      "(expected {static}/images/... or an https:// URL)")
-    if not alt:
-        check.problem("image_alt", "missing: describe the image for people who cannot see it",
-                      key="image")
-    return image, alt
+
+    def resolves(value: str) -> bool | None:
+        match = IMAGE_LINK.match(value)
+        return None if not match else (Path(content_root) / match.group("path")).exists()
+
+    for field, message, key in image_problems(image, alt, resolves,
+                                              "{static}/images/groups/name.svg", ("https://", "/")):
+        check.problem(field, message, key=key)
+    return (image, alt) if image else (None, None)
 
 
 def validate(context: dict, path: str, metadata: dict, config: dict, settings: dict,
