@@ -54,7 +54,7 @@ build = html
 def search_index(c):
     """Index output/ for the /search/ page with Pagefind (writes output/pagefind/)."""
     # Runs after the build has swapped the new site into place: the index must describe it.
-    c.run(f'"{PY}" -m pagefind --site "{CONFIG["deploy_path"]}" --quiet', pty=False)
+    _publishing(c, f"index -s {CONFIG['settings_base']}")
 
 
 @task

@@ -1,4 +1,4 @@
-"""Command line for the build: ``python -m publishing build|check|serve``.
+"""Command line for the build: ``python -m publishing build|check|index|serve``.
 
 tasks.py and the Makefile call this; it prints content problems one per line, plainly, so the
 output can be read by people and by editors that jump to ``path:line``.
@@ -63,17 +63,19 @@ def _rebuild_once(settings_file: str, overrides: dict) -> None:
     # Runs in a fresh process each time (watchfiles.run_process), so plugin edits take effect.
     init_logging(level=logging.WARNING, name="pelican")
     if build(settings_file, overrides) == 0:
-        _index_for_search(_settings(settings_file, overrides)["OUTPUT_PATH"])
+        index_for_search(_settings(settings_file, overrides)["OUTPUT_PATH"])
 
 
-def _index_for_search(output: str) -> None:
-    """Re-index after each preview rebuild: the swap replaces output/, index included."""
+def index_for_search(output: str) -> int:
+    """Index the built site for /search/ with Pagefind; the swap replaces output/, index
+    included, so every build is followed by this."""
     import subprocess
 
     result = subprocess.run([sys.executable, "-m", "pagefind", "--site", output, "--quiet"],
                             capture_output=True, text=True)
     if result.returncode != 0:
         print(f"Search index not rebuilt: {result.stderr.strip()}", file=sys.stderr)
+    return result.returncode
 
 
 def serve(settings_file: str, overrides: dict, bind: str, port: int, autoreload: bool) -> int:
@@ -134,7 +136,7 @@ def _overrides(pairs: list[str]) -> dict:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m publishing")
-    parser.add_argument("command", choices=["build", "check", "serve"])
+    parser.add_argument("command", choices=["build", "check", "index", "serve"])
     parser.add_argument("-s", "--settings", default="pelicanconf.py")
     parser.add_argument("-o", "--output", help="output folder (default: OUTPUT_PATH)")
     parser.add_argument("--bind", default=os.environ.get("BIND", "127.0.0.1"))
@@ -155,4 +157,6 @@ def main(argv: list[str] | None = None) -> int:
         return build(args.settings, overrides)
     if args.command == "check":
         return check(args.settings, overrides)
+    if args.command == "index":
+        return index_for_search(_settings(args.settings, overrides)["OUTPUT_PATH"])
     return serve(args.settings, overrides, args.bind, args.port, args.autoreload)
