@@ -163,6 +163,9 @@ CONTENT_CACHING_LAYER = "reader"
 # Uncompressed: gzip costs more time on every load and save than the disk it saves is worth.
 GZIP_CACHE = False
 CACHE_PATH = str(ROOT / "cache")
+# Warm builds also reuse every output file (page, feed, calendar) whose inputs did not change:
+# each producer records a key per file in CACHE_PATH (publishing/outputcache.py).
+OUTPUT_CACHE = True
 
 # Categories come only from the Category field, never from folder names (posts live in year folders).
 USE_FOLDER_AS_CATEGORY = False

@@ -1,10 +1,11 @@
-"""Separates content caches by what the cached reads depend on.
+"""Separates content caches (and output manifests) by what the cached reads depend on.
 
 Pelican's reader cache stores each file's HTML and processed metadata (dates in TIMEZONE, Tag and
 Category objects carrying the settings) and checks only the file itself. A cache written with
 other settings (``make publish`` after ``make html``), another Markdown configuration, or other
 library or plugin versions would hand back stale values, so each combination gets its own
-sub-folder of CACHE_PATH, named by a hash of all of it.
+sub-folder of CACHE_PATH, named by a hash of all of it. The output manifests of
+publishing.outputcache live there too, so their keys only need to cover content and templates.
 """
 
 from __future__ import annotations
@@ -59,7 +60,8 @@ def fingerprint(settings: dict) -> str:
 def namespace_cache(pelican) -> None:
     """initialized handler: point CACHE_PATH at this configuration's own sub-folder."""
     settings = pelican.settings
-    if not (settings.get("CACHE_CONTENT") or settings.get("LOAD_CONTENT_CACHE")):
+    if not (settings.get("CACHE_CONTENT") or settings.get("LOAD_CONTENT_CACHE")
+            or settings.get("OUTPUT_CACHE")):
         return
     settings["CACHE_PATH"] = os.path.join(settings["CACHE_PATH"], fingerprint(settings))
     logger.debug("Content cache in %s", settings["CACHE_PATH"])

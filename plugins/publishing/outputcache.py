@@ -1,0 +1,138 @@
+"""Reuse of output files whose inputs did not change since the previous build.
+
+Each producer of output files (the page writer, the feeds, the calendars) keeps its own manifest
+in CACHE_PATH: for every file it wrote, a key of everything the file was made from, and the
+file's identity (inode, size, modification time) at the final output location. On the next build,
+a file whose key is unchanged and that still sits untouched in the previous output is linked into
+the staging folder instead of being produced again.
+
+The identity check is what makes this safe across ``make html`` and ``make publish`` (or a
+``make clean``): any other build that replaced the file changes its inode or time, so the file is
+produced again. A failed build leaves the previous output in place but its manifest describes
+files that never got there, so nothing stale is reused either.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import os
+import shutil
+import tempfile
+from typing import Callable
+
+logger = logging.getLogger(__name__)
+
+VERSION = 1
+
+
+def make_key(*parts: object) -> str:
+    """A short stable hash of ``parts`` (strings, bytes or anything with a stable ``repr``)."""
+    digest = hashlib.blake2b(digest_size=16)
+    for part in parts:
+        data = part if isinstance(part, bytes) else str(part).encode("utf-8", "surrogatepass")
+        digest.update(len(data).to_bytes(8, "little"))
+        digest.update(data)
+    return digest.hexdigest()
+
+
+def enabled(settings: dict) -> bool:
+    return bool(settings.get("OUTPUT_CACHE")) and bool(settings.get("CACHE_PATH"))
+
+
+class OutputCache:
+    """One producer's record of the files it made; see the module docstring."""
+
+    def __init__(self, settings: dict, name: str, output_path: str) -> None:
+        self.enabled = enabled(settings)
+        self.staging = os.path.abspath(output_path)
+        self.final = os.path.abspath(settings.get("OUTPUT_PATH") or output_path)
+        self.path = os.path.join(settings.get("CACHE_PATH") or "", "outputs", f"{name}.json")
+        self._old: dict[str, list] = self._load() if self.enabled else {}
+        self._new: dict[str, list] = {}
+        self.reused = 0
+
+    def _load(self) -> dict[str, list]:
+        try:
+            with open(self.path, encoding="utf-8") as fh:
+                data = json.load(fh)
+        except (OSError, ValueError):
+            return {}
+        if data.get("version") != VERSION or data.get("output") != self.final:
+            return {}
+        return data.get("files", {})
+
+    def previous(self, relpath: str) -> tuple[str, dict] | None:
+        """(key, deps) the previous build recorded for ``relpath``, if its file is still there."""
+        entry = self._old.get(relpath)
+        if not entry:
+            return None
+        key, identity, deps = entry
+        try:
+            stat = os.stat(os.path.join(self.final, relpath))
+        except OSError:
+            return None
+        if [stat.st_ino, stat.st_size, stat.st_mtime_ns] != identity:
+            return None
+        return key, deps
+
+    def reuse(self, relpath: str, key: str,
+              deps_ok: Callable[[dict], bool] | None = None) -> bool:
+        """Put the previous build's ``relpath`` into the staging folder if it was made from
+        ``key`` (and ``deps_ok(deps)`` holds); False means the caller must produce it."""
+        if not self.enabled:
+            return False
+        previous = self.previous(relpath)
+        if previous is None or previous[0] != key:
+            return False
+        if deps_ok is not None and not deps_ok(previous[1]):
+            return False
+        source = os.path.join(self.final, relpath)
+        target = os.path.join(self.staging, relpath)
+        if source != target:
+            os.makedirs(os.path.dirname(target), exist_ok=True)
+            try:
+                # A hard link: instant, and the old tree is deleted after the swap anyway.
+                # Writers replace files rather than write into them (see replace_before_write).
+                os.link(source, target)
+            except OSError:
+                shutil.copy2(source, target)
+        self._new[relpath] = [key, previous[1]]
+        self.reused += 1
+        return True
+
+    def record(self, relpath: str, key: str, deps: dict | None = None) -> None:
+        """Remember that ``relpath`` was just written into the staging folder from ``key``."""
+        if self.enabled:
+            self._new[relpath] = [key, deps or {}]
+
+    def forget(self, relpath: str) -> None:
+        self._new.pop(relpath, None)
+
+    def save(self) -> None:
+        """Write the manifest: each recorded file's key and its identity in the staging folder
+        (renaming the folder into place keeps inode, size and time)."""
+        if not self.enabled:
+            return
+        files = {}
+        for relpath, (key, deps) in self._new.items():
+            try:
+                stat = os.stat(os.path.join(self.staging, relpath))
+            except OSError:
+                continue
+            files[relpath] = [key, [stat.st_ino, stat.st_size, stat.st_mtime_ns], deps]
+        os.makedirs(os.path.dirname(self.path), exist_ok=True)
+        handle, temporary = tempfile.mkstemp(dir=os.path.dirname(self.path), suffix=".tmp")
+        with os.fdopen(handle, "w", encoding="utf-8") as fh:
+            json.dump({"version": VERSION, "output": self.final, "files": files}, fh)
+        os.replace(temporary, self.path)
+        logger.debug("%s: %d of %d files reused", self.path, self.reused, len(files))
+
+
+def replace_before_write(path: str) -> None:
+    """Unlink ``path`` if it exists, so writing it cannot change a hard-linked previous output."""
+    try:
+        os.unlink(path)
+    except FileNotFoundError:
+        pass
