@@ -36,6 +36,10 @@ class FeedIndex:
             }
         return self._links
 
+    def __cache_key__(self) -> dict:
+        """What pages using ``feed_for`` depend on (see parallel_writes/digest.py)."""
+        return self._index()
+
     def __call__(self, kind: str, slug: str | None = "") -> FeedLinks | None:
         if kind in ("all", "events"):
             slug = ""

@@ -1,13 +1,17 @@
-"""A Pelican Writer that renders pages in parallel across cores.
+"""A Pelican Writer that reuses unchanged pages and renders the rest in parallel across cores.
 
 Generators call ``write_file`` as usual; the calls are recorded, and ``finish()`` (called by
 PublishingPelican once every generator has produced its output) plays them back:
 
 1. a dry pass in this process, with no rendering and nothing written, makes Pelican's own
-   overwrite checks in Pelican's order, so a clash fails exactly as it would sequentially;
-2. the calls are shared out (all calls for the same file name in one share, in order) between
-   this process and forked children, which render their templates and write the files;
-3. once every file exists, a second dry pass sends ``content_written`` for each file, in order,
+   overwrite checks in Pelican's order, so a clash fails exactly as it would sequentially, and
+   computes each page's key (render_cache.py);
+2. pages whose key and body reads are unchanged since the previous build are hard-linked from
+   the previous output (publishing.outputcache), when OUTPUT_CACHE is on;
+3. the calls left are shared out (all calls for the same file name in one share, in order)
+   between this process and forked children, which render their templates and write the files,
+   recording which content bodies each page read;
+4. once every file exists, a second dry pass sends ``content_written`` for each file, in order,
    in this process, so plugins listening to it see what they would see sequentially.
 
 URLs are computed once per object meanwhile (urls.py). Forked children inherit the loaded content and compiled templates, so nothing is pickled.
@@ -17,14 +21,21 @@ RELATIVE_URLS is on.
 
 from __future__ import annotations
 
+import gc
+import io
+import json
 import logging
 import os
 import sys
+import tempfile
 import traceback
 
 from pelican import signals
 from pelican.writers import FileOverwriteFailedError, Writer
 
+from publishing.outputcache import OutputCache, replace_before_write
+
+from .render_cache import PageKeys, reads_of_one_page, recording_body_reads
 from .urls import urls_computed_once
 
 logger = logging.getLogger(__name__)
@@ -44,6 +55,33 @@ class _Unrendered:
         return ""
 
 
+class _Keyed(_Unrendered):
+    """The first dry pass's stand-in: notes each page's key instead of rendering it."""
+
+    def __init__(self, template, writer: "ParallelWriter", shared: dict) -> None:
+        self.template, self.writer, self.shared = template, writer, shared
+
+    def render(self, context: dict) -> str:
+        self.writer._note_key(context["output_file"], self.template, self.shared, context)
+        return ""
+
+
+class _Recorded:
+    """The rendering pass's stand-in: skips reused pages, records the body reads of the rest."""
+
+    def __init__(self, template, writer: "ParallelWriter", shared: dict) -> None:
+        self.template, self.writer = template, writer
+
+    def render(self, context: dict) -> str:
+        name = context["output_file"]
+        if name in self.writer._reused:
+            return ""
+        with reads_of_one_page() as reads:
+            text = self.template.render(context)
+        self.writer._reads[name] = dict(reads)
+        return text
+
+
 class ParallelWriter(Writer):
     def __init__(self, output_path: str, settings: dict | None = None) -> None:
         super().__init__(output_path, settings=settings)
@@ -52,6 +90,15 @@ class ParallelWriter(Writer):
         self._min_calls = config["PARALLEL_WRITES_MIN_CALLS"]
         self._calls: list[tuple[tuple, dict]] = []
         self._dry = False
+        self._snapshot: tuple[dict | None, dict] = (None, {})
+        self._cache = OutputCache(self.settings, "pages", output_path)
+        self._keys: dict[str, str | None] = {}
+        self._page_keys = PageKeys()
+        self._reused: set[str] = set()
+        self._reused_paths: set[str] = set()
+        self._reads: dict[str, dict[str, str]] = {}
+        self._pages_of: dict[str, list[str]] = {}
+        self._current_call = ""
 
     def write_file(self, name, template, context, *args, **kwargs) -> None:
         if not name:
@@ -61,11 +108,32 @@ class ParallelWriter(Writer):
             # (context["localsiteurl"]), which only works one page at a time.
             super().write_file(name, template, context, *args, **kwargs)
             return
-        # A snapshot: a generator may reuse and change one context dict between its calls.
-        self._calls.append(((name, template, dict(context)) + args, kwargs))
+        self._calls.append(((name, template, self._snapshot_of(context)) + args, kwargs))
+
+    def _snapshot_of(self, context: dict) -> dict:
+        # A generator may reuse and change one context dict between its calls, so each call keeps
+        # a copy; consecutive calls with an unchanged context share one copy (thousands of
+        # copies of a few hundred entries each are most of the writer's memory otherwise).
+        last, snapshot = self._snapshot
+        if last is not context or len(snapshot) != len(context) or any(
+                snapshot.get(key, snapshot) is not value for key, value in context.items()):
+            snapshot = dict(context)
+            self._snapshot = (context, snapshot)
+        return snapshot
+
+    def _note_key(self, name: str, template, shared: dict, context: dict) -> None:
+        self._pages_of.setdefault(self._current_call, []).append(name)
+        if name in self._keys:  # written twice (override): always render it
+            self._keys[name] = None
+            return
+        self._keys[name] = (self._page_keys.key(template, shared, context)
+                            if self._cache.enabled else None)
 
     def _open_w(self, filename, encoding, override=False):
         if not self._dry:
+            if filename in self._reused_paths:  # already linked from the previous output
+                return io.StringIO()
+            replace_before_write(filename)
             return super()._open_w(filename, encoding, override)
         # Pelican's own bookkeeping and overwrite errors (Writer._open_w), with nothing written.
         if filename in self._overridden_files:
@@ -81,35 +149,62 @@ class ParallelWriter(Writer):
         self._written_files.add(filename)
         return open(os.devnull, "w", encoding=encoding)
 
-    def _play(self, calls: list[tuple[tuple, dict]], dry: bool) -> None:
-        self._dry = dry
+    def _play(self, calls: list[tuple[tuple, dict]], stand_in) -> None:
+        """Replay ``calls`` with ``stand_in(template)`` in place of each template; a dry play
+        (``_Unrendered``, ``_Keyed``) writes nothing."""
+        self._dry = issubclass(stand_in, _Unrendered)
         try:
             for args, kwargs in calls:
-                if dry:
-                    args = (args[0], _Unrendered()) + args[2:]
-                super().write_file(*args, **kwargs)
+                template = (_Unrendered() if stand_in is _Unrendered
+                            else stand_in(args[1], self, args[2]))
+                self._current_call = args[0]
+                super().write_file(*((args[0], template) + args[2:]), **kwargs)
         finally:
             self._dry = False
 
     def finish(self) -> None:
         """Render and write every recorded page; raises if any share failed."""
-        with urls_computed_once():
+        with urls_computed_once(), recording_body_reads():
             self._finish()
 
     def _finish(self) -> None:
         calls, self._calls = self._calls, []
         with signals.content_written.muted():
-            self._play(calls, dry=True)
+            self._play(calls, _Keyed)
+        self._reuse_unchanged()
         self._written_files, self._overridden_files = set(), set()
-        workers = min(self._workers, max(1, len(calls) // max(1, self._min_calls)))
+        pending = [call for call in calls if self._renders_something(call)]
+        workers = min(self._workers, max(1, len(pending) // max(1, self._min_calls)))
         if workers <= 1:
             with signals.content_written.muted():
-                self._play(calls, dry=False)
+                self._play(pending, _Recorded)
         else:
-            self._write_in_parallel(calls, workers)
+            self._write_in_parallel(pending, workers)
+        self._save_keys()
         if signals.content_written.receivers:
             self._written_files, self._overridden_files = set(), set()
-            self._play(calls, dry=True)
+            self._play(calls, _Unrendered)
+
+    def _reuse_unchanged(self) -> None:
+        bodies_unchanged = self._page_keys.bodies_unchanged
+        for name, key in self._keys.items():
+            if key is not None and self._cache.reuse(name, key, bodies_unchanged):
+                self._reused.add(name)
+                self._reused_paths.add(os.path.abspath(os.path.join(self.output_path, name)))
+        logger.info("Reused %d of %d unchanged pages", len(self._reused), len(self._keys))
+
+    def _renders_something(self, call: tuple[tuple, dict]) -> bool:
+        # A paginated call writes several files; its name is the first page's. Any of its pages
+        # not reused means playing the call (the reused pages are skipped inside it).
+        name = call[0][0]
+        return any(page not in self._reused for page in self._pages_of.get(name, (name,)))
+
+    def _save_keys(self) -> None:
+        for name, reads in self._reads.items():
+            key = self._keys.get(name)
+            if key is not None:
+                self._cache.record(name, key, reads)
+        self._cache.save()
 
     def _write_in_parallel(self, calls: list, workers: int) -> None:
         shares: list[list] = [[] for _ in range(workers)]
@@ -119,29 +214,45 @@ class ParallelWriter(Writer):
             shares[share].append((args, kwargs))
         sys.stdout.flush()
         sys.stderr.flush()
+        # Objects the collector never visits are never written to by it, so the children's
+        # copy-on-write pages stay shared with this process (memory) instead of being copied.
+        gc.freeze()
         children = []
-        for share in shares[1:]:
-            pid = os.fork()
-            if pid == 0:  # child: write this share, never return into the build
-                code = 0
-                try:
-                    with signals.content_written.muted():
-                        self._play(share, dry=False)
-                except BaseException:  # noqa: BLE001 - reported, then the parent fails the build
-                    traceback.print_exc()
-                    code = 1
-                finally:
-                    sys.stdout.flush()
-                    sys.stderr.flush()
-                    os._exit(code)
-            children.append(pid)
+        with tempfile.TemporaryDirectory(prefix="page-reads-") as reads_folder:
+            for number, share in enumerate(shares[1:], start=1):
+                pid = os.fork()
+                if pid == 0:  # child: write this share, never return into the build
+                    self._child(share, os.path.join(reads_folder, f"{number}.json"))
+                children.append(pid)
+            try:
+                with signals.content_written.muted():
+                    self._play(shares[0], _Recorded)
+            finally:
+                failed = [pid for pid in children
+                          if os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1])]
+                gc.unfreeze()
+            if failed:
+                raise RuntimeError(f"{len(failed)} page-writing process(es) failed; "
+                                   "see the errors above")
+            for number in range(1, len(shares)):
+                with open(os.path.join(reads_folder, f"{number}.json"), encoding="utf-8") as fh:
+                    self._reads.update(json.load(fh))
+
+    def _child(self, share: list, reads_file: str) -> None:
+        """Render ``share``, hand the body reads back through ``reads_file``, and exit."""
+        code = 0
         try:
             with signals.content_written.muted():
-                self._play(shares[0], dry=False)
+                self._play(share, _Recorded)
+            with open(reads_file, "w", encoding="utf-8") as fh:
+                json.dump(self._reads, fh)
+        except BaseException:  # noqa: BLE001 - reported, then the parent fails the build
+            traceback.print_exc()
+            code = 1
         finally:
-            failed = [pid for pid in children if os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1])]
-        if failed:
-            raise RuntimeError(f"{len(failed)} page-writing process(es) failed; see the errors above")
+            sys.stdout.flush()
+            sys.stderr.flush()
+            os._exit(code)
 
 
 def parallel_writer(pelican) -> type[Writer]:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 import os
 import shutil
+import subprocess
 import sys
 import tempfile
 from pathlib import Path
@@ -144,4 +145,17 @@ def _swap_into_place(staging: Path, final: Path) -> None:
     retired = final.with_name(f".{final.name}-old-{os.getpid()}")
     final.rename(retired)
     staging.rename(final)
-    shutil.rmtree(retired, ignore_errors=True)
+    # Leftovers of earlier builds whose deletion was interrupted go too.
+    _delete_in_background(sorted(final.parent.glob(f".{final.name}-old-*")))
+
+
+def _delete_in_background(folders: list[Path]) -> None:
+    """Delete the retired trees in a detached process: the new site is already in place, and
+    removing thousands of files and folders takes a second or more on a slow disk."""
+    try:
+        subprocess.Popen(["rm", "-rf", "--", *map(str, folders)], start_new_session=True,
+                         stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                         stderr=subprocess.DEVNULL)
+    except OSError:  # no rm: do it here
+        for folder in folders:
+            shutil.rmtree(folder, ignore_errors=True)

@@ -1,0 +1,136 @@
+"""Stable digests of template context values, for the rendered-page cache.
+
+A page's key is the digest of every variable its template receives. Content objects (posts,
+pages) are digested by their metadata and attributes but *not* their body: nearly every page
+lists other posts (the footer's recent posts, the archives), and including every body would make
+one typo fix re-render the whole site. Bodies are tracked separately, by recording which bodies a
+page actually read while it rendered (render_cache.py).
+
+Digests are memoised per object for one build (objects are kept alive with their digest, so an
+id is never reused). Anything that has no stable digest (an object whose only repr is a memory
+address) raises Uncacheable, and that page is simply rendered every time. A helper object a
+plugin puts in the context can say what it depends on with a ``__cache_key__()`` method returning
+plain data.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import marshal
+import re
+import types
+
+from pelican.contents import Content
+
+# Attributes that are not what the object says: the whole-site context and settings (digested
+# as context variables of their own), the body (tracked as a read dependency), the URL memo
+# added while writing (urls.py) and Pelican's note that a static file's URL has been used
+# (set whenever a body happens to be rendered, so it differs between cold and warm builds).
+SKIPPED = frozenset({"_context", "settings", "_content", "_urls_while_writing",
+                     "_output_location_referenced"})
+_ADDRESS = re.compile(r" at 0x[0-9a-fA-F]+")
+
+
+class Uncacheable(Exception):
+    """A value with no stable digest: the page that receives it is always rendered."""
+
+
+def _hash(*parts: bytes) -> bytes:
+    # Length-prefixed, so that no two different sequences of parts hash alike.
+    digest = hashlib.blake2b(digest_size=16)
+    for part in parts:
+        digest.update(len(part).to_bytes(4, "little"))
+        digest.update(part)
+    return digest.digest()
+
+
+def _text(value: str) -> bytes:
+    return value.encode("utf-8", "surrogatepass")
+
+
+_SCALARS = (type(None), bool, int, float)
+
+
+class ContextDigest:
+    """Digests of values, memoised per object for the lifetime of this instance (one build)."""
+
+    def __init__(self) -> None:
+        self._memo: dict[int, tuple[object, bytes]] = {}
+        self._visiting: set[int] = set()
+        # Every content object met while digesting, by source path: its body can then be
+        # checked against what a cached page read.
+        self.contents: dict[str, Content] = {}
+
+    def of(self, value: object) -> bytes:
+        # The hot path of a warm build (hundreds of thousands of calls): cheapest checks first.
+        if isinstance(value, str):  # Markup is marked apart: templates escape it differently
+            mark = b"s" if type(value) is str else b"m"
+            return mark + (_text(value) if len(value) < 32 else _hash(_text(value)))
+        memo = self._memo.get(id(value))
+        if memo is not None:
+            return memo[1]
+        kind = type(value)
+        if kind in _SCALARS:
+            return _text(f"{kind.__name__}:{value!r}")
+        if isinstance(value, bytes):
+            return b"b" + _hash(value)
+        if isinstance(value, (dt.datetime, dt.date, dt.time)):
+            tz = getattr(value, "tzinfo", None)
+            return _text(f"{kind.__name__}:{value.isoformat()}:{getattr(tz, 'key', tz)}")
+        if id(value) in self._visiting:  # a cycle (translations point at each other)
+            return _text(f"cycle:{kind.__qualname__}:{getattr(value, 'source_path', '')}")
+        self._visiting.add(id(value))
+        try:
+            digest = self._compute(value)
+        finally:
+            self._visiting.discard(id(value))
+        self._memo[id(value)] = (value, digest)
+        return digest
+
+    def of_items(self, items) -> bytes:
+        """Digest of (name, value) pairs, in name order."""
+        of = self.of
+        return _hash(*[_text(name) + b"=" + of(value) for name, value in sorted(items)])
+
+    def _compute(self, value: object) -> bytes:
+        declared = getattr(type(value), "__cache_key__", None)
+        if declared is not None:
+            return _hash(_text(type(value).__qualname__), self.of(declared(value)))
+        if isinstance(value, (list, tuple)):
+            return _hash(b"seq", *map(self.of, value))
+        if isinstance(value, dict):
+            of = self.of
+            return _hash(b"map", *sorted([_hash(of(k), of(v)) for k, v in value.items()]))
+        if isinstance(value, (set, frozenset)):
+            return _hash(b"set", *sorted(self.of(item) for item in value))
+        if isinstance(value, Content) and getattr(value, "source_path", None):
+            self.contents.setdefault(value.source_path, value)
+        if isinstance(value, types.FunctionType):
+            return self._function(value)
+        if isinstance(value, types.MethodType):
+            return _hash(b"method", self.of(value.__self__), self.of(value.__func__))
+        if isinstance(value, (type, types.BuiltinFunctionType, types.ModuleType)):
+            return _text(f"{getattr(value, '__module__', '')}.{getattr(value, '__qualname__', value.__name__)}")
+        if isinstance(value, re.Pattern):
+            return _text(f"re:{value.flags}:") + self.of(value.pattern)
+        fields = getattr(value, "__dict__", None)
+        if fields is not None:
+            own = ((k, v) for k, v in fields.items() if k not in SKIPPED)
+            return _hash(_text(type(value).__qualname__), self.of_items(own))
+        text = repr(value)
+        if _ADDRESS.search(text):
+            raise Uncacheable(type(value).__qualname__)
+        return _text(f"{type(value).__qualname__}:") + _hash(_text(text))
+
+    def _function(self, function: types.FunctionType) -> bytes:
+        # The code itself (a filter defined in pelicanconf.py can change without its name), its
+        # defaults and whatever its closure holds.
+        cells = []
+        for cell in function.__closure__ or ():
+            try:
+                cells.append(cell.cell_contents)
+            except ValueError:  # a cell not yet filled
+                cells.append(None)
+        return _hash(b"fn", marshal.dumps(function.__code__), self.of(function.__defaults__),
+                     self.of(cells), self.of(function.__kwdefaults__))
