@@ -25,6 +25,7 @@ from .digest import ContextDigest, Uncacheable
 UNORDERED = frozenset({"staticfiles"})
 
 _reads: dict[str, str] | None = None  # source path -> body digest, for the page being rendered
+_rendered_bodies: dict = {}  # Pelican's memo of Content.get_content while recording
 
 
 def body_digest(content: Content) -> str:
@@ -51,22 +52,31 @@ def recording_body_reads() -> Iterator[None]:
             _note(self)
         return get_summary(self, siteurl)
 
+    global _rendered_bodies
+    _rendered_bodies = getattr(get_content, "cache", {})
     Content.get_content, Content.get_summary = recorded_content, recorded_summary
     try:
         yield
     finally:
         for name, original in originals.items():
             setattr(Content, name, original)
+        _rendered_bodies = {}
 
 
 @contextlib.contextmanager
 def reads_of_one_page() -> Iterator[dict[str, str]]:
+    """Records the bodies one page reads. Bodies Pelican renders for this page are forgotten
+    afterwards: it memoises every rendered body for the whole build, but each is shown on one
+    page, and keeping them all costs several MB in every rendering process."""
     global _reads
     outer, _reads = _reads, {}
+    known = len(_rendered_bodies)
     try:
         yield _reads
     finally:
         _reads = outer
+        while len(_rendered_bodies) > known:
+            _rendered_bodies.popitem()  # the newest entries: the ones this page added
 
 
 class PageKeys:
