@@ -229,7 +229,7 @@ def test_relative_urls_build_matches_the_sequential_writer(site, tmp_path):
 def test_urls_are_remembered_only_while_writing(bench_corpus, tmp_path):
     from pelican.contents import Article, Content
     from pelican.urlwrappers import Tag
-    from parallel_writes.urls import urls_computed_once
+    from publishing.urls import urls_computed_once
 
     settings = _settings(bench_corpus, tmp_path)
     original = Content.__dict__["get_url_setting"]

@@ -16,7 +16,8 @@ from pelican import signals
 from publishing.images import image_problems
 from publishing.problems import header_line, report
 
-from .source import STATUSES, check_body_images, check_placeholders, check_unreadable
+from .scans import SourceScans
+from .source import STATUSES, check_unreadable, report_findings
 
 DEFAULTS = {
     "PUBLICATION_CATEGORIES": [],
@@ -39,12 +40,25 @@ def _problem(generator, content, field: str, message: str, key: str | None = Non
 
 
 def _target_exists(generator, content, kind: str, target: str) -> bool:
-    base = Path(generator.path)
     if target.startswith("/"):
-        candidate = base / target.lstrip("/")
+        candidate = os.path.join(generator.path, target.lstrip("/"))
     else:
-        candidate = Path(content.source_path).parent / target
-    return candidate.resolve().exists()
+        candidate = os.path.join(os.path.dirname(content.source_path), target)
+    # Most posts link the same few images: look each distinct path up once per build (the
+    # memo lives on the generator, so it dies with the build).
+    known = generator.__dict__.setdefault("_content_checks_targets", {})
+    if candidate not in known:
+        known[candidate] = _exists(candidate)
+    return known[candidate]
+
+
+def _exists(candidate: str) -> bool:
+    """``Path(candidate).resolve().exists()``. Resolving costs a stat() per folder of the path;
+    one stat() of the path gives the same answer unless a ".." could cancel a missing folder
+    (resolving drops both) or a trailing slash follows a file name (resolving drops it)."""
+    if candidate.endswith(os.sep) or ".." in candidate.split(os.sep):
+        return Path(candidate).resolve().exists()
+    return os.path.exists(candidate)
 
 
 def _line_of(path: str, needle: str) -> int | None:
@@ -79,7 +93,8 @@ def _check_image(generator, content) -> None:
         _problem(generator, content, field, message, key=key)
 
 
-def _check_common(generator, content, required: list[str]) -> None:
+def _check_common(generator, content, required: list[str], scans: SourceScans,
+                  article: bool) -> None:
     for field in required:
         value = content.metadata.get(field)
         if value is None or (isinstance(value, (str, list)) and not value):
@@ -91,7 +106,7 @@ def _check_common(generator, content, required: list[str]) -> None:
                  f"unknown status '{status}' (expected one of: {', '.join(STATUSES)})")
     _check_image(generator, content)
     _check_links(generator, content)
-    check_body_images(generator, content)
+    report_findings(generator.context, content, scans.findings(content.source_path), article)
 
 
 def check_articles(generator) -> None:
@@ -101,8 +116,9 @@ def check_articles(generator) -> None:
                   + generator.drafts_translations + generator.hidden_articles
                   + generator.hidden_translations)
     by_slug: dict[str, list] = defaultdict(list)
+    scans = SourceScans(generator.settings, "posts")
     for article in everything:
-        _check_common(generator, article, settings["POST_REQUIRED_FIELDS"])
+        _check_common(generator, article, settings["POST_REQUIRED_FIELDS"], scans, article=True)
         category = article.metadata.get("category")
         if category is not None and allowed and str(category) not in allowed:
             _problem(generator, article, "category", f"unknown category '{category}' "
@@ -112,8 +128,8 @@ def check_articles(generator) -> None:
             _problem(generator, article, "modified",
                      f"{modified:%Y-%m-%d %H:%M} is before the post's date {date:%Y-%m-%d %H:%M} "
                      "(expected a later date, or remove the line)")
-        check_placeholders(generator, article)
         by_slug[(article.slug, article.lang)].append(article)
+    scans.save()
     _report_duplicates(generator, by_slug, "post")
 
 
@@ -123,9 +139,11 @@ def check_pages(generator) -> None:
                   + generator.hidden_translations + generator.draft_pages
                   + generator.draft_translations)
     by_slug: dict[str, list] = defaultdict(list)
+    scans = SourceScans(generator.settings, "pages")
     for page in everything:
-        _check_common(generator, page, settings["PAGE_REQUIRED_FIELDS"])
+        _check_common(generator, page, settings["PAGE_REQUIRED_FIELDS"], scans, article=False)
         by_slug[(page.slug, page.lang)].append(page)
+    scans.save()
     _report_duplicates(generator, by_slug, "page")
 
 

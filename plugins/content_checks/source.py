@@ -5,12 +5,15 @@
 - files Pelican could not read at all (a date that does not parse, no title, an unknown
   status): Pelican only logs
   "Could not process", so the field and line are found here.
+
+The text is read and scanned once per file (``scan``); scans.py keeps the findings between builds.
 """
 
 from __future__ import annotations
 
 import os
 import re
+from dataclasses import dataclass
 from pathlib import Path
 
 from pelican.utils import get_date
@@ -43,38 +46,49 @@ def _body(lines: list[str]):
         yield index + 1, CODE_SPAN.sub("", text)
 
 
-def check_body_images(generator, content) -> None:
-    path = content.source_path
-    if not str(path).endswith(READABLE):
-        return
-    for number, text in _body(source_lines(path)):
+Finding = tuple[int, str, str]  # (line, field, message)
+
+
+@dataclass(frozen=True)
+class Findings:
+    """What one source file's text shows, read once: images without alt text, and the
+    scaffold's placeholders (a problem only in a post that is not a draft)."""
+
+    images: tuple[Finding, ...]
+    placeholders: tuple[Finding, ...]
+
+
+def scan(lines: list[str]) -> Findings:
+    images: list[Finding] = []
+    placeholders: list[Finding] = []
+    summary = header_fields(lines).get("summary")
+    if summary and PLACEHOLDER in summary[1]:
+        placeholders.append((summary[0], "summary", f"still the '{PLACEHOLDER}' text from make "
+                             "new-post (expected one or two sentences of your own)"))
+    for number, text in _body(lines):
         for match in MARKDOWN_IMAGE.finditer(text):
             if not match.group("alt").strip():
-                report(generator.context, path, number, "alt",
-                       f"image '{match.group('target')}' has no alt text (expected "
-                       f"![what the picture shows]({match.group('target')}))")
+                images.append((number, "alt", f"image '{match.group('target')}' has no alt text "
+                               f"(expected ![what the picture shows]({match.group('target')}))"))
         for tag in HTML_IMG.findall(text):
             alt = HTML_ALT.search(tag)
             if alt is None or not alt.group("alt").strip():
-                report(generator.context, path, number, "alt",
-                       "<img> has no alt text (expected alt=\"what the picture shows\")")
-
-
-def check_placeholders(generator, content) -> None:
-    """A scaffolded draft may keep its placeholders; a post about to be published may not."""
-    if str(content.metadata.get("status", "published")) == "draft":
-        return
-    lines = source_lines(content.source_path)
-    summary = header_fields(lines).get("summary")
-    if summary and PLACEHOLDER in summary[1]:
-        report(generator.context, content.source_path, summary[0], "summary",
-               f"still the '{PLACEHOLDER}' text from make new-post (expected one or two "
-               "sentences of your own)")
-    for number, text in _body(lines):
+                images.append((number, "alt",
+                               "<img> has no alt text (expected alt=\"what the picture shows\")"))
         if PLACEHOLDER in text:
-            report(generator.context, content.source_path, number, "content",
-                   f"still the '{PLACEHOLDER}' guidance from make new-post (expected your own "
-                   "text; delete the guidance)")
+            placeholders.append((number, "content", f"still the '{PLACEHOLDER}' guidance from make "
+                                 "new-post (expected your own text; delete the guidance)"))
+    return Findings(tuple(images), tuple(placeholders))
+
+
+def report_findings(context: dict, content, findings: Findings, article: bool) -> None:
+    """Report ``findings`` of ``content``'s source; placeholders only in a post about to be
+    published (a scaffolded draft may keep them)."""
+    found = list(findings.images) if str(content.source_path).endswith(READABLE) else []
+    if article and str(content.metadata.get("status", "published")) != "draft":
+        found += findings.placeholders
+    for line, field, message in found:
+        report(context, content.source_path, line, field, message)
 
 
 def _diagnose(context: dict, path: str) -> None:

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import mimetypes
 import os
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time
 from html import escape
 from pathlib import PurePath
@@ -110,15 +110,14 @@ def article_enclosure(article, cfg: FeedSettings, base: str) -> Enclosure | None
     return None
 
 
-def article_entry(article, cfg: FeedSettings, content_root: str) -> Entry:
-    """The feed entry of a published post; content is read now, after links are resolved."""
+def article_source(article, cfg: FeedSettings, content_root: str) -> Entry:
+    """A post's feed entry with its HTML as Pelican renders it, before ``finish_entry`` cleans
+    it: everything the entry will show, so it is also what the entry's cache key covers.
+    Content is read now, after links are resolved."""
     link = f"{cfg.site_url}/{article.url}"
     published = aware(article.date, cfg.timezone)
     modified = getattr(article, "modified", None)
     updated = aware(modified, cfg.timezone) if modified else published
-    # get_content(siteurl) resolves {filename}/{static} links against the public address.
-    summary = clean_html(article.get_summary(cfg.site_url), link)
-    content = clean_html(article.get_content(cfg.site_url), link) if cfg.content == "full" else None
     authors = tuple(a.name for a in getattr(article, "authors", []) or [])
     categories = [article.category.name] if getattr(article, "category", None) else []
     categories += [t.name for t in getattr(article, "tags", []) or [] if t.name not in categories]
@@ -128,13 +127,27 @@ def article_entry(article, cfg: FeedSettings, content_root: str) -> Entry:
         link=link,
         published=published,
         updated=max(updated, published),
-        summary_html=summary,
-        content_html=content,
+        # get_content(siteurl) resolves {filename}/{static} links against the public address.
+        summary_html=article.get_summary(cfg.site_url),
+        content_html=article.get_content(cfg.site_url) if cfg.content == "full" else None,
         authors=authors,
         categories=tuple(categories),
         enclosure=article_enclosure(article, cfg, link),
         duration=str(article.metadata.get("duration") or "").strip() or None,
     )
+
+
+def finish_entry(source: Entry) -> Entry:
+    """``source`` with its HTML made safe and absolute for feed readers (the costly part)."""
+    content = source.content_html
+    return replace(source, summary_html=clean_html(source.summary_html, source.link),
+                   content_html=None if content is None else clean_html(content, source.link))
+
+
+def feed_updated(entries: list[Entry]) -> datetime:
+    """The feed's <updated>: the latest change among its entries, never the wall clock (same
+    content, same bytes), unless it has none."""
+    return max((e.updated for e in entries), default=None) or now()
 
 
 def human_date(value: datetime | date) -> str:

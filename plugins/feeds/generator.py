@@ -6,10 +6,13 @@ import logging
 
 from pelican.generators import Generator
 
+from publishing.outputcache import OutputCache
 from publishing.problems import header_line, report
+from publishing.urls import urls_computed_once
 
 from .discovery import FeedIndex
-from .entries import article_entry, event_entry, media_problems
+from .entries import event_entry, media_problems
+from .reuse import FeedKeys, PostEntries, entry_key
 from .selection import plan_feeds
 from .settings import feed_settings, setting_problems
 
@@ -55,26 +58,35 @@ class FeedsGenerator(Generator):
     def generate_output(self, writer) -> None:
         if self.cfg is None:
             return
-        from .writer import write_cover, write_feed
+        # Each post's URL computed once, and remembered for the sitemap and the pages after.
+        with urls_computed_once():
+            self._write_feeds()
+
+    def _write_feeds(self) -> None:
+        from .writer import FORMATS, write_cover, write_feed
 
         write_cover(self.cfg, self.output_path)
         feeds = self.feeds()
-        # A post appears in up to five feeds (all, category, tags, authors, group): clean and
-        # absolutise its HTML once per build, not once per feed.
-        made: dict[int, object] = {}
-
-        def entry_for(article):
-            if id(article) not in made:
-                made[id(article)] = article_entry(article, self.cfg, self.settings["PATH"])
-            return made[id(article)]
-
+        cache = OutputCache(self.settings, "feeds", self.output_path)
+        keys = FeedKeys(self.cfg)
+        # A post appears in up to five feeds (all, category, tags, authors, group): its entry
+        # is made, and its HTML cleaned, once per build, not once per feed.
+        posts = PostEntries(self.cfg, self.settings["PATH"])
         for feed in feeds:
             if feed.kind == "events":
                 entries = [event_entry(event, self.cfg) for event in feed.items]
+                entry_keys = [entry_key(entry) for entry in entries]
             else:
-                entries = [entry_for(a) for a in feed.items]
-            write_feed(feed, entries, self.cfg, self.output_path)
-        logger.info("Wrote %d feeds (Atom and RSS)", len(feeds))
+                entries, entry_keys = posts.sources(feed.items), posts.keys(feed.items)
+            for fmt in FORMATS:
+                key = keys.key(feed, fmt, entries, entry_keys)
+                if cache.reuse(feed.path(self.cfg.feeds_path, fmt), key):
+                    continue
+                shown = entries if feed.kind == "events" else posts.finished(feed.items)
+                cache.record(write_feed(feed, fmt, shown, self.cfg, self.output_path), key)
+        cache.save()
+        logger.info("Wrote %d feeds (Atom and RSS), %d files reused from the previous build",
+                    len(feeds), cache.reused)
 
 
 def get_generators(pelican) -> type:

@@ -8,15 +8,16 @@ from pathlib import Path
 from feedgen.entry import FeedEntry
 from feedgen.feed import FeedGenerator
 
-from publishing.clock import now
+from publishing.outputcache import replace_before_write
 
-from .entries import Entry, tag_uri
+from .entries import Entry, feed_updated, tag_uri
 from .html import plain_text
 from .selection import Feed
 from .settings import FeedSettings
 
 logger = logging.getLogger(__name__)
 
+FORMATS = ("atom", "rss")
 GENERATOR = ("Open Co-op publishing (Pelican + feedgen)", None, None)
 PODCAST_COVER = Path(__file__).with_name("static") / "podcast.png"
 
@@ -93,8 +94,7 @@ def render(feed: Feed, entries: list[Entry], fmt: str, cfg: FeedSettings) -> byt
     fg.link(href=self_url, rel="self",
             type="application/atom+xml" if fmt == "atom" else "application/rss+xml")
     fg.link(href=feed.page_url, rel="alternate", type="text/html")
-    # Latest change among the entries, never the wall clock: same content, same bytes.
-    updated = max((e.updated for e in entries), default=None) or now()
+    updated = feed_updated(entries)
     fg.updated(updated)
     fg.lastBuildDate(updated)
     if podcast:
@@ -114,18 +114,24 @@ def render(feed: Feed, entries: list[Entry], fmt: str, cfg: FeedSettings) -> byt
     return fg.rss_str(pretty=True)
 
 
-def write_feed(feed: Feed, entries: list[Entry], cfg: FeedSettings, output_path: str) -> None:
-    for fmt in ("atom", "rss"):
-        target = Path(output_path) / feed.path(cfg.feeds_path, fmt)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(render(feed, entries, fmt, cfg))
-        logger.debug("Wrote feed %s", target)
+def write_feed(feed: Feed, fmt: str, entries: list[Entry], cfg: FeedSettings,
+               output_path: str) -> str:
+    """Write the feed in ``fmt``; returns its path relative to the output folder."""
+    relpath = feed.path(cfg.feeds_path, fmt)
+    _write(Path(output_path) / relpath, render(feed, entries, fmt, cfg))
+    logger.debug("Wrote feed %s", relpath)
+    return relpath
 
 
 def write_cover(cfg: FeedSettings, output_path: str) -> None:
     """The default podcast/feed image, unless the site names its own."""
     if cfg.podcast_image:
         return
-    target = Path(output_path) / cfg.feeds_path / PODCAST_COVER.name
+    _write(Path(output_path) / cfg.feeds_path / PODCAST_COVER.name, PODCAST_COVER.read_bytes())
+
+
+def _write(target: Path, data: bytes) -> None:
     target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_bytes(PODCAST_COVER.read_bytes())
+    # A reused file is a hard link to the previous build's: replace it, never write into it.
+    replace_before_write(str(target))
+    target.write_bytes(data)

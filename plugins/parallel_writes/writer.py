@@ -14,7 +14,7 @@ PublishingPelican once every generator has produced its output) plays them back:
 4. once every file exists, a second dry pass sends ``content_written`` for each file, in order,
    in this process, so plugins listening to it see what they would see sequentially.
 
-URLs are computed once per object meanwhile (urls.py). Forked children inherit the loaded content and compiled templates, so nothing is pickled.
+URLs are computed once per object meanwhile (publishing/urls.py). Forked children inherit the loaded content and compiled templates, so nothing is pickled.
 Feeds written through ``write_feed`` are written at once, as before, and so is everything when
 RELATIVE_URLS is on.
 """
@@ -34,9 +34,9 @@ from pelican import signals
 from pelican.writers import FileOverwriteFailedError, Writer
 
 from publishing.outputcache import OutputCache, replace_before_write
+from publishing.urls import urls_computed_once
 
 from .render_cache import PageKeys, reads_of_one_page, recording_body_reads
-from .urls import urls_computed_once
 
 logger = logging.getLogger(__name__)
 

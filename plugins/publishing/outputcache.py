@@ -15,12 +15,12 @@ files that never got there, so nothing stale is reused either.
 from __future__ import annotations
 
 import hashlib
-import json
 import logging
 import os
 import shutil
-import tempfile
 from typing import Callable
+
+from . import jsonfile
 
 logger = logging.getLogger(__name__)
 
@@ -54,12 +54,8 @@ class OutputCache:
         self.reused = 0
 
     def _load(self) -> dict[str, list]:
-        try:
-            with open(self.path, encoding="utf-8") as fh:
-                data = json.load(fh)
-        except (OSError, ValueError):
-            return {}
-        if data.get("version") != VERSION or data.get("output") != self.final:
+        data = jsonfile.load(self.path, VERSION)
+        if data.get("output") != self.final:
             return {}
         return data.get("files", {})
 
@@ -122,11 +118,7 @@ class OutputCache:
             except OSError:
                 continue
             files[relpath] = [key, [stat.st_ino, stat.st_size, stat.st_mtime_ns], deps]
-        os.makedirs(os.path.dirname(self.path), exist_ok=True)
-        handle, temporary = tempfile.mkstemp(dir=os.path.dirname(self.path), suffix=".tmp")
-        with os.fdopen(handle, "w", encoding="utf-8") as fh:
-            json.dump({"version": VERSION, "output": self.final, "files": files}, fh)
-        os.replace(temporary, self.path)
+        jsonfile.save(self.path, VERSION, {"output": self.final, "files": files})
         logger.debug("%s: %d of %d files reused", self.path, self.reused, len(files))
 
 

@@ -54,14 +54,17 @@ def report(context: dict, path: str, line: int | None, field: str | None, messag
     problems_of(context).append(Problem(str(path), line, field, message))
 
 
-
 def source_lines(path: str | os.PathLike) -> list[str]:
     """A source file's lines (BOM dropped, bad bytes replaced); [] when it cannot be read."""
     try:
-        with open(path, encoding="utf-8-sig", errors="replace") as fh:
-            return fh.read().splitlines()
+        return text_lines(Path(path).read_bytes())
     except OSError:
         return []
+
+
+def text_lines(data: bytes) -> list[str]:
+    """The lines of a source file's bytes, as ``source_lines`` reads them."""
+    return data.decode("utf-8-sig", errors="replace").splitlines()
 
 
 def header_fields(lines: list[str]) -> dict[str, tuple[int, str]]:

@@ -8,9 +8,12 @@ from typing import Any
 
 from pelican.generators import Generator
 
+from publishing.outputcache import OutputCache, replace_before_write
+from publishing.urls import urls_computed_once
+
 from .robots import render_robots
-from .settings import read
-from .sitemap import render_sitemap, sitemap_entries
+from .settings import SeoSettings, read
+from .sitemap import render_sitemap, sitemap_entries, sitemap_key
 
 logger = logging.getLogger(__name__)
 
@@ -22,16 +25,28 @@ class SeoGenerator(Generator):
 
     def generate_output(self, writer: Any) -> None:
         config = read(self.settings)
-        entries = sitemap_entries(self.context, config)
         if config.sitemap_save_as:
-            self._write(config.sitemap_save_as, render_sitemap(entries))
-            logger.info("Sitemap lists %d URLs", len(entries))
+            self._write_sitemap(config)
         if config.robots_save_as:
             self._write(config.robots_save_as, render_robots(config).encode("utf-8"))
+
+    def _write_sitemap(self, config: SeoSettings) -> None:
+        # Every post's URL, computed here once and remembered for the pages rendered next.
+        with urls_computed_once():
+            entries = sitemap_entries(self.context, config)
+        # Unchanged in a warm build unless a URL or a date changed: reuse the previous file.
+        cache = OutputCache(self.settings, "seo", self.output_path)
+        key = sitemap_key(entries)
+        if not cache.reuse(config.sitemap_save_as, key):
+            self._write(config.sitemap_save_as, render_sitemap(entries))
+            cache.record(config.sitemap_save_as, key)
+        cache.save()
+        logger.info("Sitemap lists %d URLs", len(entries))
 
     def _write(self, save_as: str, data: bytes) -> None:
         path = os.path.join(self.output_path, save_as)
         os.makedirs(os.path.dirname(path), exist_ok=True)
+        replace_before_write(path)  # never write into a file reused by hard link
         with open(path, "wb") as handle:
             handle.write(data)
 

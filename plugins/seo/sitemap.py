@@ -13,6 +13,8 @@ from xml.etree import ElementTree as ET
 
 from pelican.paginator import Paginator
 
+from publishing.outputcache import make_key
+
 from .settings import SeoSettings
 
 NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
@@ -86,8 +88,9 @@ def sitemap_entries(context: Mapping[str, Any], config: SeoSettings) -> list[Ent
         for thing, items in _pairs(context.get(f"{kind}s" if kind != "category" else "categories")):
             if not thing.save_as:
                 continue
+            lastmod = _newest(items)
             for page_url in _paginated(kind, thing.save_as, thing.url, list(items), settings):
-                add(page_url, _newest(items))
+                add(page_url, lastmod)
 
     for archive in (context.get("period_archives") or {}).get("year", []):
         if archive.get("save_as"):
@@ -124,6 +127,12 @@ def w3c_datetime(value: datetime | date) -> str:
     if isinstance(value, datetime):
         return value.isoformat(timespec="seconds")
     return value.isoformat()
+
+
+def sitemap_key(entries: Iterable[Entry]) -> str:
+    """The cache key of sitemap.xml (publishing.outputcache): exactly what it lists."""
+    return make_key(*(part for entry in entries for part in
+                      (entry.loc, "" if entry.lastmod is None else w3c_datetime(entry.lastmod))))
 
 
 def render_sitemap(entries: Iterable[Entry]) -> bytes:

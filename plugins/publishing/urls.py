@@ -1,10 +1,11 @@
-"""URLs computed once per content object while pages are rendered.
+"""URLs computed once per content object while the site is written.
 
 Pelican recomputes ``article.url`` (and a tag's or category's) from the settings and the metadata
 on every access, and a list page mentions hundreds of them: at 2000 posts that is a quarter of the
-rendering time. Once every generator has read its content, URLs no longer change, so during the
-writing stage each one is computed on first use and remembered on the object. The classes are
-restored afterwards, so nothing outlives the build.
+rendering time. Once every generator has read its content, URLs no longer change, so in the
+output stage (parallel_writes rendering pages, the feeds, the sitemap) each one is computed on
+first use and remembered on the object, where later stages find it. The classes are restored
+afterwards, and the remembered values die with the build's objects.
 """
 
 from __future__ import annotations
