@@ -26,6 +26,7 @@ from .calendar_keys import CalendarKeys
 from .loader import load_event
 from .model import Event
 from .read_cache import EventReadCache, file_key
+from .vtimezone import ZoneDefinitions
 
 logger = logging.getLogger(__name__)
 EXTENSIONS = ("yaml", "yml")
@@ -190,7 +191,7 @@ class EventsGenerator(Generator):
             uid_seed=f"tag:{opts['SITE_ID']}:calendar:{seed}", source_url=f"{siteurl}/{ics_url}",
             prodid=f"-//{opts['SITENAME']}//Events//EN", refresh=self.refresh,
             refresh_text=opts["EVENTS_REFRESH"], siteurl=siteurl, stamp=now(),
-            zones=self._zones)
+            zones=self._zones, components=self._vevents)
         return ical.to_bytes(cal, self._zone_bytes)
 
     def _write_bytes(self, relative: str, data: bytes) -> None:
@@ -217,7 +218,9 @@ class EventsGenerator(Generator):
                    f"tag:{tag.slug}")
 
     def _write_calendars(self) -> None:
-        self._zones: dict = {}  # VTIMEZONE memos for this build's calendars only
+        # Memos for this build's calendars only: VTIMEZONEs, VEVENTs and their serialisations.
+        self._zones = ZoneDefinitions()
+        self._vevents: dict = {}
         self._zone_bytes: dict = {}
         # A calendar whose events and title did not change is the previous build's file.
         outputs = OutputCache(self.settings, "calendars", self.output_path)
