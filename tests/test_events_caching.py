@@ -118,3 +118,23 @@ def test_a_cached_event_file_broken_later_is_reported_with_file_line_and_field(e
         assert result.returncode == 1
         assert any(expected in line for line in getattr(result, lines).splitlines()), result
     assert tree_digest(site.output) == before
+
+
+DESCRIPTIONS = ["## Agenda\n\nIntro[^1].\n\n[^1]: A footnote.",
+                "## Agenda\n\n*[HTML]: Hyper Text\n\nHTML \"quotes\" -- dashes",
+                "<div markdown=\"1\">*inside*</div>\n\n```python\nprint(1)\n```",
+                "## Agenda\n\nNo footnote, no abbreviation: HTML."]
+
+
+def test_the_reused_description_renderer_matches_a_fresh_markdown_each_time():
+    from markdown import Markdown
+    from pelican.settings import read_settings
+
+    from conftest import ROOT
+    from events.generator import _markdown_renderer
+
+    settings = read_settings(str(ROOT / "pelicanconf.py"))
+    render = _markdown_renderer(settings)
+    config = dict(settings["MARKDOWN"], extensions=list(settings["MARKDOWN"]["extension_configs"]))
+    for text in DESCRIPTIONS * 2:
+        assert render(text) == Markdown(**config).convert(text)
