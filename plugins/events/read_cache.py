@@ -15,9 +15,8 @@ from __future__ import annotations
 import logging
 import os
 import pickle
-import tempfile
 
-from publishing.outputcache import make_key
+from publishing.outputcache import make_key, write_atomically
 
 from .model import Event
 
@@ -67,13 +66,8 @@ class EventReadCache:
         """Write this build's entries (files gone since the previous build drop out)."""
         if not self.saving or self._new == self._old:
             return
-        folder = os.path.dirname(self.path)
-        os.makedirs(folder, exist_ok=True)
-        handle, temporary = tempfile.mkstemp(dir=folder, suffix=".tmp")
-        with os.fdopen(handle, "wb") as out:
-            pickle.dump({"version": VERSION, "events": self._new}, out,
-                        protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(temporary, self.path)
+        data = {"version": VERSION, "events": self._new}
+        write_atomically(self.path, pickle.dumps(data, protocol=pickle.HIGHEST_PROTOCOL))
         logger.debug("%s: %d of %d events reused", self.path, self.hits, len(self._new))
 
 

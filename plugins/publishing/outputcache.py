@@ -122,12 +122,20 @@ class OutputCache:
             except OSError:
                 continue
             files[relpath] = [key, [stat.st_ino, stat.st_size, stat.st_mtime_ns], deps]
-        os.makedirs(os.path.dirname(self.path), exist_ok=True)
-        handle, temporary = tempfile.mkstemp(dir=os.path.dirname(self.path), suffix=".tmp")
-        with os.fdopen(handle, "w", encoding="utf-8") as fh:
-            json.dump({"version": VERSION, "output": self.final, "files": files}, fh)
-        os.replace(temporary, self.path)
+        manifest = {"version": VERSION, "output": self.final, "files": files}
+        write_atomically(self.path, json.dumps(manifest).encode("utf-8"))
         logger.debug("%s: %d of %d files reused", self.path, self.reused, len(files))
+
+
+def write_atomically(path: str, data: bytes) -> None:
+    """Write a cache file under a temporary name, then rename it: a build that is interrupted
+    (or a concurrent one) never leaves a half-written file for the next build to read."""
+    folder = os.path.dirname(path)
+    os.makedirs(folder, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(dir=folder, suffix=".tmp")
+    with os.fdopen(handle, "wb") as out:
+        out.write(data)
+    os.replace(temporary, path)
 
 
 def replace_before_write(path: str) -> None:
