@@ -18,11 +18,15 @@ from pelican.urlwrappers import Tag
 from pelican.utils import slugify
 
 from publishing.clock import now
+from publishing.outputcache import OutputCache, replace_before_write
 from publishing.problems import report
 
 from . import ical, jsonld, links, settings, timing, values
+from .calendar_keys import CalendarKeys
 from .loader import load_event
 from .model import Event
+from .read_cache import EventReadCache, file_key
+from .vtimezone import ZoneDefinitions
 
 logger = logging.getLogger(__name__)
 EXTENSIONS = ("yaml", "yml")
@@ -33,9 +37,12 @@ def _markdown_renderer(site_settings: dict):
     extensions = list(config.get("extensions", []))
     extensions += [name for name in config.get("extension_configs", {}) if name not in extensions]
     config["extensions"] = extensions
+    # One instance per build: loading the extensions costs far more than a short description;
+    # reset() clears what a document leaves behind (footnotes, abbreviations, the toc).
+    markdown = Markdown(**config)
 
     def render(text: str) -> str:
-        return Markdown(**config).convert(text)
+        return markdown.reset().convert(text)
 
     return render
 
@@ -68,7 +75,7 @@ class EventsGenerator(Generator):
         stem = os.path.splitext(os.path.basename(relative))[0]
         return stem if values.SLUG.match(stem) else slugify(stem) or "event"
 
-    def _read(self, relative: str, render) -> Event | None:
+    def _read(self, relative: str, render, cache: EventReadCache) -> Event | None:
         path = os.path.join(self.path, relative)
         try:
             with open(path, "rb") as handle:
@@ -76,14 +83,20 @@ class EventsGenerator(Generator):
         except OSError as error:
             report(self.context, path, None, None, f"cannot be read: {error.strerror}")
             return None
-        event, problems = load_event(raw, path, default_slug=self._default_slug(relative),
-                                     default_timezone=self.options["EVENTS_DEFAULT_TIMEZONE"],
-                                     render_markdown=render)
+        default_slug = self._default_slug(relative)
+        default_timezone = self.options["EVENTS_DEFAULT_TIMEZONE"]
+        key = file_key(raw, path, default_slug, default_timezone)
+        cached = cache.get(relative, key)
+        if cached is not None:
+            return cached
+        event, problems = load_event(raw, path, default_slug=default_slug,
+                                     default_timezone=default_timezone, render_markdown=render)
         for problem in problems:
             report(self.context, problem.path, problem.line, problem.field, problem.message)
         if event is not None:
             event.relative_source_path = relative.replace(os.sep, "/")
             event.uid = event.uid or ical.default_uid(event.slug, self.options["SITE_ID"])
+            cache.put(relative, key, event)
         return event
 
     def _without_duplicates(self, events: list[Event]) -> list[Event]:
@@ -110,11 +123,13 @@ class EventsGenerator(Generator):
         if not self._check_settings():
             return
         render = _markdown_renderer(self.settings)
+        cache = EventReadCache(self.settings)
         found = []
         for relative in sorted(self.get_files(self.options["EVENTS_PATH"], extensions=EXTENSIONS)):
-            event = self._read(relative, render)
+            event = self._read(relative, render, cache)
             if event is not None:
                 found.append(event)
+        cache.save()
         events = self._without_duplicates(found)
         floating = ZoneInfo(self.options["TIMEZONE"])
         moment = now()
@@ -176,35 +191,46 @@ class EventsGenerator(Generator):
             uid_seed=f"tag:{opts['SITE_ID']}:calendar:{seed}", source_url=f"{siteurl}/{ics_url}",
             prodid=f"-//{opts['SITENAME']}//Events//EN", refresh=self.refresh,
             refresh_text=opts["EVENTS_REFRESH"], siteurl=siteurl, stamp=now(),
-            zones=self._zones)
+            zones=self._zones, components=self._vevents)
         return ical.to_bytes(cal, self._zone_bytes)
 
     def _write_bytes(self, relative: str, data: bytes) -> None:
         path = os.path.join(self.output_path, relative)
         os.makedirs(os.path.dirname(path), exist_ok=True)
+        replace_before_write(path)
         with open(path, "wb") as handle:
             handle.write(data)
         logger.info("Writing %s", path)
 
-    def _write_calendars(self) -> None:
-        self._zones: dict = {}  # VTIMEZONE memos for this build's calendars only
-        self._zone_bytes: dict = {}
+    def _calendars(self):
+        """(url, events, title, seed) of every calendar: the site's, each event's, each
+        group's and each tag's."""
         name = self.options["EVENTS_CALENDAR_NAME"]
-        self._write_bytes("events/calendar.ics",
-                          self._calendar(self.events, "events/calendar.ics", name, "all"))
+        yield "events/calendar.ics", self.events, name, "all"
         for event in self.events:
-            self._write_bytes(event.ics_url, self._calendar([event], event.ics_url,
-                                                            f"{name}: {event.title}",
-                                                            f"event:{event.slug}"))
+            yield event.ics_url, [event], f"{name}: {event.title}", f"event:{event.slug}"
+        groups = self.context.get("working_groups_by_slug") or {}
         for slug, url in self.context["event_group_calendars"].items():
-            groups = self.context.get("working_groups_by_slug") or {}
             label = getattr(groups.get(slug), "title", None) or slug
-            self._write_bytes(url, self._calendar(self.context["event_groups"][slug], url,
-                                                  f"{name}: {label}", f"group:{slug}"))
+            yield url, self.context["event_groups"][slug], f"{name}: {label}", f"group:{slug}"
         for tag, tagged in self.context["event_tags"]:
-            url = self.context["event_tag_calendars"][tag.slug]
-            self._write_bytes(url, self._calendar(tagged, url, f"{name}: {tag.name}",
-                                                  f"tag:{tag.slug}"))
+            yield (self.context["event_tag_calendars"][tag.slug], tagged, f"{name}: {tag.name}",
+                   f"tag:{tag.slug}")
+
+    def _write_calendars(self) -> None:
+        # Memos for this build's calendars only: VTIMEZONEs, VEVENTs and their serialisations.
+        self._zones = ZoneDefinitions()
+        self._vevents: dict = {}
+        self._zone_bytes: dict = {}
+        # A calendar whose events and title did not change is the previous build's file.
+        outputs = OutputCache(self.settings, "calendars", self.output_path)
+        keys = CalendarKeys()
+        for url, events, title, seed in self._calendars():
+            key = keys.key(url, title, seed, events)
+            if not outputs.reuse(url, key):
+                self._write_bytes(url, self._calendar(events, url, title, seed))
+                outputs.record(url, key)
+        outputs.save()
 
     def generate_output(self, writer) -> None:
         if not self.events and not os.path.isdir(os.path.join(self.path, self.options["EVENTS_PATH"])):

@@ -16,6 +16,7 @@ from icalendar import Event as VEvent
 from icalendar.prop.conference import Conference
 
 from .model import Event
+from .vtimezone import ZoneDefinitions
 
 
 def default_uid(slug: str, site_id: str) -> str:
@@ -77,10 +78,12 @@ def _zone_span(events: list[Event]) -> tuple[date, date]:
 
 def calendar(events: Iterable[Event], *, name: str, description: str, uid_seed: str,
              source_url: str, prodid: str, refresh: timedelta, refresh_text: str,
-             siteurl: str, stamp: datetime, zones: dict | None = None) -> Calendar:
-    """One VCALENDAR; ``zones`` memoises components for the build: a VTIMEZONE walks every
-    transition of its zone, and most calendars repeat the same zones and events."""
-    zones = {} if zones is None else zones
+             siteurl: str, stamp: datetime, zones: ZoneDefinitions | None = None,
+             components: dict | None = None) -> Calendar:
+    """One VCALENDAR; ``zones`` and ``components`` (VEVENTs) are shared by a build's calendars:
+    a VTIMEZONE walks every transition of its zone, and most calendars repeat the same events."""
+    zones = ZoneDefinitions() if zones is None else zones
+    components = {} if components is None else components
     events = sorted(events, key=lambda e: (str(e.start), e.slug))
     cal = Calendar.new(
         prodid=prodid,
@@ -95,19 +98,16 @@ def calendar(events: Iterable[Event], *, name: str, description: str, uid_seed: 
     cal.add("X-PUBLISHED-TTL", vText(refresh_text))
     for event in events:
         # An event sits in several calendars (all, its own, group, tags): build its VEVENT once.
-        key = ("VEVENT", event.slug, siteurl, stamp)
-        if key not in zones:
-            zones[key] = vevent(event, siteurl, stamp)
-        cal.add_component(zones[key])
+        key = (event.slug, siteurl, stamp)
+        if key not in components:
+            components[key] = vevent(event, siteurl, stamp)
+        cal.add_component(components[key])
     timed = [e for e in events if not e.all_day]
     if timed:
         first, last = _zone_span(timed)
         # Sorted so the file does not depend on set order (hash seeds differ between runs).
         for position, tzid in enumerate(sorted(cal.get_missing_tzids())):
-            key = (tzid, first, last)
-            if key not in zones:
-                zones[key] = Timezone.from_tzid(tzid, first_date=first, last_date=last)
-            cal.subcomponents.insert(position, zones[key])
+            cal.subcomponents.insert(position, zones.get(tzid, first, last))
     return cal
 
 

@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import hashlib
+from dataclasses import dataclass, field, fields
 from datetime import date, datetime, timedelta
+
+# Marks the fields the generator fills in on every build (relative to "now", or objects carrying
+# settings): they are not part of what the event file says, so content_digest() leaves them out.
+PER_BUILD = {"per_build": True}
 
 
 @dataclass
@@ -42,18 +47,18 @@ class Event:
     updated: datetime | None = None
     sequence: int | None = None
     has_end: bool = True
-    # Filled in by the generator, relative to the build's "now".
-    next_start: date | datetime | None = None
-    is_upcoming: bool = False
-    tag_objects: list = field(default_factory=list)
     relative_source_path: str = ""
+    # Filled in by the generator, relative to the build's "now".
+    next_start: date | datetime | None = field(default=None, metadata=PER_BUILD)
+    is_upcoming: bool = field(default=False, metadata=PER_BUILD)
+    tag_objects: list = field(default_factory=list, metadata=PER_BUILD)
     # Human text from timing.py, set by the generator.
-    when_text: str = ""
-    start_text: str = ""
-    end_text: str = ""
-    next_text: str = ""
-    duration_text: str = ""
-    recurrence_text: str = ""
+    when_text: str = field(default="", metadata=PER_BUILD)
+    start_text: str = field(default="", metadata=PER_BUILD)
+    end_text: str = field(default="", metadata=PER_BUILD)
+    next_text: str = field(default="", metadata=PER_BUILD)
+    duration_text: str = field(default="", metadata=PER_BUILD)
+    recurrence_text: str = field(default="", metadata=PER_BUILD)
     lines: dict[str, int] = field(default_factory=dict, repr=False)
 
     @property
@@ -114,6 +119,17 @@ class Event:
     @property
     def next_start_iso(self) -> str:
         return _iso(self.next_start if self.next_start is not None else self.start)
+
+
+def content_digest(event: Event) -> str:
+    """A stable hash of what the event file says (every field but the PER_BUILD ones), for
+    output-cache keys. reprs of str, numbers, dates and ZoneInfo-aware datetimes are stable
+    across processes; nothing here holds a memory address."""
+    digest = hashlib.blake2b(digest_size=16)
+    for item in fields(event):
+        if not item.metadata.get("per_build"):
+            digest.update(f"{item.name}={getattr(event, item.name)!r}\n".encode("utf-8", "surrogatepass"))
+    return digest.hexdigest()
 
 
 def _iso(moment: date | datetime) -> str:

@@ -1,4 +1,4 @@
-"""JSON files in CACHE_PATH: read leniently, written atomically."""
+"""Cache files in CACHE_PATH: JSON read leniently, anything written atomically."""
 
 from __future__ import annotations
 
@@ -20,8 +20,13 @@ def load(path: str, version: int) -> dict:
 
 def save(path: str, version: int, data: dict) -> None:
     """Write ``data`` (with ``version``) so that a reader never sees a half-written file."""
+    write_atomically(path, json.dumps({"version": version, **data}).encode("utf-8"))
+
+
+def write_atomically(path: str, data: bytes) -> None:
+    """Write ``data`` to ``path`` through a temporary file and a rename."""
     os.makedirs(os.path.dirname(path), exist_ok=True)
     handle, temporary = tempfile.mkstemp(dir=os.path.dirname(path), suffix=".tmp")
-    with os.fdopen(handle, "w", encoding="utf-8") as fh:
-        json.dump({"version": version, **data}, fh)
+    with os.fdopen(handle, "wb") as fh:
+        fh.write(data)
     os.replace(temporary, path)

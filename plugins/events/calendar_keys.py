@@ -1,0 +1,63 @@
+"""Output-cache keys for the .ics files: what each calendar is made from.
+
+Settings, plugin code and the libraries build_cache fingerprints are covered by CACHE_PATH, so a
+key holds the content: the calendar's path, title and seed, and a digest of each event in it.
+icalendar (not in that fingerprint) and the time-zone data behind VTIMEZONE are added too.
+
+DTSTAMP is deliberately not in the key: for events without ``updated:`` it is the build's "now",
+and a reused calendar keeps the DTSTAMP of the build that wrote it, which RFC 5545 allows (it is
+when that data was generated). A cold build always writes "now".
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import zoneinfo
+from importlib import resources
+
+import icalendar
+
+from publishing.outputcache import make_key
+
+from .model import Event, content_digest
+
+
+def _zone_data(tzid: str) -> str:
+    """A hash of the zone file zoneinfo reads for ``tzid`` (system database first, then tzdata)."""
+    for folder in zoneinfo.TZPATH:
+        path = os.path.join(folder, tzid)
+        if os.path.isfile(path):
+            with open(path, "rb") as handle:
+                return hashlib.blake2b(handle.read(), digest_size=8).hexdigest()
+    try:
+        package, _, name = f"tzdata.zoneinfo.{tzid}".replace("/", ".").rpartition(".")
+        return hashlib.blake2b(resources.files(package).joinpath(name).read_bytes(),
+                               digest_size=8).hexdigest()
+    except (ImportError, OSError, ValueError):
+        return "unknown"
+
+
+class CalendarKeys:
+    """Keys for one build's calendars; each event's digest and zone data are computed once."""
+
+    def __init__(self) -> None:
+        self._events: dict[str, str] = {}
+        self._zones: dict[str, str] = {}
+
+    def _event(self, event: Event) -> str:
+        # By slug: slugs are unique among a build's events (duplicates stop the build).
+        if event.slug not in self._events:
+            self._events[event.slug] = content_digest(event)
+        return self._events[event.slug]
+
+    def _zone(self, tzid: str) -> str:
+        if tzid not in self._zones:
+            self._zones[tzid] = _zone_data(tzid)
+        return self._zones[tzid]
+
+    def key(self, relpath: str, title: str, seed: str, events: list[Event]) -> str:
+        zones = sorted({e.timezone for e in events if e.timezone})
+        return make_key(relpath, title, seed, icalendar.__version__,
+                        *(f"{tzid}={self._zone(tzid)}" for tzid in zones),
+                        *sorted(self._event(e) for e in events))
