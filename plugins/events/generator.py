@@ -23,10 +23,10 @@ from publishing.problems import report
 
 from . import ical, jsonld, links, settings, timing, values
 from .calendar_keys import CalendarKeys
+from .ical import ZoneDefinitions
 from .loader import load_event
 from .model import Event
 from .read_cache import EventReadCache, file_key
-from .vtimezone import ZoneDefinitions
 
 logger = logging.getLogger(__name__)
 EXTENSIONS = ("yaml", "yml")

@@ -16,7 +16,6 @@ from icalendar import Event as VEvent
 from icalendar.prop.conference import Conference
 
 from .model import Event
-from .vtimezone import ZoneDefinitions
 
 
 def default_uid(slug: str, site_id: str) -> str:
@@ -65,6 +64,20 @@ def vevent(event: Event, siteurl: str, stamp: datetime) -> VEvent:
     if event.exdates:
         component.add("EXDATE", list(event.exdates))
     return component
+
+
+class ZoneDefinitions:
+    """One build's VTIMEZONE components, made by icalendar once per zone and span: walking a
+    zone's transitions is the costly part of a calendar, and calendars share zones and spans."""
+
+    def __init__(self) -> None:
+        self._made: dict[tuple[str, date, date], Timezone] = {}
+
+    def get(self, tzid: str, first: date, last: date) -> Timezone:
+        key = (tzid, first, last)
+        if key not in self._made:
+            self._made[key] = Timezone.from_tzid(tzid, first_date=first, last_date=last)
+        return self._made[key]
 
 
 def _zone_span(events: list[Event]) -> tuple[date, date]:
