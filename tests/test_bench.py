@@ -81,19 +81,24 @@ def _settings(content: Path, cache: Path) -> dict:
 
 
 def test_parallel_reader_returns_what_pelicans_reader_returns(bench_corpus, tmp_path, monkeypatch):
+    from types import SimpleNamespace
+
     from pelican import readers
+    from fast_markdown.prerender import Prerender
     from fast_markdown.reader import MarkdownReader
 
     posts = sorted((bench_corpus / "posts").rglob("*.md"))
     settings = _settings(bench_corpus, tmp_path / "cache")
-    settings["FAST_MARKDOWN_WORKERS"] = 2
     expected = [readers.MarkdownReader(settings).read(str(p)) for p in posts]
 
     def no_inline_markdown(*args, **kwargs):
         raise AssertionError("the parallel reader converted Markdown in the main process")
 
     monkeypatch.setattr(readers, "Markdown", no_inline_markdown)
-    parallel = MarkdownReader(settings)
+    # Sent in another order than read: each read waits for its own chunk.
+    pool = Prerender([str(p) for p in reversed(posts)], settings["MARKDOWN"],
+                     settings["FORMATTED_FIELDS"], workers=2, chunk_size=4)
+    parallel = MarkdownReader(settings, owner=SimpleNamespace(prerender=pool))
     got = [parallel.read(str(p)) for p in posts]
     assert [c for c, _ in got] == [c for c, _ in expected]
     assert [m for _, m in got] == [m for _, m in expected]

@@ -76,23 +76,42 @@ def render_chunk(paths: list[str], markdown_settings: dict,
     return results
 
 
-def render_all(paths: list[str], markdown_settings: dict, formatted_fields: list[str],
-               workers: int) -> dict[str, Rendered]:
-    """Render ``paths`` in a pool of forked workers; returns {content sha256: Rendered}."""
-    chunk_count = min(len(paths), workers * 4)
-    chunks = [paths[i::chunk_count] for i in range(chunk_count)]
-    rendered: dict[str, Rendered] = {}
-    context = multiprocessing.get_context("fork")
-    try:
-        with concurrent.futures.ProcessPoolExecutor(max_workers=workers,
-                                                    mp_context=context) as pool:
-            futures = [pool.submit(render_chunk, chunk, markdown_settings, formatted_fields)
-                       for chunk in chunks]
-            for future in futures:
-                for digest, result in future.result():
-                    if result is not None:
-                        rendered[digest] = result
-    except (OSError, concurrent.futures.process.BrokenProcessPool) as error:
-        # Files missing from the result are simply read one by one.
+class Prerender:
+    """Conversions running in a pool of forked workers, taken as the reader reaches each file.
+
+    Files are sent in small chunks in the order the generator will read them, so the reader
+    processes the first files' metadata while the workers convert the next ones."""
+
+    def __init__(self, paths: list[str], markdown_settings: dict, formatted_fields: list[str],
+                 workers: int, chunk_size: int = 16) -> None:
+        self._futures: dict[str, concurrent.futures.Future] = {}
+        self._collected: set[concurrent.futures.Future] = set()
+        self._rendered: dict[str, Rendered] = {}
+        try:
+            pool = concurrent.futures.ProcessPoolExecutor(
+                max_workers=workers, mp_context=multiprocessing.get_context("fork"))
+            for start in range(0, len(paths), chunk_size):
+                chunk = paths[start:start + chunk_size]
+                future = pool.submit(render_chunk, chunk, markdown_settings, formatted_fields)
+                self._futures.update(dict.fromkeys(chunk, future))
+            pool.shutdown(wait=False)  # the workers finish the queue, then exit
+        except OSError as error:
+            self._failed(error)
+
+    def _failed(self, error: BaseException) -> None:
+        # Files not converted in the pool are simply read one by one.
         logger.warning("Parallel Markdown rendering failed (%s); rendering sequentially", error)
-    return rendered
+        self._futures = {}
+
+    def take(self, path: str, digest: str) -> Rendered | None:
+        """The conversion of ``path`` if its bytes still have ``digest``, else None."""
+        future = self._futures.pop(path, None)
+        if future is not None and future not in self._collected:
+            self._collected.add(future)
+            try:
+                for done_digest, result in future.result():
+                    if result is not None:
+                        self._rendered[done_digest] = result
+            except (OSError, concurrent.futures.process.BrokenProcessPool) as error:
+                self._failed(error)
+        return self._rendered.pop(digest, None)

@@ -1,15 +1,16 @@
 """A MarkdownReader that takes its HTML from a parallel pre-render instead of converting inline.
 
-On the first file a generator asks for, the reader renders every Markdown file under the same
-content paths (ARTICLE_PATHS or PAGE_PATHS) that Pelican's content cache cannot serve, in a pool
-of processes, keyed by the SHA-256 of each file's bytes. Each ``read()`` then returns that HTML and
-runs Pelican's own metadata processing, so the result is the same as the sequential reader's.
-Anything not pre-rendered (a changed file, a file elsewhere) is read the ordinary way.
+When a generator reads its first file, every Markdown file it is going to read that Pelican's
+content cache cannot serve is sent to a pool of processes, in the generator's own reading order
+(Pelican reads files in the order of a set, so that order is taken from the generator itself).
+Each ``read()`` then takes that file's HTML, checked by the SHA-256 of the file's bytes, and runs
+Pelican's own metadata processing, so the result is the same as the sequential reader's, while
+the workers go on converting the next files. Anything not pre-rendered (a changed file, a file
+elsewhere) is read the ordinary way.
 """
 
 from __future__ import annotations
 
-import fnmatch
 import functools
 import logging
 import os
@@ -21,6 +22,9 @@ from .settings import read as read_settings
 
 logger = logging.getLogger(__name__)
 _MISSING = object()
+# The setting names of the generators' source folders, by preread signal.
+_PATHS = {"article_generator_preread": ("ARTICLE_PATHS", "ARTICLE_EXCLUDES"),
+          "page_generator_preread": ("PAGE_PATHS", "PAGE_EXCLUDES")}
 
 
 class _PrerenderedMarkdown:
@@ -47,14 +51,10 @@ class MarkdownReader(readers.MarkdownReader):
     def __init__(self, settings: dict, owner: readers.Readers | None = None) -> None:
         super().__init__(settings)
         self._owner = owner
-        self._config = read_settings(settings)
-        self._rendered: dict[str, prerender.Rendered] = {}
-        self._done: set[str] = set()
 
     def read(self, source_path: str):
-        self._prerender_around(source_path)
-        rendered = self._rendered.pop(prerender.digest_of(source_path), None) \
-            if self._rendered else None
+        pending = getattr(self._owner, "prerender", None)
+        rendered = pending.take(source_path, prerender.digest_of(source_path)) if pending else None
         if rendered is None:
             return super().read(source_path)
         self._source_path = source_path
@@ -63,47 +63,27 @@ class MarkdownReader(readers.MarkdownReader):
         self._md = _PrerenderedMarkdown(rendered.formatted)
         return rendered.content, self._parse_metadata(rendered.meta)
 
-    def _prerender_around(self, source_path: str) -> None:
-        for kind in ("ARTICLE", "PAGE"):
-            if kind in self._done:
-                continue
-            roots = [os.path.join(self.settings["PATH"], p) for p in self.settings[f"{kind}_PATHS"]]
-            if not any(_is_under(source_path, root) for root in roots):
-                continue
-            self._done.add(kind)
-            paths = [p for p in self._candidates(roots, self.settings[f"{kind}_EXCLUDES"])
-                     if not self._cached(p)]
-            if len(paths) >= self._config["FAST_MARKDOWN_MIN_FILES"]:
-                self._rendered.update(prerender.render_all(
-                    paths, self.settings["MARKDOWN"], self.settings["FORMATTED_FIELDS"],
-                    self._config["FAST_MARKDOWN_WORKERS"]))
-            return
 
-    def _candidates(self, roots: list[str], excludes: list[str]) -> list[str]:
-        ignore = self.settings["IGNORE_FILES"]
-        excluded = {os.path.abspath(os.path.join(self.settings["PATH"], e)) for e in excludes}
-        found = []
-        for root in roots:
-            for folder, dirs, files in os.walk(root, followlinks=True):
-                dirs[:] = sorted(d for d in dirs
-                                 if os.path.abspath(os.path.join(folder, d)) not in excluded
-                                 and not any(fnmatch.fnmatch(d, i) for i in ignore))
-                for name in sorted(files):
-                    if (name.rsplit(".", 1)[-1] in self.file_extensions
-                            and not any(fnmatch.fnmatch(name, i) for i in ignore)):
-                        found.append(os.path.abspath(os.path.join(folder, name)))
-        return found
-
-    def _cached(self, path: str) -> bool:
-        # The same check Readers.read_file makes before calling read(): no work for cache hits.
-        if self._owner is None or not hasattr(self._owner, "_cache"):
-            return False
-        return self._owner.get_cached_data(path, _MISSING) is not _MISSING
-
-
-def _is_under(path: str, root: str) -> bool:
-    root = os.path.abspath(root)
-    return os.path.abspath(path).startswith(root.rstrip(os.sep) + os.sep)
+def start_prerender(generator, signal_name: str) -> None:
+    """preread handler: on a generator's first file, send all its uncached Markdown files to the
+    pool, in the order the generator reads them."""
+    owner = generator.readers
+    if hasattr(owner, "prerender"):
+        return
+    owner.prerender = None
+    config = read_settings(generator.settings)
+    paths_setting, excludes_setting = _PATHS[signal_name]
+    extensions = readers.MarkdownReader.file_extensions
+    paths = [os.path.abspath(os.path.join(generator.path, relative))
+             for relative in generator.get_files(generator.settings[paths_setting],
+                                                 exclude=generator.settings[excludes_setting])
+             if relative.rsplit(".", 1)[-1] in extensions]
+    # The same check Readers.read_file makes before calling read(): no work for cache hits.
+    paths = [p for p in paths if owner.get_cached_data(p, _MISSING) is _MISSING]
+    if len(paths) >= config["FAST_MARKDOWN_MIN_FILES"]:
+        owner.prerender = prerender.Prerender(
+            paths, generator.settings["MARKDOWN"], generator.settings["FORMATTED_FIELDS"],
+            config["FAST_MARKDOWN_WORKERS"])
 
 
 def use_parallel_reader(readers_instance: readers.Readers) -> None:
@@ -116,3 +96,6 @@ def use_parallel_reader(readers_instance: readers.Readers) -> None:
 
 def register() -> None:
     signals.readers_init.connect(use_parallel_reader)
+    for name in _PATHS:
+        signal = getattr(signals, name)
+        signal.connect(functools.partial(start_prerender, signal_name=name), weak=False)

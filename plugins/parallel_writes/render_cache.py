@@ -91,6 +91,13 @@ class PageKeys:
         return self.digest.of_items(
             (name, frozenset(value) if name in UNORDERED else value) for name, value in items)
 
+    def share(self, shared: dict) -> None:
+        """Digest ``shared`` now (before forking: the children inherit the result)."""
+        try:
+            self._shared_digest(shared)
+        except Uncacheable:
+            pass
+
     def _shared_digest(self, shared: dict) -> bytes:
         memo = self._shared.get(id(shared))
         if memo is None:
@@ -115,8 +122,9 @@ class PageKeys:
         pages made from it, and only the variables a page changed are digested per page."""
         try:
             common = self._shared_digest(shared)
-            own = self._variables((name, value) for name, value in localcontext.items()
-                                  if shared.get(name, shared) is not value)
+            with self.digest.forgetting_new_entries():  # a page's own objects die with it
+                own = self._variables((name, value) for name, value in localcontext.items()
+                                      if shared.get(name, shared) is not value)
         except Uncacheable:
             return None
         return make_key(self._theme(template.environment), template.name, common, own)

@@ -36,6 +36,7 @@ from pelican.writers import FileOverwriteFailedError, Writer
 from publishing.outputcache import OutputCache, replace_before_write
 from publishing.urls import urls_computed_once
 
+from .directories import FolderMaker
 from .render_cache import PageKeys, reads_of_one_page, recording_body_reads
 
 logger = logging.getLogger(__name__)
@@ -46,6 +47,13 @@ DEFAULTS = {
     # Below this many pages, forking costs more than it saves.
     "PARALLEL_WRITES_MIN_CALLS": 64,
 }
+# Batches of pages per worker: more, smaller batches keep each child's copied memory small.
+BATCHES_PER_WORKER = 4
+
+
+# A page the previous build did not leave (a cold build, a new post): its key cannot match
+# anything, so the dry pass leaves it to the process that renders the page, in parallel.
+_LATER = "later"
 
 
 class _Unrendered:
@@ -67,18 +75,21 @@ class _Keyed(_Unrendered):
 
 
 class _Recorded:
-    """The rendering pass's stand-in: skips reused pages, records the body reads of the rest."""
+    """The rendering pass's stand-in: skips reused pages, records the body reads of the rest,
+    and computes the keys the dry pass left for later."""
 
     def __init__(self, template, writer: "ParallelWriter", shared: dict) -> None:
-        self.template, self.writer = template, writer
+        self.template, self.writer, self.shared = template, writer, shared
 
     def render(self, context: dict) -> str:
-        name = context["output_file"]
-        if name in self.writer._reused:
+        writer, name = self.writer, context["output_file"]
+        if name in writer._reused:
             return ""
+        if writer._keys.get(name) is _LATER:
+            writer._late_keys[name] = writer._page_keys.key(self.template, self.shared, context)
         with reads_of_one_page() as reads:
             text = self.template.render(context)
-        self.writer._reads[name] = dict(reads)
+        writer._reads[name] = dict(reads)
         return text
 
 
@@ -93,6 +104,7 @@ class ParallelWriter(Writer):
         self._snapshot: tuple[dict | None, dict] = (None, {})
         self._cache = OutputCache(self.settings, "pages", output_path)
         self._keys: dict[str, str | None] = {}
+        self._late_keys: dict[str, str | None] = {}
         self._page_keys = PageKeys()
         self._reused: set[str] = set()
         self._reused_paths: set[str] = set()
@@ -126,8 +138,12 @@ class ParallelWriter(Writer):
         if name in self._keys:  # written twice (override): always render it
             self._keys[name] = None
             return
-        self._keys[name] = (self._page_keys.key(template, shared, context)
-                            if self._cache.enabled else None)
+        if not self._cache.enabled:
+            self._keys[name] = None
+        elif self._cache.previous(name) is None:
+            self._keys[name] = _LATER
+        else:
+            self._keys[name] = self._page_keys.key(template, shared, context)
 
     def _open_w(self, filename, encoding, override=False):
         if not self._dry:
@@ -147,7 +163,7 @@ class ParallelWriter(Writer):
         if override:
             self._overridden_files.add(filename)
         self._written_files.add(filename)
-        return open(os.devnull, "w", encoding=encoding)
+        return io.StringIO()
 
     def _play(self, calls: list[tuple[tuple, dict]], stand_in) -> None:
         """Replay ``calls`` with ``stand_in(template)`` in place of each template; a dry play
@@ -169,26 +185,36 @@ class ParallelWriter(Writer):
 
     def _finish(self) -> None:
         calls, self._calls = self._calls, []
-        with signals.content_written.muted():
-            self._play(calls, _Keyed)
-        self._reuse_unchanged()
-        self._written_files, self._overridden_files = set(), set()
-        pending = [call for call in calls if self._renders_something(call)]
-        workers = min(self._workers, max(1, len(pending) // max(1, self._min_calls)))
-        if workers <= 1:
-            with signals.content_written.muted():
-                self._play(pending, _Recorded)
-        else:
-            self._write_in_parallel(pending, workers)
+        folders = FolderMaker()
+        try:
+            with signals.content_written.muted(), folders.named_by_pelican():
+                self._play(calls, _Keyed)
+            self._reuse_unchanged()
+            self._render([call for call in calls if self._renders_something(call)])
+        finally:
+            folders.close()
         self._save_keys()
         if signals.content_written.receivers:
             self._written_files, self._overridden_files = set(), set()
             self._play(calls, _Unrendered)
 
+    def _render(self, pending: list[tuple[tuple, dict]]) -> None:
+        self._written_files, self._overridden_files = set(), set()
+        workers = min(self._workers, max(1, len(pending) // max(1, self._min_calls)))
+        if workers <= 1:
+            with signals.content_written.muted():
+                self._play(pending, _Recorded)
+            return
+        if self._cache.enabled:
+            # Digest what every page shares once here, not once in every process.
+            for call in pending:
+                self._page_keys.share(call[0][2])
+        self._write_in_parallel(pending, workers)
+
     def _reuse_unchanged(self) -> None:
         bodies_unchanged = self._page_keys.bodies_unchanged
         for name, key in self._keys.items():
-            if key is not None and self._cache.reuse(name, key, bodies_unchanged):
+            if key not in (None, _LATER) and self._cache.reuse(name, key, bodies_unchanged):
                 self._reused.add(name)
                 self._reused_paths.add(os.path.abspath(os.path.join(self.output_path, name)))
         logger.info("Reused %d of %d unchanged pages", len(self._reused), len(self._keys))
@@ -202,50 +228,60 @@ class ParallelWriter(Writer):
     def _save_keys(self) -> None:
         for name, reads in self._reads.items():
             key = self._keys.get(name)
+            if key is _LATER:
+                key = self._late_keys.get(name)
             if key is not None:
                 self._cache.record(name, key, reads)
         self._cache.save()
 
     def _write_in_parallel(self, calls: list, workers: int) -> None:
-        shares: list[list] = [[] for _ in range(workers)]
-        owner: dict[str, int] = {}
-        for args, kwargs in calls:
-            share = owner.setdefault(args[0], len(owner) % workers)
-            shares[share].append((args, kwargs))
+        """Render ``calls`` in short-lived forked children, ``workers`` at a time, while this
+        process waits. A child only copies the memory pages it touches (copy-on-write), so many
+        small batches cost far less memory than two processes rendering half the site each."""
+        batches = _batches(calls, workers * BATCHES_PER_WORKER)
         sys.stdout.flush()
         sys.stderr.flush()
         # Objects the collector never visits are never written to by it, so the children's
-        # copy-on-write pages stay shared with this process (memory) instead of being copied.
+        # copy-on-write pages stay shared with this process instead of being copied.
         gc.freeze()
-        children = []
+        running: list[tuple[int, str]] = []
+        failed = 0
         with tempfile.TemporaryDirectory(prefix="page-reads-") as reads_folder:
-            for number, share in enumerate(shares[1:], start=1):
-                pid = os.fork()
-                if pid == 0:  # child: write this share, never return into the build
-                    self._child(share, os.path.join(reads_folder, f"{number}.json"))
-                children.append(pid)
             try:
-                with signals.content_written.muted():
-                    self._play(shares[0], _Recorded)
+                for number, batch in enumerate(batches):
+                    if len(running) >= workers:
+                        failed += self._reap(*running.pop(0))
+                    reads_file = os.path.join(reads_folder, f"{number}.json")
+                    pid = os.fork()
+                    if pid == 0:  # child: write this batch, never return into the build
+                        self._child(batch, reads_file)
+                    running.append((pid, reads_file))
             finally:
-                failed = [pid for pid in children
-                          if os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1])]
+                while running:
+                    failed += self._reap(*running.pop(0))
                 gc.unfreeze()
-            if failed:
-                raise RuntimeError(f"{len(failed)} page-writing process(es) failed; "
-                                   "see the errors above")
-            for number in range(1, len(shares)):
-                with open(os.path.join(reads_folder, f"{number}.json"), encoding="utf-8") as fh:
-                    self._reads.update(json.load(fh))
+        if failed:
+            raise RuntimeError(f"{failed} page-writing process(es) failed; see the errors above")
+
+    def _reap(self, pid: int, reads_file: str) -> int:
+        """Wait for one child and take its body reads and keys; 1 if it failed."""
+        if os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1]):
+            return 1
+        with open(reads_file, encoding="utf-8") as fh:
+            reads, keys = json.load(fh)
+        self._reads.update(reads)
+        self._late_keys.update(keys)
+        return 0
 
     def _child(self, share: list, reads_file: str) -> None:
         """Render ``share``, hand the body reads back through ``reads_file``, and exit."""
         code = 0
+        gc.disable()  # a short life: collecting would only copy more of the parent's memory
         try:
             with signals.content_written.muted():
                 self._play(share, _Recorded)
             with open(reads_file, "w", encoding="utf-8") as fh:
-                json.dump(self._reads, fh)
+                json.dump([self._reads, self._late_keys], fh)
         except BaseException:  # noqa: BLE001 - reported, then the parent fails the build
             traceback.print_exc()
             code = 1
@@ -253,6 +289,18 @@ class ParallelWriter(Writer):
             sys.stdout.flush()
             sys.stderr.flush()
             os._exit(code)
+
+
+def _batches(calls: list, count: int) -> list[list]:
+    """``calls`` cut into about ``count`` batches of consecutive calls, all the calls for one
+    file name in the same batch (in order), as Pelican's overwrite rules need."""
+    groups: dict[str, list] = {}
+    for call in calls:
+        groups.setdefault(call[0][0], []).append(call)
+    size = max(1, -(-len(groups) // max(1, count)))
+    ordered = list(groups.values())
+    return [[call for group in ordered[i:i + size] for call in group]
+            for i in range(0, len(ordered), size)]
 
 
 def parallel_writer(pelican) -> type[Writer]:
