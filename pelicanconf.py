@@ -180,4 +180,5 @@ from publishing import templating  # noqa: E402  (needs the sys.path entry above
 
 JINJA_FILTERS = {"isodate": templating.isodate, "by_year": templating.by_year,
                  "link_url": templating.link_url}
-JINJA_GLOBALS = {"popular_tags": templating.popular_tags}
+JINJA_GLOBALS = {"popular_tags": templating.popular_tags,
+                 "page_independent": templating.page_independent}

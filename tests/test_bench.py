@@ -166,7 +166,7 @@ def test_warm_rebuild_shows_every_edit(site, tmp_path):
     post.write_text(post.read_text().replace("first version of the post", "SECOND post text"))
     page.write_text(page.read_text().replace("first version of the page", "SECOND page text"))
     footer = theme / "templates" / "base.html"
-    footer.write_text(footer.read_text().replace("</footer>", "<p>Template edit marker</p></footer>", 1))
+    footer.write_text(footer.read_text().replace("</body>", "<p>Template edit marker</p></body>", 1))
     rebuilt = site.build(overrides=overrides)
     assert rebuilt.ok, rebuilt.stderr
     post_page = page_at(site.output, "/blog/2020/05/cached-post/").read_text()

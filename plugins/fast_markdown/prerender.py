@@ -85,7 +85,9 @@ class Prerender:
     def __init__(self, paths: list[str], markdown_settings: dict, formatted_fields: list[str],
                  workers: int, chunk_size: int = 16) -> None:
         self._futures: dict[str, concurrent.futures.Future] = {}
-        self._collected: set[concurrent.futures.Future] = set()
+        # ids, not futures: a future (and the results it holds) must die once its last file is
+        # taken.
+        self._collected: set[int] = set()
         self._rendered: dict[str, Rendered] = {}
         try:
             pool = concurrent.futures.ProcessPoolExecutor(
@@ -106,8 +108,8 @@ class Prerender:
     def take(self, path: str, digest: str) -> Rendered | None:
         """The conversion of ``path`` if its bytes still have ``digest``, else None."""
         future = self._futures.pop(path, None)
-        if future is not None and future not in self._collected:
-            self._collected.add(future)
+        if future is not None and id(future) not in self._collected:
+            self._collected.add(id(future))
             try:
                 for done_digest, result in future.result():
                     if result is not None:

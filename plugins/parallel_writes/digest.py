@@ -15,13 +15,11 @@ plain data.
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import hashlib
 import marshal
 import re
 import types
-from typing import Iterator
 
 from pelican.contents import Content
 
@@ -89,17 +87,6 @@ class ContextDigest:
             self._visiting.discard(id(value))
         self._memo[id(value)] = (value, digest)
         return digest
-
-    @contextlib.contextmanager
-    def forgetting_new_entries(self) -> Iterator[None]:
-        """Digests memoised inside this block are dropped at its end: for objects made for one
-        page (its paginator pages, slices of lists), which the memo would otherwise keep alive."""
-        known = len(self._memo)
-        try:
-            yield
-        finally:
-            while len(self._memo) > known:
-                self._memo.popitem()  # the newest entries first
 
     def of_items(self, items) -> bytes:
         """Digest of (name, value) pairs, in name order."""

@@ -122,9 +122,8 @@ class PageKeys:
         pages made from it, and only the variables a page changed are digested per page."""
         try:
             common = self._shared_digest(shared)
-            with self.digest.forgetting_new_entries():  # a page's own objects die with it
-                own = self._variables((name, value) for name, value in localcontext.items()
-                                      if shared.get(name, shared) is not value)
+            own = self._variables((name, value) for name, value in localcontext.items()
+                                  if shared.get(name, shared) is not value)
         except Uncacheable:
             return None
         return make_key(self._theme(template.environment), template.name, common, own)

@@ -48,7 +48,7 @@ DEFAULTS = {
     "PARALLEL_WRITES_MIN_CALLS": 64,
 }
 # Batches of pages per worker: more, smaller batches keep each child's copied memory small.
-BATCHES_PER_WORKER = 4
+BATCHES_PER_WORKER = 8
 
 
 # A page the previous build did not leave (a cold build, a new post): its key cannot match
@@ -209,6 +209,7 @@ class ParallelWriter(Writer):
             # Digest what every page shares once here, not once in every process.
             for call in pending:
                 self._page_keys.share(call[0][2])
+        _compile_theme(pending[0][0][1].environment)
         self._write_in_parallel(pending, workers)
 
     def _reuse_unchanged(self) -> None:
@@ -289,6 +290,17 @@ class ParallelWriter(Writer):
             sys.stdout.flush()
             sys.stderr.flush()
             os._exit(code)
+
+
+def _compile_theme(environment) -> None:
+    """Load every theme template now: Jinja compiles included and imported templates on first
+    use, and every forked child would otherwise compile them all again."""
+    for name in environment.list_templates():
+        if not name.startswith("!"):  # Pelican's prefixed copies of the built-in themes
+            try:
+                environment.get_template(name)
+            except Exception:  # noqa: BLE001 - a broken template fails where it is used
+                logger.debug("Could not precompile %s", name, exc_info=True)
 
 
 def _batches(calls: list, count: int) -> list[list]:
