@@ -23,7 +23,8 @@ logger = logging.getLogger(__name__)
 # Where files are written, not what they say: the staged build and tests vary these freely.
 IGNORED = {"OUTPUT_PATH", "CACHE_PATH", "FAST_MARKDOWN_WORKERS", "FAST_MARKDOWN_MIN_FILES",
            "PARALLEL_WRITES_WORKERS", "PARALLEL_WRITES_MIN_CALLS"}
-LIBRARIES = ("pelican", "Markdown", "Pygments", "docutils")
+LIBRARIES = ("pelican", "Markdown", "Pygments", "docutils", "Jinja2", "MarkupSafe", "feedgen", "lxml",
+             "icalendar", "PyYAML", "python-dateutil")
 
 
 def _plugin_sources(settings: dict) -> list[tuple[str, int, int]]:

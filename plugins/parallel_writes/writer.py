@@ -4,19 +4,20 @@ Generators call ``write_file`` as usual; the calls are recorded, and ``finish()`
 PublishingPelican once every generator has produced its output) plays them back:
 
 1. a dry pass in this process, with no rendering and nothing written, makes Pelican's own
-   overwrite checks in Pelican's order, so a clash fails exactly as it would sequentially, and
-   computes each page's key (render_cache.py);
+   overwrite checks in Pelican's order, so a clash fails exactly as it would sequentially,
+   computes the key of each page the previous build left (render_cache.py), and names the
+   output folders to a thread that creates them meanwhile (directories.py);
 2. pages whose key and body reads are unchanged since the previous build are hard-linked from
    the previous output (publishing.outputcache), when OUTPUT_CACHE is on;
-3. the calls left are shared out (all calls for the same file name in one share, in order)
-   between this process and forked children, which render their templates and write the files,
-   recording which content bodies each page read;
+3. the calls left are cut into batches (all calls for the same file name in one batch, in
+   order), rendered and written by short-lived forked children, a few at a time, which record
+   which content bodies each page read and compute the keys step 1 left for later;
 4. once every file exists, a second dry pass sends ``content_written`` for each file, in order,
    in this process, so plugins listening to it see what they would see sequentially.
 
-URLs are computed once per object meanwhile (publishing/urls.py). Forked children inherit the loaded content and compiled templates, so nothing is pickled.
-Feeds written through ``write_feed`` are written at once, as before, and so is everything when
-RELATIVE_URLS is on.
+URLs are computed once per object meanwhile (publishing/urls.py). Forked children inherit the
+loaded content and compiled templates, so nothing is pickled. Feeds written through
+``write_feed`` are written at once, as before, and so is everything when RELATIVE_URLS is on.
 """
 
 from __future__ import annotations
@@ -42,7 +43,7 @@ from .render_cache import PageKeys, reads_of_one_page, recording_body_reads
 logger = logging.getLogger(__name__)
 
 DEFAULTS = {
-    # Processes rendering pages, this one included; None means one per core.
+    # Processes rendering pages at a time; None means one per core.
     "PARALLEL_WRITES_WORKERS": None,
     # Below this many pages, forking costs more than it saves.
     "PARALLEL_WRITES_MIN_CALLS": 64,
