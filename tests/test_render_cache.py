@@ -121,3 +121,13 @@ def test_the_cache_can_be_switched_off(site):
     first = _inodes(site.output)
     assert site.build(overrides={"OUTPUT_CACHE": False}).ok
     assert not set(first.items()) & set(_inodes(site.output).items())
+
+
+def test_alternating_local_and_public_builds_never_mix_their_pages(site):
+    """make html, make publish, make html into one output: each build's own SITEURL everywhere."""
+    _fill(site)
+    for siteurl in ("", "https://example.org", ""):
+        assert site.build(overrides={"SITEURL": siteurl}).ok
+        for url in ("/about/", "/blog/", "/blog/2020/05/other-post/"):
+            sheet = soup(page_at(site.output, url)).find("link", rel="stylesheet")["href"]
+            assert sheet == f"{siteurl}/theme/css/site.css", (siteurl, url)
