@@ -18,6 +18,7 @@ from pelican.urlwrappers import Tag
 from pelican.utils import slugify
 
 from publishing.clock import now
+from publishing.output import beside_pages
 from publishing.outputcache import OutputCache, replace_before_write
 from publishing.problems import report
 
@@ -246,7 +247,7 @@ class EventsGenerator(Generator):
                 google_calendar_url=links.google_event(event, siteurl),
                 outlook_calendar_url=links.outlook_event(event, siteurl))
         if self.events:
-            self._write_calendars()
+            beside_pages(writer, self._write_calendars)
 
 
 def get_generators(_pelican) -> type[Generator]:

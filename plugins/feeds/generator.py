@@ -6,6 +6,7 @@ import logging
 
 from pelican.generators import Generator
 
+from publishing.output import beside_pages
 from publishing.outputcache import OutputCache
 from publishing.problems import header_line, report
 from publishing.urls import urls_computed_once
@@ -58,8 +59,10 @@ class FeedsGenerator(Generator):
     def generate_output(self, writer) -> None:
         if self.cfg is None:
             return
-        # Each post's URL computed once, and remembered for the sitemap and the pages after.
-        with urls_computed_once():
+        beside_pages(writer, self._write_feeds_with_urls)
+
+    def _write_feeds_with_urls(self) -> None:
+        with urls_computed_once():  # each post's URL computed once
             self._write_feeds()
 
     def _write_feeds(self) -> None:

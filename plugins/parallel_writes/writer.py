@@ -30,6 +30,7 @@ import os
 import sys
 import tempfile
 import traceback
+from typing import Callable
 
 from pelican import signals
 from pelican.writers import FileOverwriteFailedError, Writer
@@ -106,6 +107,7 @@ class ParallelWriter(Writer):
         self._cache = OutputCache(self.settings, "pages", output_path)
         self._keys: dict[str, str | None] = {}
         self._late_keys: dict[str, str | None] = {}
+        self._jobs: list[Callable[[], None]] = []
         self._page_keys = PageKeys()
         self._reused: set[str] = set()
         self._reused_paths: set[str] = set()
@@ -199,10 +201,21 @@ class ParallelWriter(Writer):
             self._written_files, self._overridden_files = set(), set()
             self._play(calls, _Unrendered)
 
+    def beside_pages(self, job: Callable[[], None]) -> None:
+        """Run ``job`` (output written without ``write_file``: feeds, calendars) while the pages
+        render: in a forked child of its own when they render in parallel, else in turn."""
+        if self.settings.get("RELATIVE_URLS"):
+            job()
+        else:
+            self._jobs.append(job)
+
     def _render(self, pending: list[tuple[tuple, dict]]) -> None:
         self._written_files, self._overridden_files = set(), set()
+        jobs, self._jobs = self._jobs, []
         workers = min(self._workers, max(1, len(pending) // max(1, self._min_calls)))
         if workers <= 1:
+            for job in jobs:
+                job()
             with signals.content_written.muted():
                 self._play(pending, _Recorded)
             return
@@ -211,7 +224,7 @@ class ParallelWriter(Writer):
             for call in pending:
                 self._page_keys.share(call[0][2])
         _compile_theme(pending[0][0][1].environment)
-        self._write_in_parallel(pending, workers)
+        self._write_in_parallel(pending, workers, jobs)
 
     def _reuse_unchanged(self) -> None:
         bodies_unchanged = self._page_keys.bodies_unchanged
@@ -236,11 +249,12 @@ class ParallelWriter(Writer):
                 self._cache.record(name, key, reads)
         self._cache.save()
 
-    def _write_in_parallel(self, calls: list, workers: int) -> None:
+    def _write_in_parallel(self, calls: list, workers: int, jobs: list) -> None:
         """Render ``calls`` in short-lived forked children, ``workers`` at a time, while this
-        process waits. A child only copies the memory pages it touches (copy-on-write), so many
-        small batches cost far less memory than two processes rendering half the site each."""
-        batches = _batches(calls, workers * BATCHES_PER_WORKER)
+        process waits; ``jobs`` go first, each in a child of its own. A child only copies the
+        memory pages it touches (copy-on-write), so many small batches cost far less memory
+        than two processes rendering half the site each."""
+        batches = jobs + _batches(calls, workers * BATCHES_PER_WORKER)
         sys.stdout.flush()
         sys.stderr.flush()
         # Objects the collector never visits are never written to by it, so the children's
@@ -275,13 +289,17 @@ class ParallelWriter(Writer):
         self._late_keys.update(keys)
         return 0
 
-    def _child(self, share: list, reads_file: str) -> None:
-        """Render ``share``, hand the body reads back through ``reads_file``, and exit."""
+    def _child(self, share: list | Callable[[], None], reads_file: str) -> None:
+        """Render ``share`` (or run a job), hand the body reads back through ``reads_file``,
+        and exit."""
         code = 0
         gc.disable()  # a short life: collecting would only copy more of the parent's memory
         try:
-            with signals.content_written.muted():
-                self._play(share, _Recorded)
+            if callable(share):
+                share()
+            else:
+                with signals.content_written.muted():
+                    self._play(share, _Recorded)
             with open(reads_file, "w", encoding="utf-8") as fh:
                 json.dump([self._reads, self._late_keys], fh)
         except BaseException:  # noqa: BLE001 - reported, then the parent fails the build

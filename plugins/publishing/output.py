@@ -1,0 +1,16 @@
+"""Scheduling of output that does not go through Pelican's ``write_file``."""
+
+from __future__ import annotations
+
+from typing import Any, Callable
+
+
+def beside_pages(writer: Any, job: Callable[[], None]) -> None:
+    """Run ``job`` (it writes feeds, calendars...) while the pages render, when the writer can
+    (parallel_writes runs it in a process of its own), else now. ``job`` must only write files:
+    anything it changes in memory may be lost with its process."""
+    schedule = getattr(writer, "beside_pages", None)
+    if schedule is None:
+        job()
+    else:
+        schedule(job)
