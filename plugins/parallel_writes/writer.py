@@ -277,7 +277,7 @@ class ParallelWriter(Writer):
                     failed += self._reap(*running.pop(0))
                 gc.unfreeze()
         if failed:
-            raise RuntimeError(f"{failed} page-writing process(es) failed; see the errors above")
+            raise RuntimeError(f"{failed} writing process(es) failed; see the errors above")
 
     def _reap(self, pid: int, reads_file: str) -> int:
         """Wait for one child and take its body reads and keys; 1 if it failed."""
