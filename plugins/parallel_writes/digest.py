@@ -22,6 +22,12 @@ import re
 import types
 
 from pelican.contents import Content
+from pelican.paginator import Page
+
+# What some library objects depend on, declared here as a __cache_key__ would be: a page of a
+# paginated list is its paginator's page number so-and-so (digesting each page's slice of the
+# list again would be most of the digesting of a warm build).
+DECLARED = {Page: lambda page: (page.paginator, page.number)}
 
 # Attributes that are not what the object says: the whole-site context and settings (digested
 # as context variables of their own), the body (tracked as a read dependency), the URL memo
@@ -94,7 +100,7 @@ class ContextDigest:
         return _hash(*[_text(name) + b"=" + of(value) for name, value in sorted(items)])
 
     def _compute(self, value: object) -> bytes:
-        declared = getattr(type(value), "__cache_key__", None)
+        declared = DECLARED.get(type(value)) or getattr(type(value), "__cache_key__", None)
         if declared is not None:
             return _hash(_text(type(value).__qualname__), self.of(declared(value)))
         if isinstance(value, (list, tuple)):
