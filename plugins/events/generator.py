@@ -19,7 +19,7 @@ from pelican.utils import slugify
 
 from publishing.clock import now
 from publishing.output import beside_pages
-from publishing.outputcache import OutputCache, replace_before_write
+from publishing.outputcache import OutputCache, write_new
 from publishing.problems import report
 
 from . import ical, jsonld, links, settings, timing, values
@@ -197,10 +197,7 @@ class EventsGenerator(Generator):
 
     def _write_bytes(self, relative: str, data: bytes) -> None:
         path = os.path.join(self.output_path, relative)
-        os.makedirs(os.path.dirname(path), exist_ok=True)
-        replace_before_write(path)
-        with open(path, "wb") as handle:
-            handle.write(data)
+        write_new(path, data)
         logger.info("Writing %s", path)
 
     def _calendars(self):

@@ -8,7 +8,7 @@ from pathlib import Path
 from feedgen.entry import FeedEntry
 from feedgen.feed import FeedGenerator
 
-from publishing.outputcache import replace_before_write
+from publishing.outputcache import write_new
 
 from .entries import Entry, feed_updated, tag_uri
 from .html import plain_text
@@ -118,7 +118,7 @@ def write_feed(feed: Feed, fmt: str, entries: list[Entry], cfg: FeedSettings,
                output_path: str) -> str:
     """Write the feed in ``fmt``; returns its path relative to the output folder."""
     relpath = feed.path(cfg.feeds_path, fmt)
-    _write(Path(output_path) / relpath, render(feed, entries, fmt, cfg))
+    write_new(str(Path(output_path) / relpath), render(feed, entries, fmt, cfg))
     logger.debug("Wrote feed %s", relpath)
     return relpath
 
@@ -127,11 +127,6 @@ def write_cover(cfg: FeedSettings, output_path: str) -> None:
     """The default podcast/feed image, unless the site names its own."""
     if cfg.podcast_image:
         return
-    _write(Path(output_path) / cfg.feeds_path / PODCAST_COVER.name, PODCAST_COVER.read_bytes())
+    write_new(str(Path(output_path) / cfg.feeds_path / PODCAST_COVER.name),
+              PODCAST_COVER.read_bytes())
 
-
-def _write(target: Path, data: bytes) -> None:
-    target.parent.mkdir(parents=True, exist_ok=True)
-    # A reused file is a hard link to the previous build's: replace it, never write into it.
-    replace_before_write(str(target))
-    target.write_bytes(data)

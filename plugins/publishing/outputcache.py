@@ -103,9 +103,6 @@ class OutputCache:
         if self.enabled:
             self._new[relpath] = [key, deps or {}]
 
-    def forget(self, relpath: str) -> None:
-        self._new.pop(relpath, None)
-
     def save(self) -> None:
         """Write the manifest: each recorded file's key and its identity in the staging folder
         (renaming the folder into place keeps inode, size and time)."""
@@ -128,3 +125,12 @@ def replace_before_write(path: str) -> None:
         os.unlink(path)
     except FileNotFoundError:
         pass
+
+
+def write_new(path: str, data: bytes) -> None:
+    """Write ``data`` to ``path`` as a new file (its folder made, any file there replaced, never
+    written into: it may be a hard link to the previous output)."""
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    replace_before_write(path)
+    with open(path, "wb") as handle:
+        handle.write(data)

@@ -8,7 +8,7 @@ from typing import Any
 
 from pelican.generators import Generator
 
-from publishing.outputcache import OutputCache, replace_before_write
+from publishing.outputcache import OutputCache, write_new
 from publishing.urls import urls_computed_once
 
 from .robots import render_robots
@@ -44,11 +44,7 @@ class SeoGenerator(Generator):
         logger.info("Sitemap lists %d URLs", len(entries))
 
     def _write(self, save_as: str, data: bytes) -> None:
-        path = os.path.join(self.output_path, save_as)
-        os.makedirs(os.path.dirname(path), exist_ok=True)
-        replace_before_write(path)  # never write into a file reused by hard link
-        with open(path, "wb") as handle:
-            handle.write(data)
+        write_new(os.path.join(self.output_path, save_as), data)
 
 
 def get_generators(pelican: Any) -> type[SeoGenerator]:
