@@ -1,8 +1,8 @@
 """Output-cache keys for the .ics files: what each calendar is made from.
 
-Settings, plugin code and the libraries build_cache fingerprints are covered by CACHE_PATH, so a
-key holds the content: the calendar's path, title and seed, and a digest of each event in it.
-icalendar (not in that fingerprint) and the time-zone data behind VTIMEZONE are added too.
+Settings, plugin code and the libraries build_cache fingerprints (icalendar included) are covered
+by CACHE_PATH, so a key holds the content: the calendar's path, title and seed, and a digest of
+each event in it. The time-zone data behind VTIMEZONE (not in that fingerprint) is added too.
 
 DTSTAMP is deliberately not in the key: for events without ``updated:`` it is the build's "now",
 and a reused calendar keeps the DTSTAMP of the build that wrote it, which RFC 5545 allows (it is
@@ -15,8 +15,6 @@ import hashlib
 import os
 import zoneinfo
 from importlib import resources
-
-import icalendar
 
 from publishing.outputcache import make_key
 
@@ -58,6 +56,6 @@ class CalendarKeys:
 
     def key(self, relpath: str, title: str, seed: str, events: list[Event]) -> str:
         zones = sorted({e.timezone for e in events if e.timezone})
-        return make_key(relpath, title, seed, icalendar.__version__,
+        return make_key(relpath, title, seed,
                         *(f"{tzid}={self._zone(tzid)}" for tzid in zones),
                         *sorted(self._event(e) for e in events))

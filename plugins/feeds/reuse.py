@@ -1,33 +1,20 @@
 """Cache keys of feed files, so a warm build reuses every feed whose entries did not change.
 
 The previous build's file is reused (publishing.outputcache) when its key matches. Settings,
-plugin code and Pelican's version already select the cache folder (plugins/build_cache), so a
-key covers what the feed shows: its own title, links and type, its <updated>, and every entry in
-order, each entry with all it shows, its full HTML included. feedgen and lxml serialise the
-documents and are not among the libraries that select the folder, so their versions are part
-of every key.
+plugin code and the library versions (feedgen and lxml included) already select the cache folder
+(plugins/build_cache), so a key covers what the feed shows: its own title, links and type, its
+<updated>, and every entry in order, each entry with all it shows, its full HTML included.
 """
 
 from __future__ import annotations
 
 from dataclasses import fields
-from importlib import metadata
 
 from publishing.outputcache import make_key
 
 from .entries import Entry, article_source, feed_updated, finish_entry
 from .selection import Feed
 from .settings import FeedSettings
-
-
-def _versions() -> tuple[str | None, ...]:
-    versions = []
-    for name in ("feedgen", "lxml"):
-        try:
-            versions.append(metadata.version(name))
-        except metadata.PackageNotFoundError:
-            versions.append(None)
-    return tuple(versions)
 
 
 def entry_key(entry: Entry) -> str:
@@ -69,10 +56,9 @@ class FeedKeys:
 
     def __init__(self, cfg: FeedSettings) -> None:
         self._cfg = cfg
-        self._versions = _versions()
 
     def key(self, feed: Feed, fmt: str, entries: list[Entry], entry_keys: list[str]) -> str:
         """``entries`` as the feed will show their dates; ``entry_keys`` cover all they show."""
-        return make_key(*self._versions, feed.path(self._cfg.feeds_path, fmt), feed.kind,
+        return make_key(feed.path(self._cfg.feeds_path, fmt), feed.kind,
                         feed.slug, feed.title, feed.subtitle, feed.page_url, feed.podcast,
                         feed_updated(entries), *entry_keys)
