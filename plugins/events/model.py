@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass, field, fields
 from datetime import date, datetime, timedelta
+
+from publishing.outputcache import make_key
 
 # Marks the fields the generator fills in on every build (relative to "now", or objects carrying
 # settings): they are not part of what the event file says, so content_digest() leaves them out.
@@ -125,11 +126,8 @@ def content_digest(event: Event) -> str:
     """A stable hash of what the event file says (every field but the PER_BUILD ones), for
     output-cache keys. reprs of str, numbers, dates and ZoneInfo-aware datetimes are stable
     across processes; nothing here holds a memory address."""
-    digest = hashlib.blake2b(digest_size=16)
-    for item in fields(event):
-        if not item.metadata.get("per_build"):
-            digest.update(f"{item.name}={getattr(event, item.name)!r}\n".encode("utf-8", "surrogatepass"))
-    return digest.hexdigest()
+    return make_key(*(f"{item.name}={getattr(event, item.name)!r}" for item in fields(event)
+                      if not item.metadata.get("per_build")))
 
 
 def _iso(moment: date | datetime) -> str:

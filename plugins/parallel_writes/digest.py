@@ -16,13 +16,14 @@ plain data.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import marshal
 import re
 import types
 
 from pelican.contents import Content
 from pelican.paginator import Page
+
+from publishing.outputcache import hash_parts as _hash
 
 # What some library objects depend on, declared here as a __cache_key__ would be: a page of a
 # paginated list is its paginator's page number so-and-so (digesting each page's slice of the
@@ -40,15 +41,6 @@ _ADDRESS = re.compile(r" at 0x[0-9a-fA-F]+")
 
 class Uncacheable(Exception):
     """A value with no stable digest: the page that receives it is always rendered."""
-
-
-def _hash(*parts: bytes) -> bytes:
-    # Length-prefixed, so that no two different sequences of parts hash alike.
-    digest = hashlib.blake2b(digest_size=16)
-    for part in parts:
-        digest.update(len(part).to_bytes(4, "little"))
-        digest.update(part)
-    return digest.digest()
 
 
 def _text(value: str) -> bytes:

@@ -27,14 +27,19 @@ logger = logging.getLogger(__name__)
 VERSION = 1
 
 
-def make_key(*parts: object) -> str:
-    """A short stable hash of ``parts`` (strings, bytes or anything with a stable ``repr``)."""
+def hash_parts(*parts: bytes) -> bytes:
+    """A 16-byte hash of ``parts``, each length-prefixed so no two sequences hash alike."""
     digest = hashlib.blake2b(digest_size=16)
     for part in parts:
-        data = part if isinstance(part, bytes) else str(part).encode("utf-8", "surrogatepass")
-        digest.update(len(data).to_bytes(8, "little"))
-        digest.update(data)
-    return digest.hexdigest()
+        digest.update(len(part).to_bytes(8, "little"))
+        digest.update(part)
+    return digest.digest()
+
+
+def make_key(*parts: object) -> str:
+    """A short stable hash of ``parts`` (strings, bytes or anything with a stable ``str``)."""
+    return hash_parts(*(part if isinstance(part, bytes)
+                        else str(part).encode("utf-8", "surrogatepass") for part in parts)).hex()
 
 
 def enabled(settings: dict) -> bool:
