@@ -119,6 +119,30 @@ def test_parallel_build_is_byte_identical_to_the_sequential_one(bench_corpus, tm
     assert len(digest) > N and digest == tree_digest(sequential.output)
 
 
+def test_page_batches_write_every_page_once_and_cut_long_listings():
+    from parallel_writes.writer import _batches  # noqa: PLC0415
+
+    def call(name):
+        return ((name, "template", {}), {})
+
+    calls = [call(f"post{i}.html") for i in range(20)]
+    calls += [call("blog/index.html"), call("about.html"), call("about.html")]
+    pages_of = {f"post{i}.html": [f"post{i}.html"] for i in range(20)}
+    pages_of["blog/index.html"] = ["blog/index.html"] + [f"blog/page/{n}/index.html"
+                                                         for n in range(2, 31)]
+    pages_of["about.html"] = ["about.html", "about.html"]  # written twice (an override)
+    batches = _batches(calls, 8, pages_of)
+    written = [page for _, pages in batches for page in pages]
+    assert sorted(written) == sorted(set(written))
+    assert set(written) == {page for pages in pages_of.values() for page in pages}
+    holding_blog = [pages for _, pages in batches if "blog/page/2/index.html" in pages
+                    or "blog/page/30/index.html" in pages]
+    assert len(holding_blog) > 1  # a 30-page listing is shared out
+    assert max(len(pages) for _, pages in batches) <= -(-(20 + 30 + 2) // 8)
+    about = [batch_calls for batch_calls, pages in batches if "about.html" in pages]
+    assert len(about) == 1 and [c[0][0] for c in about[0]].count("about.html") == 2
+
+
 PROBE = """\
 import os
 from pelican import signals

@@ -22,11 +22,13 @@ loaded content and compiled templates, so nothing is pickled. Feeds written thro
 
 from __future__ import annotations
 
+import collections
 import gc
 import io
 import json
 import logging
 import os
+import select
 import sys
 import tempfile
 import traceback
@@ -85,7 +87,7 @@ class _Recorded:
 
     def render(self, context: dict) -> str:
         writer, name = self.writer, context["output_file"]
-        if name in writer._reused:
+        if name in writer._not_here:
             return ""
         if writer._keys.get(name) is _LATER:
             writer._late_keys[name] = writer._page_keys.key(self.template, self.shared, context)
@@ -109,8 +111,10 @@ class ParallelWriter(Writer):
         self._late_keys: dict[str, str | None] = {}
         self._jobs: list[Callable[[], None]] = []
         self._page_keys = PageKeys()
-        self._reused: set[str] = set()
-        self._reused_paths: set[str] = set()
+        # Pages this process must not write: reused from the previous output, or (in a child)
+        # written by another child.
+        self._not_here: set[str] = set()
+        self._not_here_paths: set[str] = set()
         self._reads: dict[str, dict[str, str]] = {}
         self._pages_of: dict[str, list[str]] = {}
         self._current_call = ""
@@ -150,7 +154,7 @@ class ParallelWriter(Writer):
 
     def _open_w(self, filename, encoding, override=False):
         if not self._dry:
-            if filename in self._reused_paths:  # already linked from the previous output
+            if filename in self._not_here_paths:  # linked from the previous output, or not ours
                 return io.StringIO()
             replace_before_write(filename)
             return super()._open_w(filename, encoding, override)
@@ -230,15 +234,18 @@ class ParallelWriter(Writer):
         bodies_unchanged = self._page_keys.bodies_unchanged
         for name, key in self._keys.items():
             if key not in (None, _LATER) and self._cache.reuse(name, key, bodies_unchanged):
-                self._reused.add(name)
-                self._reused_paths.add(os.path.abspath(os.path.join(self.output_path, name)))
-        logger.info("Reused %d of %d unchanged pages", len(self._reused), len(self._keys))
+                self._leave(name)
+        logger.info("Reused %d of %d unchanged pages", len(self._not_here), len(self._keys))
+
+    def _leave(self, name: str) -> None:
+        self._not_here.add(name)
+        self._not_here_paths.add(os.path.abspath(os.path.join(self.output_path, name)))
 
     def _renders_something(self, call: tuple[tuple, dict]) -> bool:
         # A paginated call writes several files; its name is the first page's. Any of its pages
         # not reused means playing the call (the reused pages are skipped inside it).
         name = call[0][0]
-        return any(page not in self._reused for page in self._pages_of.get(name, (name,)))
+        return any(page not in self._not_here for page in self._pages_of.get(name, (name,)))
 
     def _save_keys(self) -> None:
         for name, reads in self._reads.items():
@@ -254,33 +261,39 @@ class ParallelWriter(Writer):
         process waits; ``jobs`` go first, each in a child of its own. A child only copies the
         memory pages it touches (copy-on-write), so many small batches cost far less memory
         than two processes rendering half the site each."""
-        batches = jobs + _batches(calls, workers * BATCHES_PER_WORKER)
+        batches = jobs + _batches(calls, workers * BATCHES_PER_WORKER, self._pages_to_write(calls))
         sys.stdout.flush()
         sys.stderr.flush()
         # Objects the collector never visits are never written to by it, so the children's
         # copy-on-write pages stay shared with this process instead of being copied.
         gc.freeze()
-        running: list[tuple[int, str]] = []
+        running: dict[int, str] = {}
         failed = 0
         with tempfile.TemporaryDirectory(prefix="page-reads-") as reads_folder:
             try:
                 for number, batch in enumerate(batches):
                     if len(running) >= workers:
-                        failed += self._reap(*running.pop(0))
+                        failed += self._reap(running, _ended(list(running)))
                     reads_file = os.path.join(reads_folder, f"{number}.json")
                     pid = os.fork()
                     if pid == 0:  # child: write this batch, never return into the build
                         self._child(batch, reads_file)
-                    running.append((pid, reads_file))
+                    running[pid] = reads_file
             finally:
                 while running:
-                    failed += self._reap(*running.pop(0))
+                    failed += self._reap(running, _ended(list(running)))
                 gc.unfreeze()
         if failed:
             raise RuntimeError(f"{failed} writing process(es) failed; see the errors above")
 
-    def _reap(self, pid: int, reads_file: str) -> int:
-        """Wait for one child and take its body reads and keys; 1 if it failed."""
+    def _pages_to_write(self, calls: list) -> dict[str, list[str]]:
+        """For each call, the pages it writes that are not reused, in Pelican's order."""
+        return {call[0][0]: [page for page in self._pages_of.get(call[0][0], (call[0][0],))
+                             if page not in self._not_here] for call in calls}
+
+    def _reap(self, running: dict[int, str], pid: int) -> int:
+        """Wait for child ``pid`` and take its body reads and keys; 1 if it failed."""
+        reads_file = running.pop(pid)
         if os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1]):
             return 1
         with open(reads_file, encoding="utf-8") as fh:
@@ -289,7 +302,7 @@ class ParallelWriter(Writer):
         self._late_keys.update(keys)
         return 0
 
-    def _child(self, share: list | Callable[[], None], reads_file: str) -> None:
+    def _child(self, share: "_Batch | Callable[[], None]", reads_file: str) -> None:
         """Render ``share`` (or run a job), hand the body reads back through ``reads_file``,
         and exit."""
         code = 0
@@ -298,8 +311,13 @@ class ParallelWriter(Writer):
             if callable(share):
                 share()
             else:
+                calls, pages = share
+                for call in calls:  # pages of these calls another child writes
+                    for page in self._pages_of.get(call[0][0], ()):
+                        if page not in pages:
+                            self._leave(page)
                 with signals.content_written.muted():
-                    self._play(share, _Recorded)
+                    self._play(calls, _Recorded)
             with open(reads_file, "w", encoding="utf-8") as fh:
                 json.dump([self._reads, self._late_keys], fh)
         except BaseException:  # noqa: BLE001 - reported, then the parent fails the build
@@ -322,16 +340,59 @@ def _compile_theme(environment) -> None:
                 logger.debug("Could not precompile %s", name, exc_info=True)
 
 
-def _batches(calls: list, count: int) -> list[list]:
-    """``calls`` cut into about ``count`` batches of consecutive calls, all the calls for one
-    file name in the same batch (in order), as Pelican's overwrite rules need."""
+def _ended(pids: list[int]) -> int:
+    """One of ``pids`` that has ended, waiting for the first to end: a batch that finishes early
+    frees its core at once, whatever started before it."""
+    if len(pids) > 1 and hasattr(os, "pidfd_open"):
+        handles: dict[int, int] = {}
+        try:
+            for pid in pids:
+                handles[os.pidfd_open(pid)] = pid
+            ready, _, _ = select.select(list(handles), [], [])
+            return handles[ready[0]]
+        except OSError:  # no pidfds here (an old kernel): wait in order
+            pass
+        finally:
+            for handle in handles:
+                os.close(handle)
+    return pids[0]
+
+
+# Calls to play, and the pages among theirs this batch writes.
+_Batch = tuple[list, set]
+
+
+def _batches(calls: list, count: int, pages_of: dict[str, list[str]]) -> list[_Batch]:
+    """``calls`` cut into about ``count`` batches with about as many pages each, longest-running
+    first. All the calls for one file name stay in one batch (in order), as Pelican's
+    overwrite rules need; a paginated call whose pages no other call writes may be cut between
+    batches (a listing of a large archive has hundreds of pages)."""
     groups: dict[str, list] = {}
     for call in calls:
         groups.setdefault(call[0][0], []).append(call)
-    size = max(1, -(-len(groups) // max(1, count)))
-    ordered = list(groups.values())
-    return [[call for group in ordered[i:i + size] for call in group]
-            for i in range(0, len(ordered), size)]
+    writers = collections.Counter(page for pages in pages_of.values() for page in pages)
+    total = sum(len(pages) for pages in pages_of.values())
+    size = max(1, -(-total // max(1, count)))
+    batches: list[_Batch] = []
+    current: _Batch = ([], set())
+    for group in groups.values():
+        pages = [page for call in group for page in pages_of[call[0][0]]]
+        divisible = len(group) == 1 and all(writers[page] == 1 for page in pages)
+        while pages:
+            room = size - len(current[1])
+            if room <= 0 or (not divisible and current[1] and len(pages) > room):
+                batches.append(current)
+                current = ([], set())
+                continue
+            taken = pages[:room] if divisible else pages
+            current[0].extend(group)
+            current[1].update(taken)
+            pages = pages[len(taken):]
+    if current[0]:
+        batches.append(current)
+    # Listing pages (many cards each) come last in Pelican's order and cost about twice an
+    # article page: starting them first keeps both cores busy to the end.
+    return batches[::-1]
 
 
 def parallel_writer(pelican) -> type[Writer]:
