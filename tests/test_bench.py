@@ -272,3 +272,34 @@ def test_urls_are_remembered_only_while_writing(bench_corpus, tmp_path):
         assert article.url == "blog/2020/05/first/"
     assert Content.__dict__["get_url_setting"] is original
     assert article.url == "blog/2020/05/renamed/"
+
+
+def test_a_file_is_hashed_once_a_build_and_an_edit_is_seen_by_the_next_build(tmp_path):
+    """Pelican asks for a source file's hash several times a build (build_cache.stamps); the
+    next build hashes it again, so an edit is seen even when a tool keeps the file's size and
+    puts its old modification time back."""
+    import hashlib  # noqa: PLC0415
+    import os  # noqa: PLC0415
+    from types import SimpleNamespace  # noqa: PLC0415
+
+    from build_cache import stamps  # noqa: PLC0415
+
+    hashed = []
+
+    def md5(path):
+        hashed.append(path)
+        return hashlib.md5(open(path, "rb").read()).digest()
+
+    cacher = SimpleNamespace(settings={"CHECK_MODIFIED_METHOD": "md5"}, _filestamp_func=md5)
+    stamps.hash_once(cacher)
+    stamps.hash_once(cacher)  # a second registration does not wrap twice
+    post = tmp_path / "post.md"
+    post.write_text("Title: A\n\nfirst")
+    first = {cacher._filestamp_func(str(post)) for _ in range(5)}
+    assert first == {hashlib.md5(post.read_bytes()).digest()} and len(hashed) == 1
+    stamps.forget()  # the build's reading is over
+    before = os.stat(post)
+    post.write_text("Title: A\n\nFIRST")  # same size
+    os.utime(post, ns=(before.st_atime_ns, before.st_mtime_ns))
+    assert cacher._filestamp_func(str(post)) == hashlib.md5(post.read_bytes()).digest() not in first
+    assert len(hashed) == 2

@@ -1,5 +1,15 @@
-"""Keeps Pelican's content cache safe to use: one cache per set of settings and library versions."""
+"""Keeps Pelican's content cache safe and cheap to use: one cache per set of settings and library
+versions, and each source file hashed once per version."""
 
-from .fingerprint import register
+from pelican import signals
 
-__all__ = ["register"]
+from .fingerprint import namespace_cache
+from .stamps import forget, hash_once
+
+
+def register() -> None:
+    signals.initialized.connect(namespace_cache)
+    for signal in (signals.readers_init, signals.article_generator_init,
+                   signals.page_generator_init):
+        signal.connect(hash_once)
+    signals.all_generators_finalized.connect(forget)

@@ -17,7 +17,6 @@ import os
 from importlib import metadata
 from pathlib import Path
 
-from pelican import signals
 
 logger = logging.getLogger(__name__)
 # Where files are written, not what they say: the staged build and tests vary these freely.
@@ -67,6 +66,3 @@ def namespace_cache(pelican) -> None:
     settings["CACHE_PATH"] = os.path.join(settings["CACHE_PATH"], fingerprint(settings))
     logger.debug("Content cache in %s", settings["CACHE_PATH"])
 
-
-def register() -> None:
-    signals.initialized.connect(namespace_cache)
