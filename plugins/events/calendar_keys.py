@@ -2,7 +2,8 @@
 
 Settings, plugin code and the libraries build_cache fingerprints (icalendar included) are covered
 by CACHE_PATH, so a key holds the content: the calendar's path, title and seed, and a digest of
-each event in it. The time-zone data behind VTIMEZONE (not in that fingerprint) is added too.
+each event in it. The time-zone data behind VTIMEZONE (not in that fingerprint) and the span of
+years the definitions cover are added too.
 
 DTSTAMP is deliberately not in the key: for events without ``updated:`` it is the build's "now",
 and a reused calendar keeps the DTSTAMP of the build that wrote it, which RFC 5545 allows (it is
@@ -14,6 +15,7 @@ from __future__ import annotations
 import hashlib
 import os
 import zoneinfo
+from datetime import date
 from importlib import resources
 
 from publishing.outputcache import make_key
@@ -54,8 +56,10 @@ class CalendarKeys:
             self._zones[tzid] = _zone_data(tzid)
         return self._zones[tzid]
 
-    def key(self, relpath: str, title: str, seed: str, events: list[Event]) -> str:
+    def key(self, relpath: str, title: str, seed: str, events: list[Event],
+            zone_span: tuple[date, date]) -> str:
+        """``zone_span``: the years the build's VTIMEZONE definitions cover (ical.span_of)."""
         zones = sorted({e.timezone for e in events if e.timezone})
-        return make_key(relpath, title, seed,
+        return make_key(relpath, title, seed, *(str(day) for day in zone_span),
                         *(f"{tzid}={self._zone(tzid)}" for tzid in zones),
                         *sorted(self._event(e) for e in events))

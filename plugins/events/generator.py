@@ -24,7 +24,7 @@ from publishing.problems import report
 
 from . import ical, jsonld, links, settings, timing, values
 from .calendar_keys import CalendarKeys
-from .ical import ZoneDefinitions
+from .ical import ZoneDefinitions, span_of
 from .loader import load_event
 from .model import Event
 from .read_cache import EventReadCache, file_key
@@ -217,14 +217,14 @@ class EventsGenerator(Generator):
 
     def _write_calendars(self) -> None:
         # Memos for this build's calendars only: VTIMEZONEs, VEVENTs and their serialisations.
-        self._zones = ZoneDefinitions()
+        self._zones = ZoneDefinitions(span_of(self.events))
         self._vevents: dict = {}
         self._zone_bytes: dict = {}
         # A calendar whose events and title did not change is the previous build's file.
         outputs = OutputCache(self.settings, "calendars", self.output_path)
         keys = CalendarKeys()
         for url, events, title, seed in self._calendars():
-            key = keys.key(url, title, seed, events)
+            key = keys.key(url, title, seed, events, self._zones.span)
             if not outputs.reuse(url, key):
                 self._write_bytes(url, self._calendar(events, url, title, seed))
                 outputs.record(url, key)

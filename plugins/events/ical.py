@@ -67,24 +67,30 @@ def vevent(event: Event, siteurl: str, stamp: datetime) -> VEvent:
 
 
 class ZoneDefinitions:
-    """One build's VTIMEZONE components, made by icalendar once per zone and span: walking a
-    zone's transitions is the costly part of a calendar, and calendars share zones and spans."""
+    """One build's VTIMEZONE components, made by icalendar once per zone over one span that
+    covers every timed event of the build (``span_of``): walking a zone's transitions is the
+    costly part of a calendar, and a definition that covers more years than one calendar needs
+    is still exact for it (RFC 5545 asks only that it cover the calendar's times)."""
 
-    def __init__(self) -> None:
-        self._made: dict[tuple[str, date, date], Timezone] = {}
+    def __init__(self, span: tuple[date, date]) -> None:
+        self.span = span
+        self._made: dict[str, Timezone] = {}
 
-    def get(self, tzid: str, first: date, last: date) -> Timezone:
-        key = (tzid, first, last)
-        if key not in self._made:
-            self._made[key] = Timezone.from_tzid(tzid, first_date=first, last_date=last)
-        return self._made[key]
+    def get(self, tzid: str) -> Timezone:
+        if tzid not in self._made:
+            first, last = self.span
+            self._made[tzid] = Timezone.from_tzid(tzid, first_date=first, last_date=last)
+        return self._made[tzid]
 
 
-def _zone_span(events: list[Event]) -> tuple[date, date]:
+def span_of(events: Iterable[Event]) -> tuple[date, date]:
     """The years VTIMEZONE definitions must cover: from the first start to after the last end."""
-    first = min(e.start for e in events if not e.all_day)
-    last_year = max(e.end.year for e in events if not e.all_day)
-    if any(e.recurrence and not e.all_day for e in events):
+    timed = [e for e in events if not e.all_day]
+    if not timed:
+        return Timezone.DEFAULT_FIRST_DATE, Timezone.DEFAULT_LAST_DATE
+    first = min(e.start for e in timed)
+    last_year = max(e.end.year for e in timed)
+    if any(e.recurrence for e in timed):
         last_year = max(last_year, Timezone.DEFAULT_LAST_DATE.year)
     return date(first.year, 1, 1), date(last_year + 2, 1, 1)
 
@@ -95,9 +101,9 @@ def calendar(events: Iterable[Event], *, name: str, description: str, uid_seed: 
              components: dict | None = None) -> Calendar:
     """One VCALENDAR; ``zones`` and ``components`` (VEVENTs) are shared by a build's calendars:
     a VTIMEZONE walks every transition of its zone, and most calendars repeat the same events."""
-    zones = ZoneDefinitions() if zones is None else zones
-    components = {} if components is None else components
     events = sorted(events, key=lambda e: (str(e.start), e.slug))
+    zones = ZoneDefinitions(span_of(events)) if zones is None else zones
+    components = {} if components is None else components
     cal = Calendar.new(
         prodid=prodid,
         name=name,
@@ -115,12 +121,10 @@ def calendar(events: Iterable[Event], *, name: str, description: str, uid_seed: 
         if key not in components:
             components[key] = vevent(event, siteurl, stamp)
         cal.add_component(components[key])
-    timed = [e for e in events if not e.all_day]
-    if timed:
-        first, last = _zone_span(timed)
+    if any(not e.all_day for e in events):
         # Sorted so the file does not depend on set order (hash seeds differ between runs).
         for position, tzid in enumerate(sorted(cal.get_missing_tzids())):
-            cal.subcomponents.insert(position, zones.get(tzid, first, last))
+            cal.subcomponents.insert(position, zones.get(tzid))
     return cal
 
 
