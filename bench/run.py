@@ -149,6 +149,14 @@ def _edit_one_post(content: Path, round_number: int) -> None:
         fh.write(f"\nEdited for warm rebuild {round_number}.\n")
 
 
+def _settle(output: Path, limit: float = 300.0) -> None:
+    """Wait until the retired output trees a build deletes in the background (publishing.site)
+    are gone, so that deletion never runs during the next measurement."""
+    deadline = time.monotonic() + limit
+    while any(output.parent.glob(f".{output.name}-old-*")) and time.monotonic() < deadline:
+        time.sleep(0.05)
+
+
 def run(n: int, rounds: int, events: int, workdir: Path) -> dict:
     content = corpus.generate(workdir, n=n, events=events)
     vanilla_conf = workdir / "vanilla.py"
@@ -168,8 +176,10 @@ def run(n: int, rounds: int, events: int, workdir: Path) -> dict:
         shutil.rmtree(project_out, ignore_errors=True)
         shutil.rmtree(cache, ignore_errors=True)
         runs["b"].append(measure("cold build", project, env, ROOT, workdir / "b.log"))
+        _settle(project_out)
         _edit_one_post(content, number)
         runs["c"].append(measure("warm rebuild", project, env, ROOT, workdir / "c.log"))
+        _settle(project_out)
         if pagefind:
             runs["pagefind"].append(measure(
                 "pagefind", [sys.executable, "-m", "pagefind", "--site", str(project_out)],
