@@ -102,3 +102,78 @@ def test_two_builds_are_byte_identical(tmp_path, real_site):
 def test_real_content_passes_check():
     result = run_publishing("check")
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+JOB_PROBE = """\
+import os, time
+from pelican import signals
+from pelican.generators import Generator
+from publishing.output import beside_pages
+
+
+class ProbeGenerator(Generator):
+    def generate_output(self, writer):
+        mode = os.environ["PROBE_MODE"]
+        if mode == "job fails":
+            def job():
+                raise RuntimeError("the probe job failed")
+            beside_pages(writer, job)
+        else:  # a slow job is running when the build fails
+            def job():
+                time.sleep(2)
+                with open(os.environ["PROBE_MARKER"], "w") as fh:
+                    fh.write("the job outlived its build")
+            beside_pages(writer, job)
+            raise RuntimeError("the probe generator failed")
+
+
+def probe_generator(pelican):
+    return ProbeGenerator
+
+
+def register():
+    signals.get_generators.connect(probe_generator)
+"""
+
+
+def _probe_overrides(site, tmp_path) -> dict:
+    from conftest import ROOT  # noqa: PLC0415
+
+    probe = tmp_path / "probe_plugins" / "job_probe"
+    probe.mkdir(parents=True)
+    (probe / "__init__.py").write_text(JOB_PROBE)
+    import importlib.util  # noqa: PLC0415
+
+    spec = importlib.util.spec_from_file_location("conf", ROOT / "pelicanconf.py")
+    conf = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(conf)
+    return {"PLUGIN_PATHS": [str(ROOT / "plugins"), str(probe.parent)],
+            "PLUGINS": list(conf.PLUGINS) + ["job_probe"], "PARALLEL_WRITES_WORKERS": 2}
+
+
+def test_a_failing_output_job_fails_the_build_and_keeps_the_previous_output(site, tmp_path):
+    site.post("kept-post")
+    assert site.build().ok
+    before = tree_digest(site.output)
+    result = site.build(overrides=_probe_overrides(site, tmp_path), env={"PROBE_MODE": "job fails"})
+    assert result.returncode != 0
+    assert "the probe job failed" in result.stderr
+    assert "writing process(es) failed" in result.stderr
+    assert tree_digest(site.output) == before
+    assert [p.name for p in site.root.iterdir() if p.name.startswith(".output")] == []
+
+
+def test_a_build_that_fails_stops_the_jobs_it_started(site, tmp_path):
+    import time  # noqa: PLC0415
+
+    site.post("kept-post")
+    assert site.build().ok
+    before = tree_digest(site.output)
+    marker = tmp_path / "marker.txt"
+    result = site.build(overrides=_probe_overrides(site, tmp_path),
+                        env={"PROBE_MODE": "build fails", "PROBE_MARKER": str(marker)})
+    assert result.returncode != 0 and "the probe generator failed" in result.stderr
+    time.sleep(3)  # longer than the job would have taken
+    assert not marker.exists()
+    assert tree_digest(site.output) == before
+    assert [p.name for p in site.root.iterdir() if p.name.startswith(".output")] == []

@@ -15,9 +15,12 @@ PublishingPelican once every generator has produced its output) plays them back:
 4. once every file exists, a second dry pass sends ``content_written`` for each file, in order,
    in this process, so plugins listening to it see what they would see sequentially.
 
-URLs are computed once per object meanwhile (publishing/urls.py). Forked children inherit the
-loaded content and compiled templates, so nothing is pickled. Feeds written through
-``write_feed`` are written at once, as before, and so is everything when RELATIVE_URLS is on.
+Output written without ``write_file`` (feeds, calendars, the sitemap) is handed over as a job
+(``beside_pages``) and forked at once, so it runs while this process still records and keys the
+pages; jobs and batches share the same number of cores. URLs are computed once per object
+meanwhile (publishing/urls.py). Forked children inherit the loaded content and compiled
+templates, so nothing is pickled. Feeds written through ``write_feed`` are written at once, as
+before, and so is everything when RELATIVE_URLS is on.
 """
 
 from __future__ import annotations
@@ -29,6 +32,8 @@ import json
 import logging
 import os
 import select
+import shutil
+import signal
 import sys
 import tempfile
 import traceback
@@ -110,6 +115,11 @@ class ParallelWriter(Writer):
         self._keys: dict[str, str | None] = {}
         self._late_keys: dict[str, str | None] = {}
         self._jobs: list[Callable[[], None]] = []
+        # Forked children still running (pid -> the file it hands its body reads back in).
+        self._running: dict[int, str] = {}
+        self._reads_folder: str | None = None
+        self._forked = 0
+        self._failed = 0
         self._page_keys = PageKeys()
         # Pages this process must not write: reused from the previous output, or (in a child)
         # written by another child.
@@ -186,9 +196,27 @@ class ParallelWriter(Writer):
             self._dry = False
 
     def finish(self) -> None:
-        """Render and write every recorded page; raises if any share failed."""
-        with urls_computed_once(), recording_body_reads():
-            self._finish()
+        """Render and write every recorded page; raises if any share or job failed."""
+        try:
+            with urls_computed_once(), recording_body_reads():
+                self._finish()
+        finally:
+            while self._running:
+                self._reap(_ended(list(self._running)))
+            self._remove_reads_folder()
+        if self._failed:
+            raise RuntimeError(f"{self._failed} writing process(es) failed; see the errors above")
+
+    def abandon(self) -> None:
+        """The build failed before ``finish``: stop the jobs already running."""
+        for pid in list(self._running):
+            try:
+                os.kill(pid, signal.SIGTERM)
+                os.waitpid(pid, 0)
+            except OSError:
+                pass
+            self._running.pop(pid, None)
+        self._remove_reads_folder()
 
     def _finish(self) -> None:
         calls, self._calls = self._calls, []
@@ -206,10 +234,13 @@ class ParallelWriter(Writer):
             self._play(calls, _Unrendered)
 
     def beside_pages(self, job: Callable[[], None]) -> None:
-        """Run ``job`` (output written without ``write_file``: feeds, calendars) while the pages
-        render: in a forked child of its own when they render in parallel, else in turn."""
+        """Run ``job`` (output written without ``write_file``: feeds, calendars, the sitemap):
+        at once in a forked child of its own when pages render in parallel, so that it runs
+        while this process is still working out the pages; else in turn with the pages."""
         if self.settings.get("RELATIVE_URLS"):
             job()
+        elif self._workers > 1:
+            self._fork(job)
         else:
             self._jobs.append(job)
 
@@ -228,7 +259,7 @@ class ParallelWriter(Writer):
             for call in pending:
                 self._page_keys.share(call[0][2])
         _compile_theme(pending[0][0][1].environment)
-        self._write_in_parallel(pending, workers, jobs)
+        self._write_in_parallel(pending, workers)
 
     def _reuse_unchanged(self) -> None:
         bodies_unchanged = self._page_keys.bodies_unchanged
@@ -256,51 +287,57 @@ class ParallelWriter(Writer):
                 self._cache.record(name, key, reads)
         self._cache.save()
 
-    def _write_in_parallel(self, calls: list, workers: int, jobs: list) -> None:
-        """Render ``calls`` in short-lived forked children, ``workers`` at a time, while this
-        process waits; ``jobs`` go first, each in a child of its own. A child only copies the
-        memory pages it touches (copy-on-write), so many small batches cost far less memory
-        than two processes rendering half the site each."""
-        batches = jobs + _batches(calls, workers * BATCHES_PER_WORKER, self._pages_to_write(calls))
-        sys.stdout.flush()
-        sys.stderr.flush()
+    def _write_in_parallel(self, calls: list, workers: int) -> None:
+        """Render ``calls`` in short-lived forked children, ``workers`` at a time (jobs
+        included), while this process waits. A child only copies the memory pages it touches
+        (copy-on-write), so many small batches cost far less memory than two processes
+        rendering half the site each."""
+        batches = _batches(calls, workers * BATCHES_PER_WORKER, self._pages_to_write(calls))
         # Objects the collector never visits are never written to by it, so the children's
         # copy-on-write pages stay shared with this process instead of being copied.
         gc.freeze()
-        running: dict[int, str] = {}
-        failed = 0
-        with tempfile.TemporaryDirectory(prefix="page-reads-") as reads_folder:
-            try:
-                for number, batch in enumerate(batches):
-                    if len(running) >= workers:
-                        failed += self._reap(running, _ended(list(running)))
-                    reads_file = os.path.join(reads_folder, f"{number}.json")
-                    pid = os.fork()
-                    if pid == 0:  # child: write this batch, never return into the build
-                        self._child(batch, reads_file)
-                    running[pid] = reads_file
-            finally:
-                while running:
-                    failed += self._reap(running, _ended(list(running)))
-                gc.unfreeze()
-        if failed:
-            raise RuntimeError(f"{failed} writing process(es) failed; see the errors above")
+        try:
+            for batch in batches:
+                while len(self._running) >= workers:
+                    self._reap(_ended(list(self._running)))
+                self._fork(batch)
+            while self._running:
+                self._reap(_ended(list(self._running)))
+        finally:
+            gc.unfreeze()
+
+    def _fork(self, share: "_Batch | Callable[[], None]") -> None:
+        if self._reads_folder is None:
+            self._reads_folder = tempfile.mkdtemp(prefix="page-reads-")
+        reads_file = os.path.join(self._reads_folder, f"{self._forked}.json")
+        self._forked += 1
+        sys.stdout.flush()
+        sys.stderr.flush()
+        pid = os.fork()
+        if pid == 0:  # child: write this share, never return into the build
+            self._child(share, reads_file)
+        self._running[pid] = reads_file
+
+    def _remove_reads_folder(self) -> None:
+        if self._reads_folder is not None:
+            shutil.rmtree(self._reads_folder, ignore_errors=True)
+            self._reads_folder = None
 
     def _pages_to_write(self, calls: list) -> dict[str, list[str]]:
         """For each call, the pages it writes that are not reused, in Pelican's order."""
         return {call[0][0]: [page for page in self._pages_of.get(call[0][0], (call[0][0],))
                              if page not in self._not_here] for call in calls}
 
-    def _reap(self, running: dict[int, str], pid: int) -> int:
-        """Wait for child ``pid`` and take its body reads and keys; 1 if it failed."""
-        reads_file = running.pop(pid)
+    def _reap(self, pid: int) -> None:
+        """Wait for child ``pid`` and take its body reads and keys, or count its failure."""
+        reads_file = self._running.pop(pid)
         if os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1]):
-            return 1
+            self._failed += 1
+            return
         with open(reads_file, encoding="utf-8") as fh:
             reads, keys = json.load(fh)
         self._reads.update(reads)
         self._late_keys.update(keys)
-        return 0
 
     def _child(self, share: "_Batch | Callable[[], None]", reads_file: str) -> None:
         """Render ``share`` (or run a job), hand the body reads back through ``reads_file``,

@@ -112,6 +112,7 @@ class PublishingPelican(Pelican):
         final.parent.mkdir(parents=True, exist_ok=True)
         staging = Path(tempfile.mkdtemp(prefix=f".{final.name}-", dir=final.parent))
         self.output_path = str(staging)
+        writer = None
         try:
             context, generators = self._read(str(staging))
             for generator in generators:
@@ -125,6 +126,8 @@ class PublishingPelican(Pelican):
                 writer.finish()
             signals.finalized.send(self)
         except BaseException:
+            if hasattr(writer, "abandon"):  # stop work it started (parallel_writes' jobs)
+                writer.abandon()
             shutil.rmtree(staging, ignore_errors=True)
             raise
         finally:

@@ -8,6 +8,7 @@ from typing import Any
 
 from pelican.generators import Generator
 
+from publishing.output import beside_pages
 from publishing.outputcache import OutputCache, write_new
 from publishing.urls import urls_computed_once
 
@@ -26,12 +27,12 @@ class SeoGenerator(Generator):
     def generate_output(self, writer: Any) -> None:
         config = read(self.settings)
         if config.sitemap_save_as:
-            self._write_sitemap(config)
+            beside_pages(writer, lambda: self._write_sitemap(config))
         if config.robots_save_as:
             self._write(config.robots_save_as, render_robots(config).encode("utf-8"))
 
     def _write_sitemap(self, config: SeoSettings) -> None:
-        # Every post's URL, computed here once and remembered for the pages rendered next.
+        # Every post's URL, computed once here.
         with urls_computed_once():
             entries = sitemap_entries(self.context, config)
         # Unchanged in a warm build unless a URL or a date changed: reuse the previous file.
