@@ -303,3 +303,29 @@ def test_a_file_is_hashed_once_a_build_and_an_edit_is_seen_by_the_next_build(tmp
     os.utime(post, ns=(before.st_atime_ns, before.st_mtime_ns))
     assert cacher._filestamp_func(str(post)) == hashlib.md5(post.read_bytes()).digest() not in first
     assert len(hashed) == 2
+
+
+@pytest.mark.parametrize("value", ["2024-05-01", "2024-05-01 10:00", "2024-05-01 10:00:30",
+                                   "2024-05-01T10:00", " 2024-05-01 10:00 ", "2024-02-30",
+                                   "2024-05-01 25:00", "May 1 2024", "2024-05-01 10:00+02:00",
+                                   "2024_05_01 10:00", "2024-5-1", "not a date"])
+def test_the_parallel_readers_dates_are_pelicans(value):
+    """fast_markdown parses the documented date forms itself; every value or error it gives is
+    the one Pelican's own date processor gives."""
+    from pelican.readers import METADATA_PROCESSORS  # noqa: PLC0415
+    from pelican.settings import DEFAULT_CONFIG  # noqa: PLC0415
+
+    from fast_markdown.reader import MarkdownReader  # noqa: PLC0415
+
+    reader = MarkdownReader(dict(DEFAULT_CONFIG))
+    for name in ("date", "modified"):
+        try:
+            expected = METADATA_PROCESSORS[name](value, {})
+        except ValueError as error:
+            expected = ("error", str(error))
+        try:
+            got = reader.process_metadata(name, value)
+        except ValueError as error:
+            got = ("error", str(error))
+        assert got == expected and type(got) is type(expected)
+        assert getattr(got, "tzinfo", None) == getattr(expected, "tzinfo", None)

@@ -14,14 +14,19 @@ from __future__ import annotations
 import functools
 import logging
 import os
+import re
 
 from pelican import readers, signals
+from pelican.utils import SafeDatetime
 
 from . import prerender
 from .settings import read as read_settings
 
 logger = logging.getLogger(__name__)
 _MISSING = object()
+# The date forms the content format documents ("2024-05-01", "2024-05-01 10:00[:30]"), which
+# need no general-purpose parser; anything else goes to Pelican's (dateutil).
+_PLAIN_DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})(?:[ T](\d{2}):(\d{2})(?::(\d{2}))?)?")
 # The setting names of the generators' source folders, by preread signal.
 _PATHS = {"article_generator_preread": ("ARTICLE_PATHS", "ARTICLE_EXCLUDES"),
           "page_generator_preread": ("PAGE_PATHS", "PAGE_EXCLUDES")}
@@ -51,6 +56,18 @@ class MarkdownReader(readers.MarkdownReader):
     def __init__(self, settings: dict, owner: readers.Readers | None = None) -> None:
         super().__init__(settings)
         self._owner = owner
+
+    def process_metadata(self, name: str, value):
+        # Pelican's date processor gives SafeDatetime(y, m, d, H, M, S) for these forms (the
+        # fields not given come from a midnight default): the same value, without dateutil.
+        if name in ("date", "modified") and isinstance(value, str):
+            match = _PLAIN_DATE.fullmatch(value.strip())
+            if match:
+                try:
+                    return SafeDatetime(*(int(part or 0) for part in match.groups()))
+                except ValueError:
+                    pass  # an impossible date: Pelican's processor reports it its own way
+        return super().process_metadata(name, value)
 
     def read(self, source_path: str):
         pending = getattr(self._owner, "prerender", None)
