@@ -115,8 +115,8 @@ MARKDOWN = {
         "markdown.extensions.extra": {},
         "markdown.extensions.codehilite": {"css_class": "highlight", "guess_lang": False},
         "markdown.extensions.toc": {"permalink": False},
-        # The same HTML as stock Python-Markdown, with a cheaper test before each inline pattern.
-        "publishing.inline_prefilter": {},
+        # The same HTML as stock Python-Markdown, with a cheap test before each costly one.
+        "publishing.markdown_prefilter": {},
         # Smart quotes and dashes, as markdown.extensions.smarty makes them, at half the cost.
         "publishing.typography": {},
     },

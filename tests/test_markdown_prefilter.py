@@ -1,6 +1,6 @@
-"""publishing.inline_prefilter makes Python-Markdown's inline processing cheaper and changes
-nothing in its output: on every post and page of the site, on the benchmark corpus, on tricky
-inline Markdown, and with an extension's own inline pattern added after it."""
+"""publishing.markdown_prefilter makes Python-Markdown's inline and block processing cheaper and
+changes nothing in its output: on every post and page of the site, on the benchmark corpus, on
+tricky Markdown, and with an extension's own inline pattern added after it."""
 
 from __future__ import annotations
 
@@ -37,7 +37,7 @@ class _Mentions(Extension):
 def _pair(extra: list | None = None) -> tuple[Markdown, Markdown]:
     extensions = BASE + (extra or [])
     return (Markdown(extensions=extensions, output_format="html5"),
-            Markdown(extensions=extensions + ["publishing.inline_prefilter"], output_format="html5"))
+            Markdown(extensions=extensions + ["publishing.markdown_prefilter"], output_format="html5"))
 
 
 STOCK, OURS = _pair()
@@ -58,6 +58,16 @@ CASES = [
     "| a | *b* |\n|---|---|\n| `c` | [d](/d) |",
     "Unclosed [bracket and `backtick and *star and <angle",
     "**[bold link](/x)** and *`code in em`* and [`code in link`](/y)",
+    "# Hash header\n\nSetext header\n=============\n\nAnother\n-------\n\nText # not a header",
+    "Closed hash header ##\n\n## Two ##\n\n#Tight",
+    "---\n\n* * *\n\n___\n\n- list item\n- another\n\n1. one\n2. two",
+    "> quote\n> > nested\n\nnot > a quote\n\n>lazy\nquote",
+    "[ref]: http://e.org/r\n[other]: <http://e.org/o> 'Title'\n\nUse [ref] and [other].",
+    "Term\n: definition\n\n: no term\n\nTime 10:30 is not a definition",
+    "*[ABBR]: An abbreviation\n\nThe ABBR here",
+    "Text[^n]\n\n[^n]: A note\n    continued\n\n[^m]: Unused",
+    "a | b\n--|--\n1 | 2\n\n| x |\n|---|\n| y |\n\nnot | a table",
+    "```python\nprint('fenced # code > : | [^x]')\n```\n\n    indented # code\n    > not a quote",
 ]
 
 
@@ -66,9 +76,13 @@ def test_same_html_as_stock_markdown(text):
     assert OURS.reset().convert(text) == STOCK.reset().convert(text)
 
 
-def test_the_prefiltered_processor_is_the_one_in_use():
+def test_the_prefilters_are_the_ones_in_use():
     assert type(OURS.treeprocessors["inline"]).__name__ == "_PrefilteredInlineProcessor"
     assert type(STOCK.treeprocessors["inline"]).__name__ == "InlineProcessor"
+    OURS.reset().convert("# A document")
+    guarded = {type(p).__name__ for p in OURS.parser.blockprocessors if "test" in vars(p)}
+    assert {"HashHeaderProcessor", "BlockQuoteProcessor", "DefListProcessor",
+            "TableProcessor", "FootnoteBlockProcessor"} <= guarded
 
 
 def test_every_post_and_page_of_the_site_and_the_bench_corpus_convert_the_same(tmp_path):
