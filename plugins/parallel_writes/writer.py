@@ -204,6 +204,7 @@ class ParallelWriter(Writer):
             while self._running:
                 self._reap(_ended(list(self._running)))
             self._remove_reads_folder()
+            gc.unfreeze()
         if self._failed:
             raise RuntimeError(f"{self._failed} writing process(es) failed; see the errors above")
 
@@ -217,6 +218,7 @@ class ParallelWriter(Writer):
                 pass
             self._running.pop(pid, None)
         self._remove_reads_folder()
+        gc.unfreeze()
 
     def _finish(self) -> None:
         calls, self._calls = self._calls, []
@@ -239,9 +241,9 @@ class ParallelWriter(Writer):
         while this process is still working out the pages; else in turn with the pages."""
         if self.settings.get("RELATIVE_URLS"):
             job()
-        elif self._workers > 1:
+        elif len(self._running) < self._workers - 1:  # this process still needs a core
             self._fork(job)
-        else:
+        else:  # no core free: it goes first when the pages are written
             self._jobs.append(job)
 
     def _render(self, pending: list[tuple[tuple, dict]]) -> None:
@@ -259,7 +261,7 @@ class ParallelWriter(Writer):
             for call in pending:
                 self._page_keys.share(call[0][2])
         _compile_theme(pending[0][0][1].environment)
-        self._write_in_parallel(pending, workers)
+        self._write_in_parallel(jobs, pending, workers)
 
     def _reuse_unchanged(self) -> None:
         bodies_unchanged = self._page_keys.bodies_unchanged
@@ -287,24 +289,18 @@ class ParallelWriter(Writer):
                 self._cache.record(name, key, reads)
         self._cache.save()
 
-    def _write_in_parallel(self, calls: list, workers: int) -> None:
-        """Render ``calls`` in short-lived forked children, ``workers`` at a time (jobs
-        included), while this process waits. A child only copies the memory pages it touches
-        (copy-on-write), so many small batches cost far less memory than two processes
-        rendering half the site each."""
+    def _write_in_parallel(self, jobs: list, calls: list, workers: int) -> None:
+        """Run the ``jobs`` not started yet, then render ``calls`` in short-lived forked
+        children, ``workers`` processes at a time, while this process waits. A child only
+        copies the memory pages it touches (copy-on-write), so many small batches cost far less
+        memory than two processes rendering half the site each."""
         batches = _batches(calls, workers * BATCHES_PER_WORKER, self._pages_to_write(calls))
-        # Objects the collector never visits are never written to by it, so the children's
-        # copy-on-write pages stay shared with this process instead of being copied.
-        gc.freeze()
-        try:
-            for batch in batches:
-                while len(self._running) >= workers:
-                    self._reap(_ended(list(self._running)))
-                self._fork(batch)
-            while self._running:
+        for share in jobs + batches:
+            while len(self._running) >= workers:
                 self._reap(_ended(list(self._running)))
-        finally:
-            gc.unfreeze()
+            self._fork(share)
+        while self._running:
+            self._reap(_ended(list(self._running)))
 
     def _fork(self, share: "_Batch | Callable[[], None]") -> None:
         if self._reads_folder is None:
@@ -313,6 +309,9 @@ class ParallelWriter(Writer):
         self._forked += 1
         sys.stdout.flush()
         sys.stderr.flush()
+        # Objects the collector never visits are never written to by it (until finish() ends),
+        # so the memory pages the children share with this process stay shared, not copied.
+        gc.freeze()
         pid = os.fork()
         if pid == 0:  # child: write this share, never return into the build
             self._child(share, reads_file)
