@@ -148,7 +148,8 @@ def _probe_overrides(site, tmp_path) -> dict:
     conf = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(conf)
     return {"PLUGIN_PATHS": [str(ROOT / "plugins"), str(probe.parent)],
-            "PLUGINS": list(conf.PLUGINS) + ["job_probe"], "PARALLEL_WRITES_WORKERS": 2}
+            "PLUGINS": list(conf.PLUGINS) + ["job_probe"], "PARALLEL_WRITES_WORKERS": 2,
+            "PARALLEL_WRITES_MIN_CALLS": 1}
 
 
 def test_a_failing_output_job_fails_the_build_and_keeps_the_previous_output(site, tmp_path):
