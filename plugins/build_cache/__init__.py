@@ -9,7 +9,6 @@ from .stamps import forget, hash_once
 
 def register() -> None:
     signals.initialized.connect(namespace_cache)
-    for signal in (signals.readers_init, signals.article_generator_init,
-                   signals.page_generator_init):
-        signal.connect(hash_once)
+    signals.article_generator_init.connect(hash_once)
+    signals.page_generator_init.connect(hash_once)
     signals.all_generators_finalized.connect(forget)

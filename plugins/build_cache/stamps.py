@@ -40,13 +40,15 @@ def _hashed_once(stamp: Callable[[str], object]) -> Callable[[str], object]:
     return stamp_of
 
 
-def hash_once(cacher) -> None:
-    """readers_init / article_generator_init / page_generator_init handler."""
-    if cacher.settings.get("CHECK_MODIFIED_METHOD") == "mtime":
+def hash_once(generator) -> None:
+    """article_generator_init / page_generator_init handler: the generator's own cache and its
+    readers' (Readers sets its stamp function up after readers_init, so it is reached here)."""
+    if generator.settings.get("CHECK_MODIFIED_METHOD") == "mtime":
         return  # a stat is already cheap
-    stamp = getattr(cacher, "_filestamp_func", None)  # set by Pelican's FileStampDataCacher
-    if callable(stamp) and not getattr(stamp, "hashed_once", False):
-        cacher._filestamp_func = _hashed_once(stamp)
+    for cacher in (generator, getattr(generator, "readers", None)):
+        stamp = getattr(cacher, "_filestamp_func", None)  # set by Pelican's FileStampDataCacher
+        if callable(stamp) and not getattr(stamp, "hashed_once", False):
+            cacher._filestamp_func = _hashed_once(stamp)
 
 
 def forget(*_args) -> None:
