@@ -6,7 +6,8 @@ content cache cannot serve is sent to a pool of processes, in the generator's ow
 Each ``read()`` then takes that file's HTML, checked by the SHA-256 of the file's bytes, and runs
 Pelican's own metadata processing, so the result is the same as the sequential reader's, while
 the workers go on converting the next files. Anything not pre-rendered (a changed file, a file
-elsewhere) is read the ordinary way.
+elsewhere) is read the ordinary way. Dates in the documented forms are parsed here without
+dateutil, to the same values (``process_metadata``).
 """
 
 from __future__ import annotations
