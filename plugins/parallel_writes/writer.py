@@ -9,15 +9,18 @@ PublishingPelican once every generator has produced its output) plays them back:
    output folders to a thread that creates them meanwhile (directories.py);
 2. pages whose key and body reads are unchanged since the previous build are hard-linked from
    the previous output (publishing.outputcache), when OUTPUT_CACHE is on;
-3. the calls left are cut into batches (all calls for the same file name in one batch, in
-   order), rendered and written by short-lived forked children, a few at a time, which record
-   which content bodies each page read and compute the keys step 1 left for later;
+3. the calls left are cut into batches of about as many pages each (all calls for the same
+   file name in one batch, in order; a long listing may be cut between batches), rendered and
+   written by short-lived forked children, one per spare core, and by this process itself
+   meanwhile; each records which content bodies each page read and computes the keys step 1
+   left for later. Whenever a child ends (this process looks between two of its own pages),
+   the next batch goes to a new child;
 4. once every file exists, a second dry pass sends ``content_written`` for each file, in order,
    in this process, so plugins listening to it see what they would see sequentially.
 
 Output written without ``write_file`` (feeds, calendars, the sitemap) is handed over as a job
-(``beside_pages``) and forked at once, so it runs while this process still records and keys the
-pages; jobs and batches share the same number of cores. URLs are computed once per object
+(``beside_pages``) and runs in a child of its own as soon as a core is free, so the first one
+runs while this process still records and keys the pages. URLs are computed once per object
 meanwhile (publishing/urls.py). Forked children inherit the loaded content and compiled
 templates, so nothing is pickled. Feeds written through ``write_feed`` are written at once, as
 before, and so is everything when RELATIVE_URLS is on.
@@ -92,13 +95,14 @@ class _Recorded:
 
     def render(self, context: dict) -> str:
         writer, name = self.writer, context["output_file"]
-        if name in writer._not_here:
+        if name in writer._not_here or name in writer._elsewhere:
             return ""
         if writer._keys.get(name) is _LATER:
             writer._late_keys[name] = writer._page_keys.key(self.template, self.shared, context)
         with reads_of_one_page() as reads:
             text = self.template.render(context)
         writer._reads[name] = dict(reads)
+        writer._start_shares()  # a child may have ended meanwhile: its core is free
         return text
 
 
@@ -114,7 +118,13 @@ class ParallelWriter(Writer):
         self._cache = OutputCache(self.settings, "pages", output_path)
         self._keys: dict[str, str | None] = {}
         self._late_keys: dict[str, str | None] = {}
-        self._jobs: list[Callable[[], None]] = []
+        # Shares waiting for a child: output jobs, then (while pages are written) page batches.
+        self._jobs: collections.deque[Callable[[], None]] = collections.deque()
+        self._batches: collections.deque[_Batch] = collections.deque()
+        # Children at a time: this process always has work of its own (recording and keying
+        # pages, then rendering batches too), so it takes one of the cores.
+        self._slots = self._workers - 1
+        self._in_child = False
         # Forked children still running (pid -> the file it hands its body reads back in).
         self._running: dict[int, str] = {}
         self._reads_folder: str | None = None
@@ -125,6 +135,9 @@ class ParallelWriter(Writer):
         # written by another child.
         self._not_here: set[str] = set()
         self._not_here_paths: set[str] = set()
+        # Pages of the calls being played that another process writes (a cut listing).
+        self._elsewhere: set[str] = set()
+        self._elsewhere_paths: set[str] = set()
         self._reads: dict[str, dict[str, str]] = {}
         self._pages_of: dict[str, list[str]] = {}
         self._current_call = ""
@@ -164,8 +177,8 @@ class ParallelWriter(Writer):
 
     def _open_w(self, filename, encoding, override=False):
         if not self._dry:
-            if filename in self._not_here_paths:  # linked from the previous output, or not ours
-                return io.StringIO()
+            if filename in self._not_here_paths or filename in self._elsewhere_paths:
+                return io.StringIO()  # linked from the previous output, or not this process's
             replace_before_write(filename)
             return super()._open_w(filename, encoding, override)
         # Pelican's own bookkeeping and overwrite errors (Writer._open_w), with nothing written.
@@ -221,6 +234,7 @@ class ParallelWriter(Writer):
         gc.unfreeze()
 
     def _finish(self) -> None:
+        self._start_shares()
         calls, self._calls = self._calls, []
         folders = FolderMaker()
         try:
@@ -241,18 +255,16 @@ class ParallelWriter(Writer):
         while this process is still working out the pages; else in turn with the pages."""
         if self.settings.get("RELATIVE_URLS"):
             job()
-        elif len(self._running) < self._workers - 1:  # this process still needs a core
-            self._fork(job)
-        else:  # no core free: it goes first when the pages are written
+        else:
             self._jobs.append(job)
+            self._start_shares()
 
     def _render(self, pending: list[tuple[tuple, dict]]) -> None:
         self._written_files, self._overridden_files = set(), set()
-        jobs, self._jobs = self._jobs, []
-        workers = min(self._workers, max(1, len(pending) // max(1, self._min_calls)))
-        if workers <= 1:
-            for job in jobs:
-                job()
+        self._start_shares()
+        if len(pending) < 2 * max(1, self._min_calls) or self._slots < 1:
+            while self._jobs:  # too few pages to be worth forking for
+                self._jobs.popleft()()
             with signals.content_written.muted():
                 self._play(pending, _Recorded)
             return
@@ -260,8 +272,9 @@ class ParallelWriter(Writer):
             # Digest what every page shares once here, not once in every process.
             for call in pending:
                 self._page_keys.share(call[0][2])
+        self._start_shares()
         _compile_theme(pending[0][0][1].environment)
-        self._write_in_parallel(jobs, pending, workers)
+        self._write_in_parallel(pending)
 
     def _reuse_unchanged(self) -> None:
         bodies_unchanged = self._page_keys.bodies_unchanged
@@ -289,18 +302,48 @@ class ParallelWriter(Writer):
                 self._cache.record(name, key, reads)
         self._cache.save()
 
-    def _write_in_parallel(self, jobs: list, calls: list, workers: int) -> None:
-        """Run the ``jobs`` not started yet, then render ``calls`` in short-lived forked
-        children, ``workers`` processes at a time, while this process waits. A child only
-        copies the memory pages it touches (copy-on-write), so many small batches cost far less
-        memory than two processes rendering half the site each."""
-        batches = _batches(calls, workers * BATCHES_PER_WORKER, self._pages_to_write(calls))
-        for share in jobs + batches:
-            while len(self._running) >= workers:
-                self._reap(_ended(list(self._running)))
-            self._fork(share)
+    def _write_in_parallel(self, calls: list) -> None:
+        """Render ``calls`` in batches: in short-lived forked children (after the jobs still
+        waiting), one at a time per spare core, and in this process meanwhile, so that no core
+        is idle. A child only copies the memory pages it touches (copy-on-write): small batches
+        keep that low, and rendering here spares one child's copies at the peak. Jobs only run
+        in children: what they build in memory dies with them."""
+        self._batches.extend(_batches(calls, (self._slots + 1) * BATCHES_PER_WORKER,
+                                      self._pages_to_write(calls)))
+        while self._jobs or self._batches:
+            self._start_shares()
+            if self._batches:
+                self._render_here(self._batches.pop())
+            elif self._running:
+                self._reap(_ended(list(self._running)))  # only jobs wait: for a free core
         while self._running:
             self._reap(_ended(list(self._running)))
+
+    def _start_shares(self) -> None:
+        """Take the children that have ended and start waiting shares while cores are free."""
+        if self._in_child:
+            return
+        self._reap_ended()
+        while len(self._running) < self._slots and (self._jobs or self._batches):
+            self._fork(self._jobs.popleft() if self._jobs else self._batches.popleft())
+
+    def _render_here(self, share: "_Batch") -> None:
+        calls, pages = share
+        self._leave_others(calls, pages)
+        try:
+            with signals.content_written.muted():
+                self._play(calls, _Recorded)
+        finally:
+            self._elsewhere, self._elsewhere_paths = set(), set()
+
+    def _leave_others(self, calls: list, pages: set) -> None:
+        """Mark the pages of ``calls`` that another process writes."""
+        self._elsewhere, self._elsewhere_paths = set(), set()
+        for call in calls:
+            for page in self._pages_of.get(call[0][0], ()):
+                if page not in pages:
+                    self._elsewhere.add(page)
+                    self._elsewhere_paths.add(os.path.abspath(os.path.join(self.output_path, page)))
 
     def _fork(self, share: "_Batch | Callable[[], None]") -> None:
         if self._reads_folder is None:
@@ -327,10 +370,21 @@ class ParallelWriter(Writer):
         return {call[0][0]: [page for page in self._pages_of.get(call[0][0], (call[0][0],))
                              if page not in self._not_here] for call in calls}
 
+    def _reap_ended(self) -> None:
+        """Take the children that have ended, without waiting."""
+        for pid in list(self._running):
+            ended, status = os.waitpid(pid, os.WNOHANG)
+            if ended:
+                self._take(pid, status)
+
     def _reap(self, pid: int) -> None:
-        """Wait for child ``pid`` and take its body reads and keys, or count its failure."""
+        """Wait for child ``pid`` and take what it hands back."""
+        self._take(pid, os.waitpid(pid, 0)[1])
+
+    def _take(self, pid: int, status: int) -> None:
+        """Take an ended child's body reads and keys, or count its failure."""
         reads_file = self._running.pop(pid)
-        if os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1]):
+        if os.waitstatus_to_exitcode(status):
             self._failed += 1
             return
         with open(reads_file, encoding="utf-8") as fh:
@@ -343,15 +397,17 @@ class ParallelWriter(Writer):
         and exit."""
         code = 0
         gc.disable()  # a short life: collecting would only copy more of the parent's memory
+        # Forked maybe in the middle of this process's own batch: start from what is this
+        # child's alone.
+        self._in_child = True
+        self._reads, self._late_keys = {}, {}
+        self._elsewhere, self._elsewhere_paths = set(), set()
         try:
             if callable(share):
                 share()
             else:
                 calls, pages = share
-                for call in calls:  # pages of these calls another child writes
-                    for page in self._pages_of.get(call[0][0], ()):
-                        if page not in pages:
-                            self._leave(page)
+                self._leave_others(calls, pages)
                 with signals.content_written.muted():
                     self._play(calls, _Recorded)
             with open(reads_file, "w", encoding="utf-8") as fh:
