@@ -95,7 +95,7 @@ class _Recorded:
 
     def render(self, context: dict) -> str:
         writer, name = self.writer, context["output_file"]
-        if name in writer._not_here or name in writer._elsewhere:
+        if name in writer._reused or name in writer._elsewhere:
             return ""
         if writer._keys.get(name) is _LATER:
             writer._late_keys[name] = writer._page_keys.key(self.template, self.shared, context)
@@ -131,10 +131,9 @@ class ParallelWriter(Writer):
         self._forked = 0
         self._failed = 0
         self._page_keys = PageKeys()
-        # Pages this process must not write: reused from the previous output, or (in a child)
-        # written by another child.
-        self._not_here: set[str] = set()
-        self._not_here_paths: set[str] = set()
+        # Pages linked from the previous output: no process writes them.
+        self._reused: set[str] = set()
+        self._reused_paths: set[str] = set()
         # Pages of the calls being played that another process writes (a cut listing).
         self._elsewhere: set[str] = set()
         self._elsewhere_paths: set[str] = set()
@@ -177,7 +176,7 @@ class ParallelWriter(Writer):
 
     def _open_w(self, filename, encoding, override=False):
         if not self._dry:
-            if filename in self._not_here_paths or filename in self._elsewhere_paths:
+            if filename in self._reused_paths or filename in self._elsewhere_paths:
                 return io.StringIO()  # linked from the previous output, or not this process's
             replace_before_write(filename)
             return super()._open_w(filename, encoding, override)
@@ -214,8 +213,7 @@ class ParallelWriter(Writer):
             with urls_computed_once(), recording_body_reads():
                 self._finish()
         finally:
-            while self._running:
-                self._reap(_ended(list(self._running)))
+            self._reap_all()
             self._remove_reads_folder()
             gc.unfreeze()
         if self._failed:
@@ -250,9 +248,9 @@ class ParallelWriter(Writer):
             self._play(calls, _Unrendered)
 
     def beside_pages(self, job: Callable[[], None]) -> None:
-        """Run ``job`` (output written without ``write_file``: feeds, calendars, the sitemap):
-        at once in a forked child of its own when pages render in parallel, so that it runs
-        while this process is still working out the pages; else in turn with the pages."""
+        """Run ``job`` (output written without ``write_file``: feeds, calendars, the sitemap) in
+        a forked child of its own as soon as a core is free, so that the first job runs while
+        this process is still working out the pages; with no spare core, in turn with them."""
         if self.settings.get("RELATIVE_URLS"):
             job()
         else:
@@ -280,18 +278,19 @@ class ParallelWriter(Writer):
         bodies_unchanged = self._page_keys.bodies_unchanged
         for name, key in self._keys.items():
             if key not in (None, _LATER) and self._cache.reuse(name, key, bodies_unchanged):
-                self._leave(name)
-        logger.info("Reused %d of %d unchanged pages", len(self._not_here), len(self._keys))
+                self._reused.add(name)
+                self._reused_paths.add(self._path_of(name))
+        logger.info("Reused %d of %d unchanged pages", len(self._reused), len(self._keys))
 
-    def _leave(self, name: str) -> None:
-        self._not_here.add(name)
-        self._not_here_paths.add(os.path.abspath(os.path.join(self.output_path, name)))
+    def _path_of(self, name: str) -> str:
+        """The path ``_open_w`` is given for the page ``name``."""
+        return os.path.abspath(os.path.join(self.output_path, name))
 
     def _renders_something(self, call: tuple[tuple, dict]) -> bool:
         # A paginated call writes several files; its name is the first page's. Any of its pages
         # not reused means playing the call (the reused pages are skipped inside it).
         name = call[0][0]
-        return any(page not in self._not_here for page in self._pages_of.get(name, (name,)))
+        return any(page not in self._reused for page in self._pages_of.get(name, (name,)))
 
     def _save_keys(self) -> None:
         for name, reads in self._reads.items():
@@ -316,8 +315,7 @@ class ParallelWriter(Writer):
                 self._render_here(self._batches.pop())
             elif self._running:
                 self._reap(_ended(list(self._running)))  # only jobs wait: for a free core
-        while self._running:
-            self._reap(_ended(list(self._running)))
+        self._reap_all()  # every page's reads and keys are needed before they are saved
 
     def _start_shares(self) -> None:
         """Take the children that have ended and start waiting shares while cores are free."""
@@ -343,7 +341,7 @@ class ParallelWriter(Writer):
             for page in self._pages_of.get(call[0][0], ()):
                 if page not in pages:
                     self._elsewhere.add(page)
-                    self._elsewhere_paths.add(os.path.abspath(os.path.join(self.output_path, page)))
+                    self._elsewhere_paths.add(self._path_of(page))
 
     def _fork(self, share: "_Batch | Callable[[], None]") -> None:
         if self._reads_folder is None:
@@ -368,7 +366,7 @@ class ParallelWriter(Writer):
     def _pages_to_write(self, calls: list) -> dict[str, list[str]]:
         """For each call, the pages it writes that are not reused, in Pelican's order."""
         return {call[0][0]: [page for page in self._pages_of.get(call[0][0], (call[0][0],))
-                             if page not in self._not_here] for call in calls}
+                             if page not in self._reused] for call in calls}
 
     def _reap_ended(self) -> None:
         """Take the children that have ended, without waiting."""
@@ -376,6 +374,10 @@ class ParallelWriter(Writer):
             ended, status = os.waitpid(pid, os.WNOHANG)
             if ended:
                 self._take(pid, status)
+
+    def _reap_all(self) -> None:
+        while self._running:
+            self._reap(_ended(list(self._running)))
 
     def _reap(self, pid: int) -> None:
         """Wait for child ``pid`` and take what it hands back."""
@@ -455,8 +457,8 @@ _Batch = tuple[list, set]
 
 
 def _batches(calls: list, count: int, pages_of: dict[str, list[str]]) -> list[_Batch]:
-    """``calls`` cut into about ``count`` batches with about as many pages each, longest-running
-    first. All the calls for one file name stay in one batch (in order), as Pelican's
+    """``calls`` cut into about ``count`` batches with about as many pages each, listings first.
+    All the calls for one file name stay in one batch (in order), as Pelican's
     overwrite rules need; a paginated call whose pages no other call writes may be cut between
     batches (a listing of a large archive has hundreds of pages)."""
     groups: dict[str, list] = {}
@@ -482,8 +484,9 @@ def _batches(calls: list, count: int, pages_of: dict[str, list[str]]) -> list[_B
             pages = pages[len(taken):]
     if current[0]:
         batches.append(current)
-    # Listing pages (many cards each) come last in Pelican's order and cost about twice an
-    # article page: starting them first keeps both cores busy to the end.
+    # Pelican writes the listings last. Children take batches from the front and this process
+    # from the back, so the listings (whose pages touch many posts, and so copy more memory)
+    # go to children, whose memory is freed when they end.
     return batches[::-1]
 
 
