@@ -18,9 +18,8 @@ tests/test_markdown_prefilter.py compares the output with stock Markdown's.
 
 from __future__ import annotations
 
-from xml.etree.ElementTree import Element
-
 from typing import Callable
+from xml.etree.ElementTree import Element
 
 from markdown import Extension, Markdown, blockprocessors, inlinepatterns, util
 from markdown.extensions import abbr, def_list, footnotes, tables
@@ -65,6 +64,8 @@ _BLOCK_NEEDS = {
 
 
 def _guarded(test: Callable, needs: tuple[str, ...]) -> Callable:
+    # The check is written out rather than shared with _may_match's: it runs for every block
+    # and processor, and a call more per check costs about 2% of converting a post.
     def test_if_possible(parent: Element, block: str) -> bool:
         for text in needs:
             if text in block:
