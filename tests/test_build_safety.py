@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import json
+import time
 
-from conftest import build, page_at, run_publishing, soup, tree_digest
+from pelican.settings import read_settings
+
+from conftest import ROOT, build, page_at, run_publishing, soup, tree_digest
 
 
 def test_unknown_category_fails_and_keeps_previous_output(site):
@@ -136,19 +139,14 @@ def register():
 """
 
 
-def _probe_overrides(site, tmp_path) -> dict:
-    from conftest import ROOT  # noqa: PLC0415
-
+def _probe_overrides(tmp_path) -> dict:
+    """The site's own plugins plus the probe, rendering in parallel even on a small site."""
     probe = tmp_path / "probe_plugins" / "job_probe"
     probe.mkdir(parents=True)
     (probe / "__init__.py").write_text(JOB_PROBE)
-    import importlib.util  # noqa: PLC0415
-
-    spec = importlib.util.spec_from_file_location("conf", ROOT / "pelicanconf.py")
-    conf = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(conf)
+    plugins = read_settings(str(ROOT / "pelicanconf.py"))["PLUGINS"]
     return {"PLUGIN_PATHS": [str(ROOT / "plugins"), str(probe.parent)],
-            "PLUGINS": list(conf.PLUGINS) + ["job_probe"], "PARALLEL_WRITES_WORKERS": 2,
+            "PLUGINS": list(plugins) + ["job_probe"], "PARALLEL_WRITES_WORKERS": 2,
             "PARALLEL_WRITES_MIN_CALLS": 1}
 
 
@@ -156,7 +154,7 @@ def test_a_failing_output_job_fails_the_build_and_keeps_the_previous_output(site
     site.post("kept-post")
     assert site.build().ok
     before = tree_digest(site.output)
-    result = site.build(overrides=_probe_overrides(site, tmp_path), env={"PROBE_MODE": "job fails"})
+    result = site.build(overrides=_probe_overrides(tmp_path), env={"PROBE_MODE": "job fails"})
     assert result.returncode != 0
     assert "the probe job failed" in result.stderr
     assert "writing process(es) failed" in result.stderr
@@ -165,13 +163,11 @@ def test_a_failing_output_job_fails_the_build_and_keeps_the_previous_output(site
 
 
 def test_a_build_that_fails_stops_the_jobs_it_started(site, tmp_path):
-    import time  # noqa: PLC0415
-
     site.post("kept-post")
     assert site.build().ok
     before = tree_digest(site.output)
     marker = tmp_path / "marker.txt"
-    result = site.build(overrides=_probe_overrides(site, tmp_path),
+    result = site.build(overrides=_probe_overrides(tmp_path),
                         env={"PROBE_MODE": "build fails", "PROBE_MARKER": str(marker)})
     assert result.returncode != 0 and "the probe generator failed" in result.stderr
     time.sleep(3)  # longer than the job would have taken

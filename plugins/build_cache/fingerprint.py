@@ -17,7 +17,6 @@ import os
 from importlib import metadata
 from pathlib import Path
 
-
 logger = logging.getLogger(__name__)
 # Where files are written, not what they say: the staged build and tests vary these freely.
 IGNORED = {"OUTPUT_PATH", "CACHE_PATH", "FAST_MARKDOWN_WORKERS", "FAST_MARKDOWN_MIN_FILES",
