@@ -1,0 +1,155 @@
+"""The dev server's long-lived build: the site held in memory between saves.
+
+Each rebuild runs the same build as ``make html`` (the same Pelican instance, plugins and caches
+kept warm in this process) into a private copy of the site, then syncs that copy into the served
+output folder, rewriting only the files whose bytes changed (publishing/treesync.py). What the
+output folder holds after any sequence of edits is therefore what a cold build of the same
+sources writes.
+
+Before that rebuild, an edited post or page that keeps its URL is read again on its own and its
+page rendered with the previous build's generators and context (Pelican's own
+``generate_articles`` and ``generate_output``, limited to that one page), so the open tab shows
+the new text at once; the full rebuild that follows rewrites the page again only if listings or
+links changed what it shows. A failed rebuild puts the last good pages back.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import shutil
+import tempfile
+from pathlib import Path
+from typing import Iterable
+
+from pelican import signals
+from pelican.contents import Article, Page
+from pelican.generators import ArticlesGenerator, PagesGenerator
+from pelican.writers import Writer
+
+from .site import PublishingPelican
+from .treesync import Changes, TreeSync, place
+
+logger = logging.getLogger(__name__)
+
+# Left alone by the sync: the search index, written into the output folder by Pagefind.
+SEARCH_INDEX = "pagefind"
+
+
+def _same_file(a: str, b: str) -> bool:
+    return os.path.normcase(os.path.abspath(a)) == os.path.normcase(os.path.abspath(b))
+
+
+class Preview:
+    """Builds the site into ``<CACHE_PATH>/devserver/site`` and keeps ``OUTPUT_PATH`` in step."""
+
+    def __init__(self, settings: dict) -> None:
+        self.output = Path(settings["OUTPUT_PATH"])
+        self.mirror = Path(settings["CACHE_PATH"]) / "devserver" / "site"
+        self.mirror.parent.mkdir(parents=True, exist_ok=True)
+        self.pelican = PublishingPelican({**settings, "OUTPUT_PATH": str(self.mirror)})
+        self.sync = TreeSync(self.mirror, self.output, keep=(SEARCH_INDEX,))
+        # The generators of the last successful build (the site in memory) and of the running one.
+        self._last: list | None = None
+        self._current: list | None = None
+        signals.all_generators_finalized.connect(self._remember)
+
+    def _remember(self, generators: list) -> None:
+        self._current = generators
+
+    def build(self) -> Changes:
+        """Rebuild the whole site and sync it into the output folder; raises what the build
+        raises (ContentError for content problems), leaving the last good output served."""
+        self._current = None
+        try:
+            self.pelican.run()
+        except BaseException:
+            self.restore()
+            raise
+        self._last = self._current
+        return self.sync.run()
+
+    def restore(self) -> Changes:
+        """Put the last good build's files back (after a quick render of a broken file)."""
+        if not self.mirror.is_dir():
+            return Changes()
+        return self.sync.run()
+
+    def render_edited(self, paths: Iterable[Path]) -> list[str]:
+        """Render the pages of edited posts and pages at once; the output paths written.
+
+        Only sources the last build read, still published at the same URL, take this path;
+        anything else (a new or deleted file, a draft, a changed date or slug, an event)
+        waits for the rebuild."""
+        if self._last is None:
+            return []
+        written: list[str] = []
+        for path in paths:
+            try:
+                rel = self._render_one(str(path))
+            except Exception:  # the rebuild reports it precisely
+                logger.debug("quick render of %s skipped", path, exc_info=True)
+                continue
+            if rel:
+                written.append(rel)
+        return written
+
+    def _find(self, path: str):
+        for generator in self._last or ():
+            if isinstance(generator, ArticlesGenerator):
+                items, kind = generator.articles, Article
+            elif isinstance(generator, PagesGenerator):
+                items, kind = generator.pages, Page
+            else:
+                continue
+            for index, item in enumerate(items):
+                if _same_file(item.source_path, path):
+                    return generator, items, index, kind
+        return None
+
+    def _render_one(self, path: str) -> str | None:
+        found = self._find(path)
+        if found is None:
+            return None
+        generator, items, index, kind = found
+        old = items[index]
+        new = generator.readers.read_file(
+            base_path=generator.path, path=os.path.relpath(path, generator.path),
+            content_class=kind, context=generator.context)
+        if new.status != old.status or new.save_as != old.save_as or not new.save_as:
+            return None
+        new.refresh_metadata_intersite_links()
+        staging = Path(tempfile.mkdtemp(prefix=".devserver-page-", dir=self.mirror.parent))
+        try:
+            writer = Writer(str(staging), settings=generator.settings)
+            only = _OnePage(writer, new.save_as)
+            items[index] = new  # the generator's lists are the context's: the page sees itself
+            try:
+                if kind is Article:
+                    generator.generate_articles(only.write_file)
+                else:
+                    generator.generate_output(only)
+            finally:
+                items[index] = old
+            target = self.output / new.save_as
+            source = staging / new.save_as
+            if target.is_file() and target.read_bytes() == source.read_bytes():
+                return None
+            place(source, target)
+        finally:
+            shutil.rmtree(staging, ignore_errors=True)
+        return Path(new.save_as).as_posix()
+
+
+class _OnePage:
+    """A writer for a generator's output pass that writes one file and skips the rest."""
+
+    def __init__(self, writer: Writer, save_as: str) -> None:
+        self.writer, self.save_as = writer, save_as
+
+    def write_file(self, name: str, *args, **kwargs) -> None:
+        if name == self.save_as:
+            self.writer.write_file(name, *args, **kwargs)
+
+    def write_feed(self, *args, **kwargs) -> None:
+        pass

@@ -1,0 +1,137 @@
+"""The live preview's long-lived build: after any sequence of saves, the output folder it keeps
+is byte for byte what a cold build of the same sources writes (the search index aside: Pagefind
+writes it apart, after the pages)."""
+
+from __future__ import annotations
+
+import socket
+from pathlib import Path
+
+import pytest
+
+from conftest import run_publishing, tree_digest
+from devserver_support import Devserver, fetch
+from workflow_support import project_copy
+
+NEW_POST = """\
+Title: Written during the preview
+Date: 2026-10-02 09:30
+Category: Commons
+Tags: commons, preview tags
+Authors: Ada Lovelace
+Summary: A post added while the devserver runs.
+Slug: written-during-the-preview
+
+A new post, added while the preview was open.
+"""
+
+NEW_EVENT = """\
+title: Preview picnic
+start: 2026-12-20 12:00
+end: 2026-12-20 15:00
+timezone: Europe/Berlin
+location:
+  name: Tempelhofer Feld
+  address: Berlin, Germany
+summary: An event added while the devserver runs.
+tags: [commons]
+"""
+
+
+def edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text, f"{old!r} not in {path}"
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def site_files(output: Path) -> dict[str, str]:
+    return {name: digest for name, digest in tree_digest(output).items()
+            if not name.startswith("pagefind")}
+
+
+def assert_same_as_cold(project: Path, tmp_path: Path, step: str) -> None:
+    cold = tmp_path / f"cold-{step}"
+    result = run_publishing("build", output=cold, cwd=project,
+                            overrides={"CACHE_PATH": str(tmp_path / f"cold-cache-{step}")})
+    assert result.ok, result.stderr
+    served, expected = site_files(project / "output"), site_files(cold)
+    differ = sorted(name for name in set(served) | set(expected)
+                    if served.get(name) != expected.get(name))
+    assert not differ, f"after {step}, the devserver's output differs from a cold build: {differ[:20]}"
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    return project_copy(tmp_path / "project")
+
+
+def test_output_after_a_sequence_of_saves_is_byte_identical_to_a_cold_build(project, tmp_path):
+    server = Devserver(project, tmp_path / "devserver.err")
+    content = project / "content"
+    try:
+        server.settle()
+        post = content / "posts/2024/choosing-a-legal-form.md"
+        page = project / "output/blog/2024/03/choosing-a-legal-form/index.html"
+        url = f"{server.url}/blog/2024/03/choosing-a-legal-form/"
+        edit(post, "\n\n", "\n\nA paragraph written in the preview.\n\n")
+        server.settle()
+        served = fetch(url)
+        assert served and "A paragraph written in the preview." in served
+        assert "/__devserver/livereload.js" in served, "pages served get the live-reload script"
+        assert "__devserver" not in page.read_text(encoding="utf-8"), "never the files in output/"
+
+        edit(post, "Title: ", "Title: Retitled: ")
+        server.settle()
+        edit(content / "posts/2020/commons-and-co-ops.md", "Date: 2020-", "Date: 2021-")
+        server.settle()
+        assert_same_as_cold(project, tmp_path, "post body, title and date")
+
+        (content / "posts/2026/written-during-the-preview.md").write_text(NEW_POST, encoding="utf-8")
+        server.settle()
+        (content / "posts/2024/book-review-everything-for-everyone.md").unlink()
+        server.settle()
+        edit(content / "posts/2026/towards-a-co-op-ontology-v1.md", "Status: draft\n", "")
+        server.settle()
+        # A content error: reported as path:line: field, the last good pages stay served.
+        edit(content / "posts/2026/written-during-the-preview.md", "Category: Commons",
+             "Category: Gardening")
+        server.settle()
+        assert "written-during-the-preview.md:3: field 'category'" in server.log()
+        kept = project / "output/blog/2026/10/written-during-the-preview/index.html"
+        assert "Gardening" not in kept.read_text(encoding="utf-8"), "last good page kept"
+        edit(content / "posts/2026/written-during-the-preview.md", "Category: Gardening",
+             "Category: Commons")
+        server.settle()
+        assert_same_as_cold(project, tmp_path, "new, deleted and published posts")
+
+        edit(content / "events/governance-workshop-nyc.yaml", "start: 2026-12-10 18:00",
+             "start: 2026-12-10 17:15")
+        server.settle()
+        edit(content / "events/governance-workshop-nyc.yaml", "timezone: America/New_York",
+             "timezone: America/Chicago")
+        server.settle()
+        (content / "events/preview-picnic.yaml").write_text(NEW_EVENT, encoding="utf-8")
+        server.settle()
+        (content / "events/manchester-meetup-2020.yaml").unlink()
+        server.settle()
+        edit(content / "working-groups/ontology.md", "Status: forming", "Status: active")
+        server.settle()
+        assert_same_as_cold(project, tmp_path, "events and groups")
+
+        edit(project / "theme/templates/article.html", "</article>",
+             "<p>Template edited in the preview.</p></article>")
+        server.settle()
+        assert "Template edited in the preview." in fetch(url)
+        with open(project / "theme/static/css/site.css", "a", encoding="utf-8") as css:
+            css.write("\n.preview-edit { color: rebeccapurple; }\n")
+        server.settle()
+        assert_same_as_cold(project, tmp_path, "template and stylesheet")
+        assert (project / "output/pagefind").is_dir(), "the search index follows the pages"
+
+        assert server.interrupt() == 0
+        assert not server.group_alive(), "Ctrl-C stops every process the devserver started"
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", server.port))  # the port is free again
+    finally:
+        server.kill()
+
