@@ -123,7 +123,11 @@ class Preview:
         try:
             writer = Writer(str(staging), settings=generator.settings)
             only = _OnePage(writer, new.save_as)
-            items[index] = new  # the generator's lists are the context's: the page sees itself
+            # The page sees the new version wherever the site lists it (the footer's recent
+            # posts...), in new lists: templates may cache by the identity of a list.
+            shared = generator.context
+            generator.context = _replaced(shared, old, new)
+            items[index] = new
             try:
                 if kind is Article:
                     generator.generate_articles(only.write_file)
@@ -131,6 +135,7 @@ class Preview:
                     generator.generate_output(only)
             finally:
                 items[index] = old
+                generator.context = shared
             target = self.output / new.save_as
             source = staging / new.save_as
             if target.is_file() and target.read_bytes() == source.read_bytes():
@@ -139,6 +144,24 @@ class Preview:
         finally:
             shutil.rmtree(staging, ignore_errors=True)
         return Path(new.save_as).as_posix()
+
+
+def _replaced(value, old, new):
+    """``value`` with ``old`` replaced by ``new`` in its lists, tuples and dicts (copies of the
+    containers that hold it; the others are the same objects)."""
+    if value is old:
+        return new
+    if type(value) in (list, tuple):
+        items = [_replaced(item, old, new) for item in value]
+        if all(a is b for a, b in zip(items, value)):
+            return value
+        return items if type(value) is list else tuple(items)
+    if type(value) is dict:
+        items = {key: _replaced(item, old, new) for key, item in value.items()}
+        if all(items[key] is value[key] for key in value):
+            return value
+        return items
+    return value
 
 
 class _OnePage:

@@ -61,27 +61,23 @@ class TreeSync:
     """Keeps ``target`` equal to ``source`` file by file. Entries named in ``keep`` (relative,
     top level or deeper) belong to someone else and are neither compared nor deleted.
 
-    It remembers which pairs of files it found equal, so a later sync skips them without
-    reading either again while both stay the same files."""
+    It remembers each pair of files it last found equal or made equal, so a later sync skips a
+    pair without reading it while the target is the same file and the source has the same size
+    and modification time (a build that reuses a page keeps its time)."""
 
     def __init__(self, source: Path, target: Path, keep: tuple[str, ...] = ()) -> None:
         self.source, self.target = Path(source), Path(target)
         self.keep = frozenset(keep)
-        self._equal: dict[str, tuple[tuple[int, int, int], tuple[int, int, int]]] = {}
-
-    @staticmethod
-    def _identity(stat: os.stat_result) -> tuple[int, int, int]:
-        return stat.st_ino, stat.st_size, stat.st_mtime_ns
+        self._equal: dict[str, tuple[tuple[int, int], tuple[int, int, int]]] = {}
 
     def _same(self, rel: str, new: os.stat_result, old: os.stat_result) -> bool:
-        if (new.st_ino, new.st_dev) == (old.st_ino, old.st_dev) and new.st_ino:
+        if new.st_ino and (new.st_ino, new.st_dev) == (old.st_ino, old.st_dev):
             return True
-        pair = (self._identity(new), self._identity(old))
+        pair = ((new.st_size, new.st_mtime_ns), (old.st_ino, old.st_size, old.st_mtime_ns))
         if self._equal.get(rel) == pair:
             return True
-        if new.st_size != old.st_size:
-            return False
-        if filecmp.cmp(self.source / rel, self.target / rel, shallow=False):
+        if new.st_size == old.st_size and filecmp.cmp(self.source / rel, self.target / rel,
+                                                      shallow=False):
             self._equal[rel] = pair
             return True
         return False
@@ -95,11 +91,11 @@ class TreeSync:
             if old is not None and self._same(rel, stat, old):
                 continue
             place(self.source / rel, self.target / rel)
-            self._equal.pop(rel, None)
+            placed = os.stat(self.target / rel)
+            self._equal[rel] = ((stat.st_size, stat.st_mtime_ns),
+                                (placed.st_ino, placed.st_size, placed.st_mtime_ns))
             changes.written.append(rel)
         for rel in sorted(set(present) - set(wanted)):
-            if rel.rsplit("/", 1)[-1].startswith(".") and ".sync-" in rel:
-                continue  # another sync's temporary file
             (self.target / rel).unlink(missing_ok=True)
             self._equal.pop(rel, None)
             changes.deleted.append(rel)
