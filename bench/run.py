@@ -34,6 +34,7 @@ ROOT = HERE.parent
 sys.path[:0] = [str(HERE), str(ROOT / "plugins")]
 
 import corpus  # noqa: E402  (bench/ is not a package)
+import devserver as devserver_bench  # noqa: E402
 from publishing.clock import now  # noqa: E402
 
 # The "today" the tests use too, so upcoming/past events split the same way on every run.
@@ -256,18 +257,25 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--events", type=int, default=300)
     parser.add_argument("--output", type=Path, default=HERE / "results.json")
     parser.add_argument("--keep", action="store_true", help="keep the temporary corpus folder")
+    parser.add_argument("--no-devserver", dest="devserver", action="store_false",
+                        help="skip the live-preview latency (bench/devserver.py)")
     args = parser.parse_args(argv)
     workdir = Path(tempfile.mkdtemp(prefix="bench-"))
     try:
         host = machine()
         results = run(args.n, args.rounds, args.events, workdir)
         results["machine"] = host
+        if args.devserver:
+            results["devserver"] = devserver_bench.run(workdir, workdir / "content", args.rounds,
+                                                       _env(), _pelican_cli())
     finally:
         if args.keep:
             print(f"corpus kept in {workdir}", file=sys.stderr)
         else:
             shutil.rmtree(workdir, ignore_errors=True)
     print(table(results))
+    if "devserver" in results:
+        print(devserver_bench.table(results["devserver"]))
     args.output.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
     print(f"wrote {args.output}", file=sys.stderr)
     return 0

@@ -1,13 +1,14 @@
 """``make devserver``: a live preview that follows every save.
 
-Two processes. The supervisor (the one started from the terminal) starts the preview process
-and starts it afresh when that one asks for it: after an edit of the settings or of a plugin,
-which only a new process picks up. The preview process serves the output folder with the live
-reload script (publishing/livereload.py), keeps the site in memory (publishing/preview.py) and,
-after each save, renders the edited page at once, rebuilds, tells the open tabs which files
-changed, and then re-indexes the search in the background.
+Two processes. The one started from the terminal serves the output folder with the live-reload
+script and tells the open tabs what changed (publishing/livereload.py). The builder process,
+which it starts and starts afresh after an edit of the settings or of a plugin (only a new
+process picks those up), keeps the site in memory (publishing/preview.py) and, after each save,
+renders the edited page at once, rebuilds, sends the changed files over a pipe, then re-indexes
+the search in the background. The builder runs no thread of its own, so the build may start
+worker processes the fastest way the platform allows, and serving never waits for the build.
 
-Both processes stop on Ctrl-C (or SIGTERM), the preview process with everything it started.
+Ctrl-C (or SIGTERM) stops both processes and everything they started.
 """
 
 from __future__ import annotations
@@ -17,9 +18,9 @@ import multiprocessing
 import os
 import shutil
 import signal
-import socket
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 import traceback
@@ -36,12 +37,12 @@ from .treesync import Changes
 
 logger = logging.getLogger(__name__)
 
-# The preview process's exit code that asks the supervisor for a new one.
+# The builder's exit code that asks for a new builder process.
 RESTART = 3
 # After a change, wait this long for more before acting (an editor saving several files).
 STEP_MS = 30
-# How often the preview process looks at the settings files and at the search indexer.
-POLL_MS = 500
+# How often the builder looks at the settings files and at the search indexer.
+POLL_MS = 200
 
 
 def port_in_use_message(bind: str, port: int) -> str:
@@ -49,52 +50,79 @@ def port_in_use_message(bind: str, port: int) -> str:
             f"`make serve`?). Stop it, or pick another port: make devserver PORT={port + 1}")
 
 
-def _port_free(bind: str, port: int) -> bool:
-    family = socket.AF_INET6 if ":" in bind else socket.AF_INET
-    with socket.socket(family, socket.SOCK_STREAM) as probe:
-        if os.name == "nt":
-            probe.setsockopt(socket.SOL_SOCKET, socket.SO_EXCLUSIVEADDRUSE, 1)
-        else:  # a port with connections still closing is free for a new server
-            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        try:
-            probe.bind((bind, port))
-        except OSError:
-            return False
-    return True
-
-
 def _stop_on_sigterm() -> None:
-    """SIGTERM ends the process the way Ctrl-C does, so cleanup runs."""
+    """SIGTERM (and Windows' Ctrl-Break) end the process the way Ctrl-C does, so cleanup runs."""
     def interrupt(signum, frame):
         raise KeyboardInterrupt
 
-    signal.signal(signal.SIGTERM, interrupt)
+    for name in ("SIGTERM", "SIGBREAK"):
+        if hasattr(signal, name):
+            signal.signal(getattr(signal, name), interrupt)
 
 
 def serve(settings_file: str, overrides: dict, bind: str, port: int) -> int:
-    """The supervisor: runs the preview process until Ctrl-C, a new one after each restart."""
-    if port and not _port_free(bind, port):
+    """Serve with live reload until Ctrl-C, with a builder process (a new one after a restart)."""
+    output = Path(read_settings(settings_file, override=overrides)["OUTPUT_PATH"])
+    output.mkdir(parents=True, exist_ok=True)
+    broadcast = Broadcast(uuid.uuid4().hex)
+    try:
+        server = make_server(bind, port, output, broadcast)
+    except OSError:
         print(port_in_use_message(bind, port), file=sys.stderr)
         return 1
+    threading.Thread(target=server.serve_forever, name="devserver-http", daemon=True).start()
+    host = f"[{bind}]" if ":" in bind else bind
+    print(f"Preview at http://{host}:{server.server_port}/ (Ctrl-C to stop)", file=sys.stderr,
+          flush=True)
     _stop_on_sigterm()
     spawn = multiprocessing.get_context("spawn")
-    while True:
-        child = spawn.Process(target=_preview_process, name="devserver",
-                              args=(settings_file, overrides, bind, port))
-        child.start()
-        try:
-            child.join()
-        except KeyboardInterrupt:
+    child = None
+    try:
+        while True:
+            receiver, sender = spawn.Pipe(duplex=False)
+            child = spawn.Process(target=_builder_process, name="devserver-builder",
+                                  args=(settings_file, overrides, sender))
+            child.start()
+            sender.close()
+            code = _relay(child, receiver, broadcast)
+            if code != RESTART:
+                return code or 0
+            print("devserver: settings or plugins changed; restarting the builder",
+                  file=sys.stderr, flush=True)
+    except KeyboardInterrupt:
+        return 0
+    finally:
+        if child is not None:
             _stop(child)
-            return 0
-        if child.exitcode != RESTART:
-            return child.exitcode or 0
-        print("devserver: settings or plugins changed; restarting", file=sys.stderr, flush=True)
+        broadcast.close()
+        server.shutdown()
+        server.server_close()
+
+
+def _relay(child: multiprocessing.process.BaseProcess, receiver, broadcast: Broadcast) -> int:
+    """Pass the builder's news to the tabs until it exits; its exit code."""
+    while True:
+        # A bounded wait: Ctrl-C is only noticed between two waits on some platforms.
+        if receiver.poll(0.5):
+            try:
+                kind, data = receiver.recv()
+            except EOFError:
+                break
+            if kind == "ready":
+                broadcast.ready.set()
+            elif kind == "changed":
+                broadcast.changed(data)
+            elif kind == "problems":
+                broadcast.problems(data)
+        elif not child.is_alive():
+            break
+    child.join()
+    return child.exitcode
 
 
 def _stop(child: multiprocessing.process.BaseProcess) -> None:
-    """Stop the preview process and let it stop what it started. A terminal's Ctrl-C reaches it
-    too; a SIGTERM sent to the supervisor alone is passed on (SIGTERM ends it as Ctrl-C does)."""
+    """Stop the builder and let it stop what it started. A terminal's Ctrl-C reaches it too; a
+    SIGTERM sent to this process alone is passed on (SIGTERM ends it as Ctrl-C does)."""
     child.join(1)
     if child.is_alive():
         child.terminate()
@@ -104,11 +132,34 @@ def _stop(child: multiprocessing.process.BaseProcess) -> None:
         child.join()
 
 
-def _preview_process(settings_file: str, overrides: dict, bind: str, port: int) -> None:
+class Tabs:
+    """The builder's side of the pipe to the server: what the open tabs should hear."""
+
+    def __init__(self, sender) -> None:
+        self.sender = sender
+
+    def _send(self, kind: str, data: object) -> None:
+        try:
+            self.sender.send((kind, data))
+        except OSError:  # the server process is gone: stop too
+            raise KeyboardInterrupt from None
+
+    def ready(self) -> None:
+        self._send("ready", None)
+
+    def changed(self, paths: list[str]) -> None:
+        if paths:
+            self._send("changed", paths)
+
+    def problems(self, problems: list[str]) -> None:
+        self._send("problems", problems)
+
+
+def _builder_process(settings_file: str, overrides: dict, sender) -> None:
     init_logging(level=logging.WARNING, name="pelican")
     _stop_on_sigterm()
     try:
-        code = run_preview(settings_file, overrides, bind, port)
+        code = run_builder(settings_file, overrides, Tabs(sender))
     except KeyboardInterrupt:
         code = 0
     sys.exit(code)
@@ -160,34 +211,26 @@ def _inside(path: Path, folder: Path) -> bool:
     return True
 
 
-def run_preview(settings_file: str, overrides: dict, bind: str, port: int) -> int:
-    """The preview process: serve, build, then follow the saves until Ctrl-C or a restart."""
+def run_builder(settings_file: str, overrides: dict, tabs: Tabs) -> int:
+    """The builder: build, then follow the saves until Ctrl-C or a restart."""
     import watchfiles
 
     settings = read_settings(settings_file, override=overrides)
     preview = Preview(settings)
-    preview.output.mkdir(parents=True, exist_ok=True)
-    broadcast = Broadcast(uuid.uuid4().hex)
-    try:
-        server = make_server(bind, port, preview.output, broadcast)
-    except OSError:
-        print(port_in_use_message(bind, port), file=sys.stderr)
-        return 1
-    threading.Thread(target=server.serve_forever, name="devserver-http", daemon=True).start()
-    host = f"[{bind}]" if ":" in bind else bind
-    print(f"Preview at http://{host}:{server.server_port}/ (Ctrl-C to stop)", file=sys.stderr,
-          flush=True)
     watched = Watched(settings_file, settings)
     indexer = SearchIndexer(preview.output)
+    batches = watchfiles.watch(*watched.folders, step=STEP_MS, rust_timeout=POLL_MS,
+                               yield_on_timeout=True, raise_interrupt=True)
     try:
+        next(batches)  # watching from here on: a save during the first build is seen
         print("Building the site", file=sys.stderr, flush=True)
-        changes = _rebuild(preview, broadcast, settings)
-        broadcast.ready.set()
+        changes = _rebuild(preview, tabs, settings)
+        tabs.ready()
         if changes is not None and (changes or not (preview.output / SEARCH_INDEX).is_dir()):
             indexer.start()
-        for batch in watchfiles.watch(*watched.folders, step=STEP_MS, rust_timeout=POLL_MS,
-                                      yield_on_timeout=True, raise_interrupt=True):
+        for batch in batches:
             watched.check_restart(batch)
+            indexer.poll()
             if not batch:
                 continue
             indexer.cancel()
@@ -199,23 +242,21 @@ def run_preview(settings_file: str, overrides: dict, bind: str, port: int) -> in
                       if change != watchfiles.Change.deleted and Path(path).is_file()]
             quick = preview.render_edited(edited)
             if quick:
-                broadcast.changed(quick)
+                tabs.changed(quick)
                 print(f"Rendered {', '.join(quick)} in {time.perf_counter() - started:.2f} s",
                       file=sys.stderr, flush=True)
-            changes = _rebuild(preview, broadcast, settings)
+            changes = _rebuild(preview, tabs, settings)
             if changes and any(p.endswith(".html") for p in changes.written + changes.deleted):
                 indexer.start()
     except _Restart:
         return RESTART
     finally:
         indexer.cancel()
-        broadcast.close()
-        server.shutdown()
-        server.server_close()
+        batches.close()
     return 0
 
 
-def _rebuild(preview: Preview, broadcast: Broadcast, settings: dict) -> Changes | None:
+def _rebuild(preview: Preview, tabs: Tabs, settings: dict) -> Changes | None:
     """Rebuild and tell the tabs; on failure report the problems, keep the last good pages."""
     started = time.perf_counter()
     try:
@@ -226,8 +267,8 @@ def _rebuild(preview: Preview, broadcast: Broadcast, settings: dict) -> Changes 
         problems = [describe_error(error, settings)]
         logger.debug("build failed", exc_info=True)
     else:
-        broadcast.problems([])
-        broadcast.changed(changes.written + changes.deleted)
+        tabs.problems([])
+        tabs.changed(changes.written + changes.deleted)
         print(f"Rebuilt in {time.perf_counter() - started:.2f} s: {len(changes.written)} files "
               f"written, {len(changes.deleted)} deleted", file=sys.stderr, flush=True)
         return changes
@@ -235,8 +276,8 @@ def _rebuild(preview: Preview, broadcast: Broadcast, settings: dict) -> Changes 
         print(problem, file=sys.stderr)
     print(f"{len(problems)} problem(s); the preview shows the last good build.", file=sys.stderr,
           flush=True)
-    broadcast.problems(problems)
-    broadcast.changed(_paths(preview.restore()))
+    tabs.problems(problems)
+    tabs.changed(_paths(preview.restore()))
     return None
 
 
@@ -264,61 +305,65 @@ def describe_error(error: BaseException, settings: dict) -> str:
 
 class SearchIndexer:
     """Runs Pagefind over the output folder in the background, into a folder of its own that
-    replaces ``<output>/pagefind`` once complete; a new save cancels a run still going."""
+    replaces ``<output>/pagefind`` once complete; a new save cancels a run still going. The
+    builder calls ``poll`` between two waits for changes."""
 
     def __init__(self, output: Path) -> None:
         self.output = output
-        self._lock = threading.Lock()
+        self.folder = output.with_name(f".{output.name}-{SEARCH_INDEX}-{os.getpid()}")
         self._process: subprocess.Popen | None = None
-        self._thread: threading.Thread | None = None
+        self._errors = None
+        self._started = 0.0
 
     def start(self) -> None:
         self.cancel()
-        folder = self.output.with_name(f".{self.output.name}-{SEARCH_INDEX}-{os.getpid()}")
-        shutil.rmtree(folder, ignore_errors=True)
+        shutil.rmtree(self.folder, ignore_errors=True)
         command = [sys.executable, "-m", "pagefind", "--site", str(self.output),
-                   "--output-path", str(folder), "--quiet"]
-        with self._lock:
-            try:
-                self._process = subprocess.Popen(command, stdout=subprocess.DEVNULL,
-                                                 stderr=subprocess.PIPE, text=True)
-            except OSError as error:
-                print(f"Search index not rebuilt: {error}", file=sys.stderr)
-                return
-            process = self._process
-        self._thread = threading.Thread(target=self._finish, args=(process, folder),
-                                        name="devserver-search-index", daemon=True)
-        self._thread.start()
-
-    def _finish(self, process: subprocess.Popen, folder: Path) -> None:
-        _, errors = process.communicate()
-        with self._lock:
-            if self._process is not process:  # cancelled
-                shutil.rmtree(folder, ignore_errors=True)
-                return
+                   "--output-path", str(self.folder), "--quiet"]
+        self._errors = tempfile.TemporaryFile(mode="w+", encoding="utf-8")
+        self._started = time.perf_counter()
+        try:
+            self._process = subprocess.Popen(command, stdout=subprocess.DEVNULL,
+                                             stderr=self._errors)
+        except OSError as error:
+            print(f"Search index not rebuilt: {error}", file=sys.stderr)
             self._process = None
-            if process.returncode != 0:
-                print(f"Search index not rebuilt: {errors.strip()}", file=sys.stderr)
-                shutil.rmtree(folder, ignore_errors=True)
-                return
-            target = self.output / SEARCH_INDEX
-            retired = folder.with_name(folder.name + "-old")
+
+    def poll(self) -> None:
+        process = self._process
+        if process is None or process.poll() is None:
+            return
+        self._process = None
+        self._errors.seek(0)
+        errors = self._errors.read().strip()
+        self._errors.close()
+        if process.returncode != 0:
+            print(f"Search index not rebuilt: {errors}", file=sys.stderr, flush=True)
+            return
+        target = self.output / SEARCH_INDEX
+        retired = self.folder.with_name(self.folder.name + "-old")
+        try:
             shutil.rmtree(retired, ignore_errors=True)
             if target.exists():
                 target.rename(retired)
-            folder.rename(target)
+            self.folder.rename(target)
+        except OSError as error:  # Windows: a file of the old index is being served
+            print(f"Search index not replaced: {error}", file=sys.stderr, flush=True)
+            return
+        finally:
             shutil.rmtree(retired, ignore_errors=True)
+        print(f"Search index updated in {time.perf_counter() - self._started:.2f} s",
+              file=sys.stderr, flush=True)
 
     def cancel(self) -> None:
-        with self._lock:
-            process, self._process = self._process, None
-        if process is not None and process.poll() is None:
-            process.terminate()
-            try:
-                process.wait(10)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
-        if self._thread is not None:
-            self._thread.join()
-            self._thread = None
+        process, self._process = self._process, None
+        if process is not None:
+            if process.poll() is None:
+                process.terminate()
+                try:
+                    process.wait(10)
+                except subprocess.TimeoutExpired:
+                    process.kill()
+                    process.wait()
+            self._errors.close()
+        shutil.rmtree(self.folder, ignore_errors=True)
