@@ -43,6 +43,9 @@ RESTART = 3
 STEP_MS = 30
 # How often the builder looks at the settings files and at the search indexer.
 POLL_MS = 200
+# After rendering an edited page at once, the rebuild waits this long: the open tab reloads
+# meanwhile without sharing the CPUs with it.
+RELOAD_GRACE_S = 0.4
 
 
 def port_in_use_message(bind: str, port: int) -> str:
@@ -245,6 +248,7 @@ def run_builder(settings_file: str, overrides: dict, tabs: Tabs) -> int:
                 tabs.changed(quick)
                 print(f"Rendered {', '.join(quick)} in {time.perf_counter() - started:.2f} s",
                       file=sys.stderr, flush=True)
+                time.sleep(RELOAD_GRACE_S)
             changes = _rebuild(preview, tabs, settings)
             if changes and any(p.endswith(".html") for p in changes.written + changes.deleted):
                 indexer.start()

@@ -74,7 +74,8 @@ def inject(page: bytes, server_id: str) -> bytes:
 
 
 class PreviewHandler(SimpleHTTPRequestHandler):
-    """Static files from the output folder, never cached by the browser, HTML with the script."""
+    """Static files from the output folder, HTML with the script. The browser checks every file
+    again on each load (a stylesheet, an image: "not modified" while unchanged)."""
 
     broadcast: Broadcast
 
@@ -86,7 +87,7 @@ class PreviewHandler(SimpleHTTPRequestHandler):
         pass
 
     def end_headers(self) -> None:
-        self.send_header("Cache-Control", "no-store")
+        self.send_header("Cache-Control", "no-cache")
         super().end_headers()
 
     def do_GET(self) -> None:
