@@ -2,7 +2,7 @@
 
 Scanning every post's text line by line is most of what the content checks cost, and in a warm
 build almost every file is unchanged. The findings depend only on the text and on this plugin's
-code, and plugins/build_cache gives each version of the code and settings its own CACHE_PATH, so
+code, and plugins/fastbuild gives each version of the code and settings its own CACHE_PATH, so
 a file whose bytes hash the same gets the same findings without being scanned. The metadata
 checks, and whatever depends on other files (links, images, duplicate slugs), run every build.
 """

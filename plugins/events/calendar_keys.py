@@ -1,6 +1,6 @@
 """Output-cache keys for the .ics files: what each calendar is made from.
 
-Settings, plugin code and the libraries build_cache fingerprints (icalendar included) are covered
+Settings, plugin code and the libraries fastbuild fingerprints (icalendar included) are covered
 by CACHE_PATH, so a key holds the content: the calendar's path, title and seed, and a digest of
 each event in it. The time-zone data behind VTIMEZONE (not in that fingerprint) and the span of
 years the definitions cover are added too.
@@ -18,7 +18,7 @@ import zoneinfo
 from datetime import date
 from importlib import resources
 
-from publishing.outputcache import make_key
+from fastbuild.outputcache import make_key
 
 from .model import Event, content_digest
 

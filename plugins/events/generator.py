@@ -18,8 +18,8 @@ from pelican.urlwrappers import Tag
 from pelican.utils import slugify
 
 from publishing.clock import now
-from publishing.output import beside_pages
-from publishing.outputcache import OutputCache, write_new
+from fastbuild.output import beside_pages
+from fastbuild.outputcache import OutputCache, write_new
 from publishing.problems import report
 
 from . import ical, jsonld, links, settings, timing, values

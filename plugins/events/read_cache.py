@@ -3,7 +3,7 @@
 Only files that loaded without a single problem are stored, so every problem is still found by
 loader.load_event and reported exactly as before. An entry is used when the file's bytes, its
 path and the defaults load_event was given are the same; the settings, library versions and
-plugin code it also depends on are covered by CACHE_PATH itself, which the build_cache plugin
+plugin code it also depends on are covered by CACHE_PATH itself, which the fastbuild plugin
 namespaces by a fingerprint of all of them. Events are pickled as soon as they are read, before
 the generator adds its per-build values (next occurrence, Tag objects, texts).
 
@@ -17,7 +17,7 @@ import os
 import pickle
 
 from publishing.jsonfile import write_atomically
-from publishing.outputcache import make_key
+from fastbuild.outputcache import make_key
 
 from .model import Event
 

@@ -122,11 +122,11 @@ class PublishingPelican(Pelican):
             for generator in generators:
                 if hasattr(generator, "generate_output"):
                     generator.generate_output(writer)
-            if hasattr(writer, "finish"):  # a writer that defers its work (parallel_writes)
+            if hasattr(writer, "finish"):  # a writer that defers its work (fastbuild)
                 writer.finish()
             signals.finalized.send(self)
         except BaseException:
-            if hasattr(writer, "abandon"):  # stop work it started (parallel_writes' jobs)
+            if hasattr(writer, "abandon"):  # forget work it deferred (fastbuild)
                 writer.abandon()
             shutil.rmtree(staging, ignore_errors=True)
             raise
