@@ -22,7 +22,7 @@ PLUGINS = [
 # the content plugins.
 FASTBUILD = True
 # Stages output in a temporary folder and swaps it in only after a complete, error-free build.
-PELICAN_CLASS = "publishing.site.PublishingPelican"
+PELICAN_CLASS = "publishing.PublishingPelican"
 
 AUTHOR = "The Open Co-op"
 SITENAME = "Open Co-op"

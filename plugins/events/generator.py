@@ -224,7 +224,7 @@ class EventsGenerator(Generator):
         outputs = OutputCache(self.settings, "calendars", self.output_path)
         keys = CalendarKeys()
         for url, events, title, seed in self._calendars():
-            key = keys.key(url, title, seed, events, self._zones.span)
+            key = keys.key(url, title, seed, events, self._zones.span, now())
             if not outputs.reuse(url, key):
                 self._write_bytes(url, self._calendar(events, url, title, seed))
                 outputs.record(url, key)
