@@ -14,8 +14,8 @@ from .output import beside_pages
 from .outputcache import OutputCache, make_key, write_new
 from .settings import Config, read as read_config
 
-__all__ = ["Config", "OutputCache", "beside_pages", "make_key", "read_config", "register",
-           "write_new"]
+__all__ = ["Config", "OutputCache", "beside_pages", "make_key", "outputs_reading", "read_config",
+           "register", "write_new"]
 
 PREFILTER = "fastbuild.prefilter"
 
@@ -38,6 +38,24 @@ def _done(pelican) -> None:
     then nothing of this build is kept (a long-running preview builds again)."""
     pages.finish_writers()
     contents.forget()
+
+
+def outputs_reading(settings: dict) -> dict[str, set[str]]:
+    """Which pages of the last build show which source files' bodies: {source path: {page}}.
+
+    Read from the page manifest of the configuration ``settings`` describe (as read_settings
+    gives them). Everything else a page, feed or calendar is made from (titles, dates, tags,
+    settings, templates) is in its key, so only rendering tells whether it changed."""
+    import os
+
+    from publishing import jsonfile
+
+    path = os.path.join(fingerprint.cache_folder(settings), "outputs", "pages.json")
+    readers: dict[str, set[str]] = {}
+    for page, entry in jsonfile.load(path, OutputCache.VERSION).get("files", {}).items():
+        for source in entry[2]:
+            readers.setdefault(source, set()).add(page)
+    return readers
 
 
 def register() -> None:

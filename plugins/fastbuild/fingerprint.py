@@ -59,6 +59,11 @@ def fingerprint(settings: dict) -> str:
     return hashlib.sha256(blob.encode("utf-8")).hexdigest()[:16]
 
 
+def cache_folder(settings: dict) -> str:
+    """This configuration's own folder in CACHE_PATH (``settings`` as read_settings gives them)."""
+    return os.path.join(settings["CACHE_PATH"], fingerprint(settings))
+
+
 def namespace_cache(pelican) -> None:
     """initialized handler: point CACHE_PATH at this configuration's own sub-folder. With the
     speed layer off, Pelican's content cache is off too: nothing would keep it apart from other
@@ -70,6 +75,6 @@ def namespace_cache(pelican) -> None:
     if not (settings.get("CACHE_CONTENT") or settings.get("LOAD_CONTENT_CACHE")
             or settings.get("OUTPUT_CACHE")):
         return
-    settings["CACHE_PATH"] = os.path.join(settings["CACHE_PATH"], fingerprint(settings))
+    settings["CACHE_PATH"] = cache_folder(settings)
     logger.debug("Content cache in %s", settings["CACHE_PATH"])
 

@@ -52,6 +52,8 @@ def enabled(settings: dict) -> bool:
 class OutputCache:
     """One producer's record of the files it made; see the module docstring."""
 
+    VERSION = VERSION
+
     def __init__(self, settings: dict, name: str, output_path: str) -> None:
         self.enabled = enabled(settings)
         self.staging = os.path.abspath(output_path)

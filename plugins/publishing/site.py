@@ -139,6 +139,12 @@ class PublishingPelican(Pelican):
                     len(pages.pages), final)
 
 
+def build(settings: dict) -> None:
+    """Build the site ``settings`` describe (as read_settings gives them) once, staged; raises
+    ContentError listing every content problem, leaving the previous output as it was."""
+    PublishingPelican(settings).run()
+
+
 def _swap_into_place(staging: Path, final: Path) -> None:
     """Replace ``final`` with ``staging`` using renames, so readers never see a partial site."""
     staging.chmod(0o755)  # mkdtemp makes it private; the site is public
