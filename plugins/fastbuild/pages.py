@@ -13,8 +13,8 @@ signal under the plain ``pelican`` command) plays them back through Pelican's ow
 
 The calls are cut into batches (all calls for one file name in one batch, in order, so that
 Pelican's overwrite rules hold), played by a pool of forked workers that inherit the recorded
-calls, largest first, with the jobs handed over by ``beside_pages`` (feeds, calendars, the
-sitemap). Where workers are not forked (spawn on macOS and Windows), with one worker, few pages,
+calls, largest first, after the jobs handed over by ``beside_pages`` (feeds, calendars, the
+sitemap), and by this process from the smallest batch up meanwhile. Where workers are not forked (spawn on macOS and Windows), with one worker, few pages,
 or a plugin listening to ``content_written`` (it must see every file in this process), the
 calls are played here. Keys and reads come back to this process, which saves them for the next
 build.
@@ -35,6 +35,7 @@ from pelican.writers import FileOverwriteFailedError, Writer
 from . import pool
 from .contents import bodies_unchanged, reads_of_one_page, writing
 from .digest import ContextDigest, Uncacheable
+from .fingerprint import IGNORED
 from .outputcache import OutputCache, make_key
 from .settings import read as read_config
 
@@ -64,7 +65,8 @@ class PageKeys:
 
     def _variables(self, items) -> bytes:
         return self.digest.of_items(
-            (name, frozenset(value) if name in UNORDERED else value) for name, value in items)
+            (name, frozenset(value) if name in UNORDERED else value) for name, value in items
+            if name not in IGNORED)
 
     def _shared_digest(self, shared: dict) -> bytes:
         memo = self._shared.get(id(shared))
@@ -166,9 +168,11 @@ class FastWriter(Writer):
         with writing():
             written = self._in_workers(calls, jobs)
             if written is None:
+                # Pages first: they must not see what a job may leave in memory (they do not
+                # in workers either).
+                written = self.play(calls)
                 for job in jobs:
                     job()
-                written = self.play(calls)
         for name, key, reads, _ in written:
             if key is not None:
                 self.cache.record(name, key, reads)
@@ -205,14 +209,23 @@ class FastWriter(Writer):
         # Objects the collector never visits are never written to by it, so the memory the
         # workers share with this process stays shared instead of being copied.
         gc.freeze()
-        executor = pool.start(workers, "pages")
+        # This process renders too, so one worker fewer (and its copy of the memory it touches).
+        executor = pool.start(workers - 1, "pages")
         try:
             if executor is None:
                 return None
             try:
                 futures = [executor.submit(_run_job, i) for i in range(len(jobs))]
-                futures += [executor.submit(_play_batch, batch) for batch in batches]
-                results = [future.result() for future in futures]
+                pending = [executor.submit(_play_batch, batch) for batch in batches]
+                # The workers take batches from the front, this process from the back.
+                results: list = [None] * len(batches)
+                for number in reversed(range(len(batches))):
+                    if pending[number].cancel():
+                        results[number] = _play_batch(batches[number])
+                results = [done if done is not None else pending[number].result()
+                           for number, done in enumerate(results)]
+                for future in futures:
+                    future.result()
             except pool.BROKEN as error:
                 pool.failed("pages", error)
                 return None
@@ -223,7 +236,7 @@ class FastWriter(Writer):
             _current = None
         written: Written = []
         by_batch: dict[str, int] = {}
-        for number, batch_written in enumerate(results[len(jobs):]):
+        for number, batch_written in enumerate(results):
             for page in batch_written:
                 if by_batch.setdefault(page[0], number) != number:  # Pelican's rule, across batches
                     raise FileOverwriteFailedError(
