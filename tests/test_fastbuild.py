@@ -45,7 +45,8 @@ def test_no_fork_anywhere_in_the_speed_layer():
 
 WITHOUT_FORK = """\
 import multiprocessing, os, sys
-del os.fork  # as on Windows
+if hasattr(os, "fork"):
+    del os.fork  # as on Windows
 multiprocessing.set_start_method("spawn", force=True)  # as on macOS and Windows
 from publishing.cli import main
 sys.exit(main(sys.argv[1:]))
@@ -73,9 +74,8 @@ def test_a_build_without_fork_and_with_spawned_workers_is_byte_identical(tmp_pat
 def _pelican(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess:
     env = {**os.environ, "PYTHONPATH": str(ROOT / "plugins"), "SOURCE_DATE_EPOCH": EPOCH}
     env.pop("SITEURL", None)
-    script = Path(sys.executable).with_name("pelican")
-    return subprocess.run([str(script), "-s", "pelicanconf.py", *args], cwd=cwd, env=env,
-                          capture_output=True, text=True, timeout=300)
+    return subprocess.run([sys.executable, "-m", "pelican", "-s", "pelicanconf.py", *args],
+                          cwd=cwd, env=env, capture_output=True, text=True, timeout=300)
 
 
 @pytest.mark.parametrize("pelican_class", ["publishing.PublishingPelican", "pelican.Pelican"])
@@ -170,3 +170,33 @@ def test_warm_builds_equal_cold_builds_after_every_kind_of_edit(tmp_path):
     build_and_compare("setting and a plugin edit that keeps size and time")
     epoch["SOURCE_DATE_EPOCH"] = str(int(EPOCH) + 30 * 86400)  # the meetup is now past
     build_and_compare("time passing")
+
+
+def test_an_unchanged_rebuild_keeps_the_search_index_byte_for_byte(site):
+    site.post("searchable", body="A post about mutual credit.")
+    digests = []
+    for _ in range(2):  # make html twice: build, then index
+        assert site.build().ok
+        indexed = run_publishing("index", output=site.output,
+                                 overrides={"CACHE_PATH": str(site.root / "cache")})
+        assert indexed.returncode == 0, indexed.stderr
+        digests.append(tree_digest(site.output / "pagefind"))
+    assert len(digests[0]) > 5 and digests[0] == digests[1]
+    assert any(name.endswith(".pf_filter") for name in digests[0])
+
+
+def test_pull_requests_build_and_test_on_macos_and_windows():
+    import yaml  # noqa: PLC0415
+
+    workflow = yaml.safe_load((ROOT / ".github" / "workflows" / "pr.yml").read_text())
+    job = workflow["jobs"]["portable"]
+    assert set(job["strategy"]["matrix"]["os"]) == {"macos-latest", "windows-latest"}
+    commands = [step["run"] for step in job["steps"] if "run" in step]
+    assert "python -m invoke html" in commands
+    tests = next(c for c in commands if "pytest" in c).split()
+    assert "tests/test_fastbuild.py" in tests
+    assert all((ROOT / name).is_file() for name in tests if name.startswith("tests/"))
+    sys.path.insert(0, str(ROOT))
+    import tasks  # noqa: PLC0415  (the invoke task the job calls exists)
+
+    assert callable(tasks.html)
