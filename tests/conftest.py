@@ -149,8 +149,8 @@ def searchable_site(real_site: Path, tmp_path_factory) -> Path:
 
     site = tmp_path_factory.mktemp("searchable") / "output"
     shutil.copytree(real_site, site)
-    index = subprocess.run([sys.executable, "-m", "pagefind", "--site", str(site), "--quiet"],
-                           capture_output=True, text=True, timeout=300)
+    index = run_publishing("index", output=site,
+                           overrides={"CACHE_PATH": str(site.parent / "cache")})
     assert index.returncode == 0, index.stderr
     assert (site / "pagefind" / "pagefind.js").is_file()
     return site

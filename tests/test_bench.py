@@ -81,11 +81,8 @@ def _settings(content: Path, cache: Path) -> dict:
 
 
 def test_parallel_reader_returns_what_pelicans_reader_returns(bench_corpus, tmp_path, monkeypatch):
-    from types import SimpleNamespace
-
     from pelican import readers
-    from fast_markdown.prerender import Prerender
-    from fast_markdown.reader import MarkdownReader
+    from fastbuild.markdown import MarkdownReader, Prerender
 
     posts = sorted((bench_corpus / "posts").rglob("*.md"))
     settings = _settings(bench_corpus, tmp_path / "cache")
@@ -98,49 +95,41 @@ def test_parallel_reader_returns_what_pelicans_reader_returns(bench_corpus, tmp_
     # Sent in another order than read: each read waits for its own chunk.
     pool = Prerender([str(p) for p in reversed(posts)], settings["MARKDOWN"],
                      settings["FORMATTED_FIELDS"], workers=2, chunk_size=4)
-    parallel = MarkdownReader(settings, owner=SimpleNamespace(prerender=pool))
+    parallel = type("MarkdownReader", (MarkdownReader,), {"prerender": pool})(settings)
     got = [parallel.read(str(p)) for p in posts]
     assert [c for c, _ in got] == [c for c, _ in expected]
     assert [m for _, m in got] == [m for _, m in expected]
     assert "<em>emphasis</em>" in str(got[0][1]["summary"])
 
 
-def test_parallel_build_is_byte_identical_to_the_sequential_one(bench_corpus, tmp_path):
-    plugins = [p for p in _settings(bench_corpus, tmp_path)["PLUGINS"]
-               if p not in ("fast_markdown", "parallel_writes")]
-    common = {"PATH": str(bench_corpus), "FAST_MARKDOWN_MIN_FILES": 1, "CACHE_CONTENT": False,
-              "LOAD_CONTENT_CACHE": False, "PARALLEL_WRITES_MIN_CALLS": 1,
-              "PARALLEL_WRITES_WORKERS": 3}
+def test_the_speed_layer_changes_nothing_in_the_output(bench_corpus, tmp_path):
+    """FASTBUILD on (three workers even here) and off: the same bytes."""
+    common = {"PATH": str(bench_corpus), "FASTBUILD_MIN_FILES": 1, "FASTBUILD_MIN_PAGES": 1,
+              "FASTBUILD_WORKERS": 3, "CACHE_PATH": str(tmp_path / "cache")}
     parallel = run_publishing("build", output=tmp_path / "parallel", overrides=common)
     sequential = run_publishing("build", output=tmp_path / "sequential",
-                                overrides={**common, "PLUGINS": plugins})
+                                overrides={**common, "FASTBUILD": False})
     assert parallel.ok and sequential.ok, parallel.stderr + sequential.stderr
     digest = tree_digest(parallel.output)
     assert len(digest) > N and digest == tree_digest(sequential.output)
 
 
-def test_page_batches_write_every_page_once_and_cut_long_listings():
-    from parallel_writes.writer import _batches  # noqa: PLC0415
+def test_page_batches_play_every_call_once_keeping_same_name_calls_together():
+    from fastbuild.pages import _batches  # noqa: PLC0415
 
-    def call(name):
-        return ((name, "template", {}), {})
+    def call(name, items=0):
+        return ((name, "template", {}, False, {"articles": list(range(items))} if items else None),
+                {})
 
     calls = [call(f"post{i}.html") for i in range(20)]
-    calls += [call("blog/index.html"), call("about.html"), call("about.html")]
-    pages_of = {f"post{i}.html": [f"post{i}.html"] for i in range(20)}
-    pages_of["blog/index.html"] = ["blog/index.html"] + [f"blog/page/{n}/index.html"
-                                                         for n in range(2, 31)]
-    pages_of["about.html"] = ["about.html", "about.html"]  # written twice (an override)
-    batches = _batches(calls, 8, pages_of)
-    written = [page for _, pages in batches for page in pages]
-    assert sorted(written) == sorted(set(written))
-    assert set(written) == {page for pages in pages_of.values() for page in pages}
-    holding_blog = [pages for _, pages in batches if "blog/page/2/index.html" in pages
-                    or "blog/page/30/index.html" in pages]
-    assert len(holding_blog) > 1  # a 30-page listing is shared out
-    assert max(len(pages) for _, pages in batches) <= -(-(20 + 30 + 2) // 8)
-    about = [batch_calls for batch_calls, pages in batches if "about.html" in pages]
-    assert len(about) == 1 and [c[0][0] for c in about[0]].count("about.html") == 2
+    calls += [call("blog/index.html", items=300), call("about.html"), call("about.html")]
+    batches = _batches(calls, 8, {"DEFAULT_PAGINATION": 10})
+    played = [index for batch in batches for index in batch]
+    assert sorted(played) == list(range(len(calls)))
+    assert batches[0] == [20]  # the 30-page listing first, alone
+    about = [batch for batch in batches if 21 in batch]
+    assert len(about) == 1 and about[0].index(21) < about[0].index(22)
+    assert len(batches) <= 9
 
 
 PROBE = """\
@@ -157,7 +146,7 @@ def register():
 """
 
 
-def test_parallel_writes_still_send_content_written_for_every_page(site, tmp_path):
+def test_content_written_is_still_sent_for_every_page(site, tmp_path):
     for number in range(12):
         site.post(f"post-{number}", body=f"Post number {number}.")
     probe = tmp_path / "probe_plugins" / "write_probe"
@@ -167,7 +156,7 @@ def test_parallel_writes_still_send_content_written_for_every_page(site, tmp_pat
     plugins = _settings(site.content, tmp_path)["PLUGINS"]
     result = site.build(overrides={"PLUGIN_PATHS": [str(ROOT / "plugins"), str(probe.parent)],
                                    "PLUGINS": plugins + ["write_probe"],
-                                   "PARALLEL_WRITES_MIN_CALLS": 1, "PARALLEL_WRITES_WORKERS": 2},
+                                   "FASTBUILD_MIN_PAGES": 1, "FASTBUILD_WORKERS": 2},
                         env={"PROBE_LOG": str(log)})
     assert result.ok, result.stderr
     rows = [line.split("\t") for line in log.read_text().splitlines()]
@@ -246,66 +235,49 @@ def test_benchmark_runs_end_to_end(tmp_path):
 def test_relative_urls_build_matches_the_sequential_writer(site, tmp_path):
     for number in range(12):
         site.post(f"post-{number}", body=f"See [the other post]({{filename}}/posts/post-{(number + 1) % 12}.md).")
-    plugins = [p for p in _settings(site.content, tmp_path)["PLUGINS"] if p != "parallel_writes"]
-    common = {"RELATIVE_URLS": True, "PARALLEL_WRITES_MIN_CALLS": 1}
+    common = {"RELATIVE_URLS": True, "FASTBUILD_MIN_PAGES": 1}
     assert site.build(overrides=common).ok
     parallel = tree_digest(site.output)
-    assert site.build(overrides={**common, "PLUGINS": plugins}).ok
+    assert site.build(overrides={**common, "FASTBUILD": False}).ok
     assert tree_digest(site.output) == parallel
     assert 'href="../../../../blog/2020/05/post-1/"' in page_at(site.output, "/blog/2020/05/post-0/").read_text()
 
 
 def test_urls_are_remembered_only_while_writing(bench_corpus, tmp_path):
-    from pelican.contents import Article, Content
-    from pelican.urlwrappers import Tag
-    from publishing.urls import urls_computed_once
+    import datetime  # noqa: PLC0415
+
+    from pelican.contents import Article  # noqa: PLC0415
+
+    from fastbuild import contents  # noqa: PLC0415
 
     settings = _settings(bench_corpus, tmp_path)
-    original = Content.__dict__["get_url_setting"]
     article = Article("<p>x</p>", metadata={"title": "T", "slug": "first",
-                                           "date": __import__("datetime").datetime(2020, 5, 1)},
+                                           "date": datetime.datetime(2020, 5, 1)},
                       settings=settings)
-    tag = Tag("Mutual Credit", settings)
-    with urls_computed_once():
-        assert article.url == "blog/2020/05/first/" and tag.url == "tag/mutual-credit/"
+    contents.note_reads(article)  # what the content_object_init handler does
+    assert type(article).__name__ == "Article" and isinstance(article, Article)
+    article.slug = "changed-while-reading"
+    assert article.url == "blog/2020/05/changed-while-reading/"
+    with contents.writing():
+        article.slug = "first"
+        assert article.url == "blog/2020/05/first/"
         article.slug = "renamed"  # remembered: the writing stage sees one URL per object
         assert article.url == "blog/2020/05/first/"
-    assert Content.__dict__["get_url_setting"] is original
-    assert article.url == "blog/2020/05/renamed/"
 
 
-def test_a_file_is_hashed_once_a_build_and_an_edit_is_seen_by_the_next_build(tmp_path):
-    """Pelican asks for a source file's hash several times a build (build_cache.stamps); the
-    next build hashes it again, so an edit is seen even when a tool keeps the file's size and
-    puts its old modification time back."""
-    import hashlib  # noqa: PLC0415
+def test_a_post_edit_that_keeps_size_and_time_shows_in_the_next_build(site):
+    """Caches are checked by content, so an edit is seen even when a tool keeps the file's
+    size and puts its old modification time back."""
     import os  # noqa: PLC0415
-    from types import SimpleNamespace  # noqa: PLC0415
 
-    from build_cache import stamps  # noqa: PLC0415
-
-    hashed = []
-
-    def md5(path):
-        hashed.append(path)
-        return hashlib.md5(open(path, "rb").read()).digest()
-
-    # A generator's cache and its readers' cache, as Pelican sets them up.
-    readers = SimpleNamespace(_filestamp_func=md5)
-    cacher = SimpleNamespace(settings={"CHECK_MODIFIED_METHOD": "md5"}, _filestamp_func=md5,
-                             readers=readers)
-    stamps.hash_once(cacher)
-    stamps.hash_once(cacher)  # a second registration does not wrap twice
-    post = tmp_path / "post.md"
-    post.write_text("Title: A\n\nfirst")
-    first = {stamp(str(post)) for stamp in (cacher._filestamp_func, readers._filestamp_func) * 3}
-    assert first == {hashlib.md5(post.read_bytes()).digest()} and len(hashed) == 1
-    stamps.forget()  # the build's reading is over
+    post = site.post("same-size", body="The first version.")
+    assert site.build().ok
     before = os.stat(post)
-    post.write_text("Title: A\n\nFIRST")  # same size
+    post.write_text(post.read_text().replace("first", "FIRST"))
     os.utime(post, ns=(before.st_atime_ns, before.st_mtime_ns))
-    assert cacher._filestamp_func(str(post)) == hashlib.md5(post.read_bytes()).digest() not in first
-    assert len(hashed) == 2
+    assert os.stat(post).st_size == before.st_size
+    assert site.build().ok
+    assert "The FIRST version." in page_at(site.output, "/blog/2020/05/same-size/").read_text()
 
 
 @pytest.mark.parametrize("value", ["2024-05-01", "2024-05-01 10:00", "2024-05-01 10:00:30",
@@ -313,12 +285,12 @@ def test_a_file_is_hashed_once_a_build_and_an_edit_is_seen_by_the_next_build(tmp
                                    "2024-05-01 25:00", "May 1 2024", "2024-05-01 10:00+02:00",
                                    "2024_05_01 10:00", "2024-5-1", "not a date"])
 def test_the_parallel_readers_dates_are_pelicans(value):
-    """fast_markdown parses the documented date forms itself; every value or error it gives is
-    the one Pelican's own date processor gives."""
+    """fastbuild's reader parses the documented date forms itself; every value or error it
+    gives is the one Pelican's own date processor gives."""
     from pelican.readers import METADATA_PROCESSORS  # noqa: PLC0415
     from pelican.settings import DEFAULT_CONFIG  # noqa: PLC0415
 
-    from fast_markdown.reader import MarkdownReader  # noqa: PLC0415
+    from fastbuild.markdown import MarkdownReader  # noqa: PLC0415
 
     reader = MarkdownReader(dict(DEFAULT_CONFIG))
     for name in ("date", "modified"):

@@ -1,4 +1,4 @@
-"""publishing.outputcache: a file is reused only when its key matches and the previous output
+"""fastbuild.outputcache: a file is reused only when its key matches and the previous output
 still holds the very file the previous build wrote."""
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ from pathlib import Path
 from conftest import ROOT
 
 sys.path.insert(0, str(ROOT / "plugins"))
-from publishing.outputcache import OutputCache, make_key  # noqa: E402
+from fastbuild.outputcache import OutputCache, make_key  # noqa: E402
 
 
 def _build(tmp: Path, name: str, files: dict[str, tuple[str, str]], swap: bool = True) -> OutputCache:

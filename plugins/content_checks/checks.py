@@ -14,10 +14,9 @@ from pathlib import Path
 from pelican import signals
 
 from publishing.images import image_problems
-from publishing.problems import header_line, report
+from publishing.problems import header_line, report, text_lines
 
-from .scans import SourceScans
-from .source import STATUSES, check_unreadable, report_findings
+from .source import STATUSES, Findings, check_unreadable, report_findings, scan
 
 DEFAULTS = {
     "PUBLICATION_CATEGORIES": [],
@@ -93,8 +92,15 @@ def _check_image(generator, content) -> None:
         _problem(generator, content, field, message, key=key)
 
 
-def _check_common(generator, content, required: list[str], scans: SourceScans,
-                  article: bool) -> None:
+def _findings(path: str) -> Findings:
+    try:
+        with open(path, "rb") as handle:
+            return scan(text_lines(handle.read()))
+    except OSError:
+        return scan([])
+
+
+def _check_common(generator, content, required: list[str], article: bool) -> None:
     for field in required:
         value = content.metadata.get(field)
         if value is None or (isinstance(value, (str, list)) and not value):
@@ -106,7 +112,7 @@ def _check_common(generator, content, required: list[str], scans: SourceScans,
                  f"unknown status '{status}' (expected one of: {', '.join(STATUSES)})")
     _check_image(generator, content)
     _check_links(generator, content)
-    report_findings(generator.context, content, scans.findings(content.source_path), article)
+    report_findings(generator.context, content, _findings(content.source_path), article)
 
 
 def check_articles(generator) -> None:
@@ -116,9 +122,8 @@ def check_articles(generator) -> None:
                   + generator.drafts_translations + generator.hidden_articles
                   + generator.hidden_translations)
     by_slug: dict[str, list] = defaultdict(list)
-    scans = SourceScans(generator.settings, "posts")
     for article in everything:
-        _check_common(generator, article, settings["POST_REQUIRED_FIELDS"], scans, article=True)
+        _check_common(generator, article, settings["POST_REQUIRED_FIELDS"], article=True)
         category = article.metadata.get("category")
         if category is not None and allowed and str(category) not in allowed:
             _problem(generator, article, "category", f"unknown category '{category}' "
@@ -129,7 +134,6 @@ def check_articles(generator) -> None:
                      f"{modified:%Y-%m-%d %H:%M} is before the post's date {date:%Y-%m-%d %H:%M} "
                      "(expected a later date, or remove the line)")
         by_slug[(article.slug, article.lang)].append(article)
-    scans.save()
     _report_duplicates(generator, by_slug, "post")
 
 
@@ -139,11 +143,9 @@ def check_pages(generator) -> None:
                   + generator.hidden_translations + generator.draft_pages
                   + generator.draft_translations)
     by_slug: dict[str, list] = defaultdict(list)
-    scans = SourceScans(generator.settings, "pages")
     for page in everything:
-        _check_common(generator, page, settings["PAGE_REQUIRED_FIELDS"], scans, article=False)
+        _check_common(generator, page, settings["PAGE_REQUIRED_FIELDS"], article=False)
         by_slug[(page.slug, page.lang)].append(page)
-    scans.save()
     _report_duplicates(generator, by_slug, "page")
 
 

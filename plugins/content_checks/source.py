@@ -6,7 +6,7 @@
   status): Pelican only logs
   "Could not process", so the field and line are found here.
 
-The text is read and scanned once per file (``scan``); scans.py keeps the findings between builds.
+The text is read and scanned once per file (``scan``).
 """
 
 from __future__ import annotations

@@ -1,13 +1,13 @@
 """Output-cache keys for the .ics files: what each calendar is made from.
 
-Settings, plugin code and the libraries build_cache fingerprints (icalendar included) are covered
+Settings, plugin code and the libraries fastbuild fingerprints (icalendar included) are covered
 by CACHE_PATH, so a key holds the content: the calendar's path, title and seed, and a digest of
 each event in it. The time-zone data behind VTIMEZONE (not in that fingerprint) and the span of
 years the definitions cover are added too.
 
-DTSTAMP is deliberately not in the key: for events without ``updated:`` it is the build's "now",
-and a reused calendar keeps the DTSTAMP of the build that wrote it, which RFC 5545 allows (it is
-when that data was generated). A cold build always writes "now".
+DTSTAMP is the event's ``updated:`` or else the build's "now", so a calendar with an event
+without ``updated:`` is keyed by "now" too: a warm build writes what a cold one would (with
+SOURCE_DATE_EPOCH fixed, it is reused).
 """
 
 from __future__ import annotations
@@ -15,10 +15,10 @@ from __future__ import annotations
 import hashlib
 import os
 import zoneinfo
-from datetime import date
+from datetime import date, datetime
 from importlib import resources
 
-from publishing.outputcache import make_key
+from fastbuild.outputcache import make_key
 
 from .model import Event, content_digest
 
@@ -57,9 +57,11 @@ class CalendarKeys:
         return self._zones[tzid]
 
     def key(self, relpath: str, title: str, seed: str, events: list[Event],
-            zone_span: tuple[date, date]) -> str:
-        """``zone_span``: the years the build's VTIMEZONE definitions cover (ical.span_of)."""
+            zone_span: tuple[date, date], stamp: datetime) -> str:
+        """``zone_span``: the years the build's VTIMEZONE definitions cover (ical.span_of);
+        ``stamp``: the build's "now"."""
         zones = sorted({e.timezone for e in events if e.timezone})
-        return make_key(relpath, title, seed, *(str(day) for day in zone_span),
+        stamped = stamp.isoformat() if any(e.updated is None for e in events) else ""
+        return make_key(relpath, title, seed, stamped, *(str(day) for day in zone_span),
                         *(f"{tzid}={self._zone(tzid)}" for tzid in zones),
                         *sorted(self._event(e) for e in events))

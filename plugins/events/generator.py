@@ -18,8 +18,8 @@ from pelican.urlwrappers import Tag
 from pelican.utils import slugify
 
 from publishing.clock import now
-from publishing.output import beside_pages
-from publishing.outputcache import OutputCache, write_new
+from fastbuild.output import beside_pages
+from fastbuild.outputcache import OutputCache, write_new
 from publishing.problems import report
 
 from . import ical, jsonld, links, settings, timing, values
@@ -27,7 +27,6 @@ from .calendar_keys import CalendarKeys
 from .ical import ZoneDefinitions, span_of
 from .loader import load_event
 from .model import Event
-from .read_cache import EventReadCache, file_key
 
 logger = logging.getLogger(__name__)
 EXTENSIONS = ("yaml", "yml")
@@ -76,7 +75,7 @@ class EventsGenerator(Generator):
         stem = os.path.splitext(os.path.basename(relative))[0]
         return stem if values.SLUG.match(stem) else slugify(stem) or "event"
 
-    def _read(self, relative: str, render, cache: EventReadCache) -> Event | None:
+    def _read(self, relative: str, render) -> Event | None:
         path = os.path.join(self.path, relative)
         try:
             with open(path, "rb") as handle:
@@ -86,10 +85,6 @@ class EventsGenerator(Generator):
             return None
         default_slug = self._default_slug(relative)
         default_timezone = self.options["EVENTS_DEFAULT_TIMEZONE"]
-        key = file_key(raw, path, default_slug, default_timezone)
-        cached = cache.get(relative, key)
-        if cached is not None:
-            return cached
         event, problems = load_event(raw, path, default_slug=default_slug,
                                      default_timezone=default_timezone, render_markdown=render)
         for problem in problems:
@@ -97,7 +92,6 @@ class EventsGenerator(Generator):
         if event is not None:
             event.relative_source_path = relative.replace(os.sep, "/")
             event.uid = event.uid or ical.default_uid(event.slug, self.options["SITE_ID"])
-            cache.put(relative, key, event)
         return event
 
     def _without_duplicates(self, events: list[Event]) -> list[Event]:
@@ -124,13 +118,11 @@ class EventsGenerator(Generator):
         if not self._check_settings():
             return
         render = _markdown_renderer(self.settings)
-        cache = EventReadCache(self.settings)
         found = []
         for relative in sorted(self.get_files(self.options["EVENTS_PATH"], extensions=EXTENSIONS)):
-            event = self._read(relative, render, cache)
+            event = self._read(relative, render)
             if event is not None:
                 found.append(event)
-        cache.save()
         events = self._without_duplicates(found)
         floating = ZoneInfo(self.options["TIMEZONE"])
         moment = now()
@@ -224,7 +216,7 @@ class EventsGenerator(Generator):
         outputs = OutputCache(self.settings, "calendars", self.output_path)
         keys = CalendarKeys()
         for url, events, title, seed in self._calendars():
-            key = keys.key(url, title, seed, events, self._zones.span)
+            key = keys.key(url, title, seed, events, self._zones.span, now())
             if not outputs.reuse(url, key):
                 self._write_bytes(url, self._calendar(events, url, title, seed))
                 outputs.record(url, key)

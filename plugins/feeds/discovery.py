@@ -37,7 +37,7 @@ class FeedIndex:
         return self._links
 
     def __cache_key__(self) -> dict:
-        """What pages using ``feed_for`` depend on (see parallel_writes/digest.py)."""
+        """What pages using ``feed_for`` depend on (see fastbuild/digest.py)."""
         return self._index()
 
     def __call__(self, kind: str, slug: str | None = "") -> FeedLinks | None:

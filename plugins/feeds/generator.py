@@ -6,10 +6,9 @@ import logging
 
 from pelican.generators import Generator
 
-from publishing.output import beside_pages
-from publishing.outputcache import OutputCache
+from fastbuild.output import beside_pages
+from fastbuild.outputcache import OutputCache
 from publishing.problems import header_line, report
-from publishing.urls import urls_computed_once
 
 from .discovery import FeedIndex
 from .entries import event_entry, media_problems
@@ -59,11 +58,7 @@ class FeedsGenerator(Generator):
     def generate_output(self, writer) -> None:
         if self.cfg is None:
             return
-        beside_pages(writer, self._write_feeds_with_urls)
-
-    def _write_feeds_with_urls(self) -> None:
-        with urls_computed_once():  # each post's URL computed once
-            self._write_feeds()
+        beside_pages(writer, self._write_feeds)
 
     def _write_feeds(self) -> None:
         from .writer import FORMATS, write_cover, write_feed

@@ -1,8 +1,8 @@
 """Cache keys of feed files, so a warm build reuses every feed whose entries did not change.
 
-The previous build's file is reused (publishing.outputcache) when its key matches. Settings,
+The previous build's file is reused (fastbuild.outputcache) when its key matches. Settings,
 plugin code and the library versions (feedgen and lxml included) already select the cache folder
-(plugins/build_cache), so a key covers what the feed shows: its own title, links and type, its
+(plugins/fastbuild), so a key covers what the feed shows: its own title, links and type, its
 <updated>, and every entry in order, each entry with all it shows, its full HTML included.
 """
 
@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import fields
 
-from publishing.outputcache import make_key
+from fastbuild.outputcache import make_key
 
 from .entries import Entry, article_source, feed_updated, finish_entry
 from .selection import Feed

@@ -8,7 +8,7 @@ from pathlib import Path
 from feedgen.entry import FeedEntry
 from feedgen.feed import FeedGenerator
 
-from publishing.outputcache import write_new
+from fastbuild.outputcache import write_new
 
 from .entries import Entry, feed_updated, tag_uri
 from .html import plain_text

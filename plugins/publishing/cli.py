@@ -59,16 +59,16 @@ def check(settings_file: str, overrides: dict) -> int:
     return 0
 
 
-def index_for_search(output: str) -> int:
+def index_for_search(settings: dict) -> int:
     """Index the built site for /search/ with Pagefind; the swap replaces output/, index
-    included, so every build is followed by this."""
-    import subprocess
+    included, so every build is followed by this (fastbuild.searchindex keeps the index of
+    unchanged pages)."""
+    from fastbuild.searchindex import index
 
-    result = subprocess.run([sys.executable, "-m", "pagefind", "--site", output, "--quiet"],
-                            capture_output=True, text=True)
-    if result.returncode != 0:
-        print(f"Search index not rebuilt: {result.stderr.strip()}", file=sys.stderr)
-    return result.returncode
+    returncode, errors = index(settings)
+    if returncode != 0:
+        print(f"Search index not rebuilt: {errors.strip()}", file=sys.stderr)
+    return returncode
 
 
 def serve(settings_file: str, overrides: dict, bind: str, port: int, autoreload: bool) -> int:
@@ -141,5 +141,5 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "check":
         return check(args.settings, overrides)
     if args.command == "index":
-        return index_for_search(_settings(args.settings, overrides)["OUTPUT_PATH"])
+        return index_for_search(_settings(args.settings, overrides))
     return serve(args.settings, overrides, args.bind, args.port, args.autoreload)

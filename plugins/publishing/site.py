@@ -122,11 +122,11 @@ class PublishingPelican(Pelican):
             for generator in generators:
                 if hasattr(generator, "generate_output"):
                     generator.generate_output(writer)
-            if hasattr(writer, "finish"):  # a writer that defers its work (parallel_writes)
+            if hasattr(writer, "finish"):  # a writer that defers its work (fastbuild)
                 writer.finish()
             signals.finalized.send(self)
         except BaseException:
-            if hasattr(writer, "abandon"):  # stop work it started (parallel_writes' jobs)
+            if hasattr(writer, "abandon"):  # forget work it deferred (fastbuild)
                 writer.abandon()
             shutil.rmtree(staging, ignore_errors=True)
             raise
@@ -137,6 +137,12 @@ class PublishingPelican(Pelican):
         pages = next(g for g in generators if isinstance(g, PagesGenerator))
         logger.info("Built %d posts and %d pages into %s", len(articles.articles),
                     len(pages.pages), final)
+
+
+def build(settings: dict) -> None:
+    """Build the site ``settings`` describe (as read_settings gives them) once, staged; raises
+    ContentError listing every content problem, leaving the previous output as it was."""
+    PublishingPelican(settings).run()
 
 
 def _swap_into_place(staging: Path, final: Path) -> None:

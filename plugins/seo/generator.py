@@ -8,9 +8,8 @@ from typing import Any
 
 from pelican.generators import Generator
 
-from publishing.output import beside_pages
-from publishing.outputcache import OutputCache, write_new
-from publishing.urls import urls_computed_once
+from fastbuild.output import beside_pages
+from fastbuild.outputcache import OutputCache, write_new
 
 from .robots import render_robots
 from .settings import SeoSettings, read
@@ -32,9 +31,7 @@ class SeoGenerator(Generator):
             self._write(config.robots_save_as, render_robots(config).encode("utf-8"))
 
     def _write_sitemap(self, config: SeoSettings) -> None:
-        # Every post's URL, computed once here.
-        with urls_computed_once():
-            entries = sitemap_entries(self.context, config)
+        entries = sitemap_entries(self.context, config)
         # Unchanged in a warm build unless a URL or a date changed: reuse the previous file.
         cache = OutputCache(self.settings, "seo", self.output_path)
         key = sitemap_key(entries)

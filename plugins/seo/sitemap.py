@@ -13,7 +13,7 @@ from xml.etree import ElementTree as ET
 
 from pelican.paginator import Paginator
 
-from publishing.outputcache import make_key
+from fastbuild.outputcache import make_key
 
 from .settings import SeoSettings
 
@@ -130,7 +130,7 @@ def w3c_datetime(value: datetime | date) -> str:
 
 
 def sitemap_key(entries: Iterable[Entry]) -> str:
-    """The cache key of sitemap.xml (publishing.outputcache): exactly what it lists."""
+    """The cache key of sitemap.xml (fastbuild.outputcache): exactly what it lists."""
     return make_key(*(part for entry in entries for part in
                       (entry.loc, "" if entry.lastmod is None else w3c_datetime(entry.lastmod))))
 

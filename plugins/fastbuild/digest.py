@@ -4,7 +4,7 @@ A page's key is the digest of every variable its template receives. Content obje
 pages) are digested by their metadata and attributes but *not* their body: nearly every page
 lists other posts (the footer's recent posts, the archives), and including every body would make
 one typo fix re-render the whole site. Bodies are tracked separately, by recording which bodies a
-page actually read while it rendered (render_cache.py).
+page actually read while it rendered (pages.py).
 
 Digests are memoised per object for one build (objects are kept alive with their digest, so an
 id is never reused). Anything that has no stable digest (an object whose only repr is a memory
@@ -23,19 +23,18 @@ import types
 from pelican.contents import Content
 from pelican.paginator import Page
 
-from publishing.outputcache import hash_parts as _hash
+from .outputcache import hash_parts as _hash
 
 # What some library objects depend on, declared here as a __cache_key__ would be: a page of a
 # paginated list is its paginator's page number so-and-so (digesting each page's slice of the
 # list again would be most of the digesting of a warm build).
 DECLARED = {Page: lambda page: (page.paginator, page.number)}
 
-# Attributes that are not what the object says: the whole-site context and settings (digested
-# as context variables of their own), the body (tracked as a read dependency), the URL memo
-# added while writing (urls.py) and Pelican's note that a static file's URL has been used
-# (set whenever a body happens to be rendered, so it differs between cold and warm builds).
-SKIPPED = frozenset({"_context", "settings", "_content", "_urls_while_writing",
-                     "_output_location_referenced"})
+# An object is digested by its public attributes: Pelican keeps in private ones the whole-site
+# context (digested as a context variable of its own), the body (tracked as a read dependency),
+# and notes that differ between cold and warm builds; this layer's URL memo is private too. The
+# settings are digested once, as a context variable.
+SKIPPED = frozenset({"settings"})
 _ADDRESS = re.compile(r" at 0x[0-9a-fA-F]+")
 
 
@@ -114,7 +113,7 @@ class ContextDigest:
             return _text(f"re:{value.flags}:") + self.of(value.pattern)
         fields = getattr(value, "__dict__", None)
         if fields is not None:
-            own = ((k, v) for k, v in fields.items() if k not in SKIPPED)
+            own = ((k, v) for k, v in fields.items() if k[0] != "_" and k not in SKIPPED)
             return _hash(_text(type(value).__qualname__), self.of_items(own))
         text = repr(value)
         if _ADDRESS.search(text):

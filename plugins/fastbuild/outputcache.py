@@ -20,7 +20,9 @@ import os
 import shutil
 from typing import Callable
 
-from . import jsonfile
+from publishing import jsonfile
+
+from .settings import read as read_config
 
 logger = logging.getLogger(__name__)
 
@@ -43,11 +45,14 @@ def make_key(*parts: object) -> str:
 
 
 def enabled(settings: dict) -> bool:
-    return bool(settings.get("OUTPUT_CACHE")) and bool(settings.get("CACHE_PATH"))
+    config = read_config(settings)
+    return config.enabled and config.output_cache and bool(settings.get("CACHE_PATH"))
 
 
 class OutputCache:
     """One producer's record of the files it made; see the module docstring."""
+
+    VERSION = VERSION
 
     def __init__(self, settings: dict, name: str, output_path: str) -> None:
         self.enabled = enabled(settings)
@@ -102,6 +107,27 @@ class OutputCache:
         self._new[relpath] = [key, previous[1]]
         self.reused += 1
         return True
+
+    def previous_text(self, relpath: str, key: str,
+                      deps_ok: Callable[[dict], bool]) -> tuple[str, dict, int] | None:
+        """The text of the previous build's ``relpath``, its deps and its modification time, if
+        it was made from ``key`` and ``deps_ok(deps)`` holds: it is then written again as it
+        is, and keeps its time (``keep_time``), instead of being rendered."""
+        previous = self.previous(relpath) if self.enabled else None
+        if previous is None or previous[0] != key or not deps_ok(previous[1]):
+            return None
+        with open(os.path.join(self.final, relpath), "rb") as fh:
+            text = fh.read().decode("utf-8")
+        mtime = self._old[relpath][1][2]
+        # Text-mode writing turns "\n" into os.linesep: undo it, so that the bytes round-trip.
+        return (text.replace(os.linesep, "\n") if os.linesep != "\n" else text), previous[1], mtime
+
+    def keep_time(self, relpath: str, mtime_ns: int) -> None:
+        """Give the file written again at ``relpath`` its previous modification time: unchanged
+        pages look unchanged to rsync, HTTP caches and the next build."""
+        path = os.path.join(self.staging, relpath)
+        os.utime(path, ns=(os.stat(path).st_atime_ns, mtime_ns))
+        self.reused += 1
 
     def record(self, relpath: str, key: str, deps: dict | None = None) -> None:
         """Remember that ``relpath`` was just written into the staging folder from ``key``."""

@@ -1,4 +1,5 @@
-"""Scheduling of output that does not go through Pelican's ``write_file``."""
+"""Scheduling of output that does not go through Pelican's ``write_file`` (for the plugins that
+write feeds, calendars and the sitemap)."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from typing import Any, Callable
 
 def beside_pages(writer: Any, job: Callable[[], None]) -> None:
     """Run ``job`` (it writes feeds, calendars...) while the pages render, when the writer can
-    (parallel_writes runs it in a process of its own), else now. ``job`` must only write files:
+    (the speed layer's writer runs it beside the pages, maybe in a worker), else now. ``job`` must only write files:
     anything it changes in memory may be lost with its process."""
     schedule = getattr(writer, "beside_pages", None)
     if schedule is None:

@@ -5,7 +5,7 @@ Category objects carrying the settings) and checks only the file itself. A cache
 other settings (``make publish`` after ``make html``), another Markdown configuration, or other
 library or plugin versions would hand back stale values, so each combination gets its own
 sub-folder of CACHE_PATH, named by a hash of all of it. The output manifests of
-publishing.outputcache live there too, so their keys only need to cover content and templates.
+outputcache.py live there too, so their keys only need to cover content and templates.
 """
 
 from __future__ import annotations
@@ -17,21 +17,24 @@ import os
 from importlib import metadata
 from pathlib import Path
 
+from .settings import read as read_config
+
 logger = logging.getLogger(__name__)
 # Where files are written, not what they say: the staged build and tests vary these freely.
-IGNORED = {"OUTPUT_PATH", "CACHE_PATH", "FAST_MARKDOWN_WORKERS", "FAST_MARKDOWN_MIN_FILES",
-           "PARALLEL_WRITES_WORKERS", "PARALLEL_WRITES_MIN_CALLS"}
+IGNORED = {"OUTPUT_PATH", "CACHE_PATH", "FASTBUILD_WORKERS", "FASTBUILD_MIN_FILES",
+           "FASTBUILD_MIN_PAGES"}
 LIBRARIES = ("pelican", "Markdown", "Pygments", "docutils", "Jinja2", "MarkupSafe", "feedgen", "lxml",
              "icalendar", "PyYAML", "python-dateutil")
 
 
-def _plugin_sources(settings: dict) -> list[tuple[str, int, int]]:
-    # Readers can be changed by any plugin, so a plugin edit must start a fresh cache.
+def _plugin_sources(settings: dict) -> list[tuple[str, str]]:
+    # Readers can be changed by any plugin, so a plugin edit must start a fresh cache. By
+    # content: copies that keep a file's size and time (cp -p, rsync -t, tar) are edits too.
     stamps = []
     for base in settings.get("PLUGIN_PATHS", []):
         for path in sorted(Path(base).rglob("*.py")):
-            stat = path.stat()
-            stamps.append((str(path), stat.st_size, stat.st_mtime_ns))
+            stamps.append((path.relative_to(base).as_posix(),
+                           hashlib.sha256(path.read_bytes()).hexdigest()))
     return stamps
 
 
@@ -56,12 +59,22 @@ def fingerprint(settings: dict) -> str:
     return hashlib.sha256(blob.encode("utf-8")).hexdigest()[:16]
 
 
+def cache_folder(settings: dict) -> str:
+    """This configuration's own folder in CACHE_PATH (``settings`` as read_settings gives them)."""
+    return os.path.join(settings["CACHE_PATH"], fingerprint(settings))
+
+
 def namespace_cache(pelican) -> None:
-    """initialized handler: point CACHE_PATH at this configuration's own sub-folder."""
+    """initialized handler: point CACHE_PATH at this configuration's own sub-folder. With the
+    speed layer off, Pelican's content cache is off too: nothing would keep it apart from other
+    settings and code."""
     settings = pelican.settings
+    if not read_config(settings).enabled:
+        settings["CACHE_CONTENT"] = settings["LOAD_CONTENT_CACHE"] = False
+        return
     if not (settings.get("CACHE_CONTENT") or settings.get("LOAD_CONTENT_CACHE")
             or settings.get("OUTPUT_CACHE")):
         return
-    settings["CACHE_PATH"] = os.path.join(settings["CACHE_PATH"], fingerprint(settings))
+    settings["CACHE_PATH"] = cache_folder(settings)
     logger.debug("Content cache in %s", settings["CACHE_PATH"])
 

@@ -1,0 +1,113 @@
+"""Content objects that note which bodies a page reads, and remember their URLs while the site
+is written.
+
+Each content object Pelican creates is given a subclass of its own class (same name, so
+Pelican's ``<CLASS>_URL`` settings still apply) that overrides three public methods:
+
+- ``get_content`` and ``get_summary`` (when the summary is cut from the body) note the source
+  file read, with its digest, while a page renders (``reads_of_one_page``), so that a warm build
+  re-renders exactly the pages that show an edited body;
+- ``get_url_setting`` remembers each URL once writing has begun (``writing()``): a listing page
+  asks for hundreds of them, and until then plugins may still change what URLs are made of.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+from typing import Iterator
+
+from pelican.contents import Content
+
+from .settings import read as read_config
+
+_reads: dict[str, str] | None = None  # source path -> digest, for the page being rendered
+_digests: dict[str, str] = {}  # source path -> digest of its bytes, this build
+_writing = False
+_classes: dict[type, type] = {}
+
+
+def file_digest(path: str) -> str:
+    """The SHA-256 of a source file's bytes (the body depends on nothing else but settings and
+    code, which the cache folder's fingerprint covers)."""
+    digest = _digests.get(path)
+    if digest is None:
+        try:
+            with open(path, "rb") as fh:
+                digest = hashlib.sha256(fh.read()).hexdigest()
+        except OSError:
+            digest = "missing"
+        _digests[path] = digest
+    return digest
+
+
+def _note(content: Content) -> None:
+    path = getattr(content, "source_path", None)
+    if _reads is not None:
+        _reads[path or f"unsaved:{id(content)}"] = file_digest(path) if path else ""
+
+
+class _Noted:
+    def get_content(self, siteurl: str) -> str:
+        _note(self)
+        return super().get_content(siteurl)
+
+    def get_summary(self, siteurl: str) -> str:
+        if "summary" not in self.metadata:  # cut from the body
+            _note(self)
+        return super().get_summary(siteurl)
+
+    def get_url_setting(self, key: str) -> str:
+        if not _writing:
+            return super().get_url_setting(key)
+        memo = self.__dict__.setdefault("_fastbuild_urls", {})
+        if key not in memo:
+            memo[key] = super().get_url_setting(key)
+        return memo[key]
+
+
+def _noted_class(cls: type) -> type:
+    noted = _classes.get(cls)
+    if noted is None:
+        noted = _classes[cls] = type(cls.__name__, (_Noted, cls),
+                                     {"__qualname__": cls.__qualname__, "__module__": cls.__module__})
+    return noted
+
+
+def note_reads(content: Content) -> None:
+    """content_object_init handler."""
+    if isinstance(content, _Noted) or not read_config(content.settings).enabled:
+        return
+    content.__class__ = _noted_class(type(content))
+
+
+def bodies_unchanged(reads: dict[str, str]) -> bool:
+    return all(not path.startswith("unsaved:") and file_digest(path) == digest
+               for path, digest in reads.items())
+
+
+@contextlib.contextmanager
+def reads_of_one_page() -> Iterator[dict[str, str]]:
+    """The source files whose bodies one page reads while it renders."""
+    global _reads
+    outer, _reads = _reads, {}
+    try:
+        yield _reads
+    finally:
+        _reads = outer
+
+
+@contextlib.contextmanager
+def writing() -> Iterator[None]:
+    """URLs no longer change: remember each one."""
+    global _writing
+    outer, _writing = _writing, True
+    try:
+        yield
+    finally:
+        _writing = outer
+
+
+def forget(*_args) -> None:
+    """A long-running preview keeps no digests from one build to the next."""
+    _digests.clear()

@@ -1,0 +1,297 @@
+"""A Pelican Writer that renders pages in worker processes and reuses unchanged ones.
+
+Generators call ``write_file`` as usual; the calls are recorded, and ``finish()`` (called by
+PublishingPelican once every generator has produced its output, or on Pelican's ``finalized``
+signal under the plain ``pelican`` command) plays them back through Pelican's own
+``write_file``, with a stand-in for each template (``_Page``) that:
+
+- works out the page's key: the theme's templates, the template's name and the digest of every
+  variable the page receives (digest.py; content objects without their bodies);
+- when the previous build wrote the page from the same key and every body it read is unchanged
+  (contents.py), gives back the previous file's text; otherwise renders it, noting the bodies it
+  reads.
+
+The calls are cut into batches (all calls for one file name in one batch, in order, so that
+Pelican's overwrite rules hold), played by a pool of forked workers that inherit the recorded
+calls, largest first, after the jobs handed over by ``beside_pages`` (feeds, calendars, the
+sitemap), and by this process from the smallest batch up meanwhile. Where workers are not forked (spawn on macOS and Windows), with one worker, few pages,
+or a plugin listening to ``content_written`` (it must see every file in this process), the
+calls are played here. Keys and reads come back to this process, which saves them for the next
+build.
+"""
+
+from __future__ import annotations
+
+import collections
+import gc
+import logging
+import os
+import weakref
+from typing import Callable
+
+from pelican import signals
+from pelican.writers import FileOverwriteFailedError, Writer
+
+from . import pool
+from .contents import bodies_unchanged, reads_of_one_page, writing
+from .digest import ContextDigest, Uncacheable
+from .fingerprint import IGNORED
+from .outputcache import OutputCache, make_key
+from .settings import read as read_config
+
+logger = logging.getLogger(__name__)
+# Batches per worker: smaller batches even out the workers' loads at the end.
+BATCHES_PER_WORKER = 8
+# Context variables whose order means nothing: Pelican builds ``staticfiles`` partly from a set,
+# so its order changes from one process to the next (and static_content holds the same files).
+UNORDERED = frozenset({"staticfiles"})
+
+# The writer whose calls the workers play (forked workers inherit it).
+_current: "FastWriter | None" = None
+# Writers with calls not yet played (finished on ``finalized`` under the plain pelican command).
+_unfinished: "weakref.WeakSet[FastWriter]" = weakref.WeakSet()
+
+# (page, key, reads, previous modification time if reused) for each page written.
+Written = list[tuple[str, "str | None", dict, "int | None"]]
+
+
+class PageKeys:
+    """Keys of the pages of one build."""
+
+    def __init__(self) -> None:
+        self.digest = ContextDigest()
+        self._themes: dict[int, str] = {}
+        self._shared: dict[int, tuple[dict, bytes]] = {}
+
+    def _variables(self, items) -> bytes:
+        return self.digest.of_items(
+            (name, frozenset(value) if name in UNORDERED else value) for name, value in items
+            if name not in IGNORED)
+
+    def _shared_digest(self, shared: dict) -> bytes:
+        memo = self._shared.get(id(shared))
+        if memo is None:
+            memo = self._shared[id(shared)] = (shared, self._variables(shared.items()))
+        return memo[1]
+
+    def _theme(self, environment) -> str:
+        # Every template the environment can load: a page's output depends on its includes,
+        # imports and parents, and edits to any of them must show.
+        key = self._themes.get(id(environment))
+        if key is None:
+            parts = []
+            for name in environment.list_templates():
+                source, _, _ = environment.loader.get_source(environment, name)
+                parts += [name, source]
+            key = self._themes[id(environment)] = make_key(*parts)
+        return key
+
+    def key(self, template, shared: dict, localcontext: dict) -> str | None:
+        """The page's key, or None when some variable has no stable digest. ``shared`` is the
+        context the page's variables were copied from: its digest is computed once for all the
+        pages made from it, and only the variables a page changed are digested per page."""
+        try:
+            common = self._shared_digest(shared)
+            own = self._variables((name, value) for name, value in localcontext.items()
+                                  if shared.get(name, shared) is not value)
+        except Uncacheable:
+            return None
+        return make_key(self._theme(template.environment), template.name, common, own)
+
+
+class _Page:
+    """The template Pelican's ``write_file`` is given: reuses or renders, and notes the key."""
+
+    def __init__(self, template, writer: "FastWriter", shared: dict) -> None:
+        self.template, self.writer, self.shared = template, writer, shared
+
+    def render(self, context: dict) -> str:
+        writer, name = self.writer, context["output_file"]
+        key = writer.keys.key(self.template, self.shared, context) if writer.cache.enabled else None
+        previous = writer.cache.previous_text(name, key, bodies_unchanged) if key else None
+        if previous is not None:
+            text, reads, mtime = previous
+        else:
+            mtime = None
+            with reads_of_one_page() as reads:
+                text = self.template.render(context)
+        writer.written.append((name, key, dict(reads), mtime))
+        return text
+
+
+class FastWriter(Writer):
+    def __init__(self, output_path: str, settings: dict | None = None) -> None:
+        super().__init__(output_path, settings=settings)
+        self.config = read_config(self.settings)
+        self.cache = OutputCache(self.settings, "pages", output_path)
+        self.keys = PageKeys()
+        self.written: Written = []
+        self._calls: list[tuple[tuple, dict]] = []
+        self._jobs: list[Callable[[], None]] = []
+        self._snapshot: tuple[dict | None, dict] = (None, {})
+        _unfinished.add(self)
+
+    def write_file(self, name, template, context, *args, **kwargs) -> None:
+        if not name:
+            return
+        if self.settings.get("RELATIVE_URLS"):
+            # Pelican then re-points the shared context at each page while rendering it
+            # (context["localsiteurl"]), which only works one page at a time, in order.
+            super().write_file(name, template, context, *args, **kwargs)
+            return
+        self._calls.append(((name, template, self._snapshot_of(context)) + args, kwargs))
+
+    def beside_pages(self, job: Callable[[], None]) -> None:
+        """Run ``job`` (output written without ``write_file``: feeds, calendars, the sitemap)
+        with the pages, in a worker when they have workers. It must only write files: anything
+        it changes in memory may be lost with its process."""
+        if self.settings.get("RELATIVE_URLS"):
+            job()
+        else:
+            self._jobs.append(job)
+
+    def _snapshot_of(self, context: dict) -> dict:
+        # A generator may reuse and change one context dict between its calls, so each call keeps
+        # a copy; consecutive calls with an unchanged context share one copy.
+        last, snapshot = self._snapshot
+        if last is not context or len(snapshot) != len(context) or any(
+                snapshot.get(key, snapshot) is not value for key, value in context.items()):
+            snapshot = dict(context)
+            self._snapshot = (context, snapshot)
+        return snapshot
+
+    def finish(self) -> None:
+        """Write every recorded page and run every job; raises what any of them raised."""
+        _unfinished.discard(self)
+        calls, jobs = self._calls, self._jobs
+        self._calls, self._jobs = [], []
+        with writing():
+            written = self._in_workers(calls, jobs)
+            if written is None:
+                # Pages first: they must not see what a job may leave in memory (they do not
+                # in workers either).
+                written = self.play(calls)
+                for job in jobs:
+                    job()
+        for name, key, reads, _ in written:
+            if key is not None:
+                self.cache.record(name, key, reads)
+        logger.info("Reused %d of %d unchanged pages", sum(1 for w in written if w[3]), len(written))
+        self.cache.save()
+
+    def abandon(self) -> None:
+        """The build failed before ``finish``: nothing was started, forget the calls."""
+        _unfinished.discard(self)
+        self._calls, self._jobs = [], []
+
+    def play(self, calls: list[tuple[tuple, dict]]) -> Written:
+        """Play ``calls`` through Pelican's write_file in this process."""
+        self.written = []
+        for args, kwargs in calls:
+            super().write_file(args[0], _Page(args[1], self, args[2]), *args[2:], **kwargs)
+        for name, _, _, mtime in self.written:
+            if mtime is not None:
+                self.cache.keep_time(name, mtime)
+        return self.written
+
+    def _in_workers(self, calls: list, jobs: list) -> Written | None:
+        """Play ``calls`` and run ``jobs`` in forked workers; None when they are to be done here
+        (see the module docstring)."""
+        workers = self.config.processes
+        if (workers < 2 or len(calls) < self.config.min_pages or signals.content_written.receivers
+                or not pool.workers_inherit_memory()):
+            return None
+        global _current
+        batches = _batches(calls, workers * BATCHES_PER_WORKER, self.settings)
+        _current = self
+        self._played = calls
+        self._to_run = jobs
+        # Objects the collector never visits are never written to by it, so the memory the
+        # workers share with this process stays shared instead of being copied.
+        gc.freeze()
+        # This process renders too, so one worker fewer (and its copy of the memory it touches).
+        executor = pool.start(workers - 1, "pages")
+        try:
+            if executor is None:
+                return None
+            try:
+                futures = [executor.submit(_run_job, i) for i in range(len(jobs))]
+                pending = [executor.submit(_play_batch, batch) for batch in batches]
+                # The workers take batches from the front, this process from the back.
+                results: list = [None] * len(batches)
+                for number in reversed(range(len(batches))):
+                    if pending[number].cancel():
+                        results[number] = _play_batch(batches[number])
+                results = [done if done is not None else pending[number].result()
+                           for number, done in enumerate(results)]
+                for future in futures:
+                    future.result()
+            except pool.BROKEN as error:
+                pool.failed("pages", error)
+                return None
+        finally:
+            if executor is not None:
+                executor.shutdown(wait=True, cancel_futures=True)
+            gc.unfreeze()
+            _current = None
+        written: Written = []
+        by_batch: dict[str, int] = {}
+        for number, batch_written in enumerate(results):
+            for page in batch_written:
+                if by_batch.setdefault(page[0], number) != number:  # Pelican's rule, across batches
+                    raise FileOverwriteFailedError(
+                        f'Failed to overwrite "{page[0]}" as Pelican has already written to it '
+                        "previously")
+                written.append(page)
+        return written
+
+
+def _run_job(index: int) -> None:
+    _current._to_run[index]()
+
+
+def _play_batch(indices: list[int]) -> Written:
+    writer = _current
+    return writer.play([writer._played[i] for i in indices])
+
+
+def _weight(args: tuple, kwargs: dict, settings: dict) -> int:
+    """About how many pages a call writes (a paginated listing writes one per page)."""
+    paginated = kwargs.get("paginated") or (args[4] if len(args) > 4 else None) or {}
+    size = settings.get("DEFAULT_PAGINATION")
+    longest = max((len(items) for items in paginated.values()), default=0)
+    return max(1, -(-longest // size)) if size else 1
+
+
+def _batches(calls: list, count: int, settings: dict) -> list[list[int]]:
+    """Indices of ``calls`` cut into about ``count`` batches of about as many pages each, the
+    heaviest first; all the calls for one file name stay in one batch, in order."""
+    groups: dict[str, list[int]] = collections.defaultdict(list)
+    for index, (args, _) in enumerate(calls):
+        groups[args[0]].append(index)
+    weights = {name: sum(_weight(*calls[i], settings) for i in indices)
+               for name, indices in groups.items()}
+    size = max(1, -(-sum(weights.values()) // max(1, count)))
+    batches: list[list[int]] = []
+    current: list[int] = []
+    load = 0
+    for name in sorted(groups, key=lambda n: -weights[n]):
+        if current and load + weights[name] > size:
+            batches.append(current)
+            current, load = [], 0
+        current.extend(groups[name])
+        load += weights[name]
+    if current:
+        batches.append(current)
+    return batches
+
+
+def fast_writer(pelican) -> type[Writer] | None:
+    """get_writer handler."""
+    return FastWriter if read_config(pelican.settings).enabled else None
+
+
+def finish_writers(*_args) -> None:
+    """finalized handler: under the plain ``pelican`` command nobody calls ``finish``."""
+    for writer in list(_unfinished):
+        writer.finish()

@@ -1,0 +1,76 @@
+"""The Pagefind search index, built again only when a page it indexes changed.
+
+Pagefind writes its filter files in an order that changes from run to run, so two indexes of the
+same pages differ in bytes. The index of a set of pages (keyed by every HTML file's bytes and
+Pagefind's version) is kept in CACHE_PATH and linked into the output as long as the pages are the
+same: an unchanged rebuild leaves ``output/pagefind/`` byte for byte as it was, at no cost.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+import shutil
+import subprocess
+import sys
+from importlib import metadata
+from pathlib import Path
+
+from .settings import read as read_config
+
+logger = logging.getLogger(__name__)
+BUNDLE = "pagefind"
+
+
+def _pages_key(output: Path) -> str:
+    digest = hashlib.sha256()
+    try:
+        digest.update(metadata.version("pagefind").encode())
+    except metadata.PackageNotFoundError:
+        pass
+    for path in sorted(output.rglob("*.html")):
+        relative = path.relative_to(output).as_posix()
+        if not relative.startswith(f"{BUNDLE}/"):
+            digest.update(relative.encode("utf-8", "surrogatepass") + b"\0")
+            digest.update(hashlib.sha256(path.read_bytes()).digest())
+    return digest.hexdigest()[:24]
+
+
+def _pagefind(site: Path, bundle: Path) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "pagefind", "--site", str(site), "--output-path",
+                           str(bundle), "--quiet"], capture_output=True, text=True)
+
+
+def _link_tree(source: Path, target: Path) -> None:
+    for folder, _, files in os.walk(source):
+        destination = target / Path(folder).relative_to(source)
+        destination.mkdir(parents=True, exist_ok=True)
+        for name in files:
+            try:
+                os.link(Path(folder) / name, destination / name)
+            except OSError:  # another file system, or no hard links here
+                shutil.copy2(Path(folder) / name, destination / name)
+
+
+def index(settings: dict) -> tuple[int, str]:
+    """Index OUTPUT_PATH for search; (Pagefind's exit code, its error output)."""
+    output = Path(settings["OUTPUT_PATH"])
+    target = output / BUNDLE
+    if not read_config(settings).enabled or not settings.get("CACHE_PATH"):
+        result = _pagefind(output, target)
+        return result.returncode, result.stderr
+    kept = Path(settings["CACHE_PATH"]) / "search-index"
+    bundle = kept / _pages_key(output)
+    if not bundle.is_dir():
+        shutil.rmtree(kept, ignore_errors=True)  # the index of pages no longer there
+        partial = kept / "partial"
+        result = _pagefind(output, partial)
+        if result.returncode != 0:
+            return result.returncode, result.stderr
+        partial.rename(bundle)
+    else:
+        logger.info("Search index: no page changed, the previous index is kept")
+    shutil.rmtree(target, ignore_errors=True)
+    _link_tree(bundle, target)
+    return 0, ""

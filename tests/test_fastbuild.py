@@ -1,0 +1,202 @@
+"""The speed layer (plugins/fastbuild) on every contributor's machine: the same bytes without
+os.fork and with spawned workers (macOS, Windows), warm builds equal to cold ones after every kind
+of edit, the plain ``pelican`` command, and the one private seam pinned to the upstream source."""
+
+from __future__ import annotations
+
+import hashlib
+import inspect
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from conftest import EPOCH, ROOT, FixtureSite, html_files, run_publishing, tree_digest
+
+sys.path.insert(0, str(ROOT / "plugins"))
+
+# Upstream functions the one private seam relies on (plugins/fastbuild/markdown.py calls
+# MarkdownReader._parse_metadata with a stand-in for the reader's Markdown instance).
+PINNED = {
+    "MarkdownReader.read": "1c8cfd04d8822d57",
+    "MarkdownReader._parse_metadata": "3f01f071bbc3672d",
+}
+
+
+def test_the_private_seam_still_matches_the_installed_pelican():
+    from pelican import readers  # noqa: PLC0415
+
+    for function in (readers.MarkdownReader.read, readers.MarkdownReader._parse_metadata):
+        digest = hashlib.sha256(inspect.getsource(function).encode()).hexdigest()[:16]
+        assert digest == PINNED[function.__qualname__], (
+            f"{function.__qualname__} changed upstream: re-check plugins/fastbuild/markdown.py "
+            "(MarkdownReader.read), then update PINNED")
+
+
+def test_no_fork_anywhere_in_the_speed_layer():
+    for path in (ROOT / "plugins").rglob("*.py"):
+        text = path.read_text(encoding="utf-8")
+        assert "os.fork" not in text and 'get_context("fork")' not in text, path
+
+
+WITHOUT_FORK = """\
+import multiprocessing, os, sys
+if hasattr(os, "fork"):
+    del os.fork  # as on Windows
+multiprocessing.set_start_method("spawn", force=True)  # as on macOS and Windows
+from publishing.cli import main
+sys.exit(main(sys.argv[1:]))
+"""
+
+
+def test_a_build_without_fork_and_with_spawned_workers_is_byte_identical(tmp_path):
+    settings = {"CACHE_PATH": str(tmp_path / "cache"), "FASTBUILD_MIN_FILES": 1,
+                "FASTBUILD_MIN_PAGES": 1, "FASTBUILD_WORKERS": 2}
+    normal = run_publishing("build", output=tmp_path / "normal", overrides=settings)
+    assert normal.ok, normal.stderr
+    args = [sys.executable, "-c", WITHOUT_FORK, "build", "-s", "pelicanconf.py",
+            "-o", str(tmp_path / "spawned"), "-e"]
+    args += [f"{key}={json.dumps(value)}" for key, value in
+             {**settings, "CACHE_PATH": str(tmp_path / "cache-spawned")}.items()]
+    env = {**os.environ, "PYTHONPATH": str(ROOT / "plugins"), "SOURCE_DATE_EPOCH": EPOCH}
+    env.pop("SITEURL", None)
+    spawned = subprocess.run(args, cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
+    assert spawned.returncode == 0, spawned.stderr
+    assert "Could not use worker processes" not in spawned.stderr  # the pool really ran
+    digest = tree_digest(tmp_path / "spawned")
+    assert len(digest) > 100 and digest == tree_digest(tmp_path / "normal")
+
+
+def _pelican(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess:
+    env = {**os.environ, "PYTHONPATH": str(ROOT / "plugins"), "SOURCE_DATE_EPOCH": EPOCH}
+    env.pop("SITEURL", None)
+    return subprocess.run([sys.executable, "-m", "pelican", "-s", "pelicanconf.py", *args],
+                          cwd=cwd, env=env, capture_output=True, text=True, timeout=300)
+
+
+@pytest.mark.parametrize("pelican_class", ["publishing.PublishingPelican", "pelican.Pelican"])
+def test_the_plain_pelican_command_builds_the_full_site(real_site, tmp_path, pelican_class):
+    proc = _pelican("-o", str(tmp_path / "out"), "-e",
+                    f"CACHE_PATH={json.dumps(str(tmp_path / 'cache'))}",
+                    f"PELICAN_CLASS={json.dumps(pelican_class)}")
+    assert proc.returncode == 0, proc.stderr
+    built = {str(p.relative_to(tmp_path / "out")) for p in html_files(tmp_path / "out")}
+    expected = {str(p.relative_to(real_site)) for p in html_files(real_site)}
+    assert built == expected and len(built) > 50
+    assert (tmp_path / "out" / "feeds" / "all.atom.xml").is_file()
+    assert (tmp_path / "out" / "events" / "calendar.ics").is_file()
+
+
+# A copy of the project (settings, theme, plugins) to edit: the real files are never touched.
+def _project_copy(root: Path) -> Path:
+    project = root / "project"
+    project.mkdir()
+    shutil.copy(ROOT / "pelicanconf.py", project)
+    ignore = shutil.ignore_patterns("__pycache__")
+    shutil.copytree(ROOT / "theme", project / "theme", ignore=ignore)
+    shutil.copytree(ROOT / "plugins", project / "plugins", ignore=ignore)
+    return project
+
+
+def _replace(path: Path, old: str, new: str, keep_time: bool = False) -> None:
+    before = os.stat(path)
+    text = path.read_text(encoding="utf-8")
+    assert old in text, (path, old)
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+    if keep_time:  # cp -p, rsync -t, tar: the same size and time, other bytes
+        assert os.stat(path).st_size == before.st_size
+        os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))
+
+
+def test_warm_builds_equal_cold_builds_after_every_kind_of_edit(tmp_path):
+    project = _project_copy(tmp_path)
+    site = FixtureSite(tmp_path / "site")
+    site.post("first", body="The first post's body.", tags="commons, governance")
+    second = site.post("second", date="2020-06-02 09:00", body="The second post.")
+    site.page("about", "About", body="About the co-op.")
+    group = site.file("working-groups/tools.md", """\
+        Title: Tools
+        Slug: tools
+        Status: active
+        Purpose: Shared tools for co-ops.
+
+        The tools group.
+        """)
+    event = site.file("events/meetup.yaml", """\
+        title: Autumn meetup
+        start: 2026-12-01 18:00
+        end: 2026-12-01 20:00
+        timezone: Europe/London
+        """)
+    overrides = {"PATH": str(site.content)}
+    settings: dict = {}
+    epoch = {"SOURCE_DATE_EPOCH": EPOCH}
+
+    def build_and_compare(step: str) -> None:
+        warm = run_publishing("build", output=site.output, cwd=project, env=epoch,
+                              overrides={**overrides, **settings,
+                                         "CACHE_PATH": str(tmp_path / "cache")})
+        assert warm.ok, (step, warm.stderr)
+        cold_out = tmp_path / "cold"
+        shutil.rmtree(cold_out, ignore_errors=True)
+        shutil.rmtree(tmp_path / "cold-cache", ignore_errors=True)
+        cold = run_publishing("build", output=cold_out, cwd=project, env=epoch,
+                              overrides={**overrides, **settings,
+                                         "CACHE_PATH": str(tmp_path / "cold-cache")})
+        assert cold.ok, (step, cold.stderr)
+        assert tree_digest(site.output) == tree_digest(cold_out), step
+
+    build_and_compare("first build")
+    _replace(second, "The second post.", "The second post, edited.")
+    _replace(second, "Title: Second", "Title: Second, retitled")
+    build_and_compare("post body and title")
+    _replace(second, "2020-06-02 09:00", "2020-04-02 09:00")
+    site.post("third", date="2021-01-01 10:00", body="A new post.", tags="governance")
+    build_and_compare("post date and a new post")
+    (site.content / "posts" / "third.md").unlink()
+    _replace(event, "Autumn meetup", "Winter meetup")
+    _replace(group, "Shared tools for co-ops.", "Shared tools for all co-ops.")
+    build_and_compare("deleted post, event, group")
+    _replace(project / "theme" / "templates" / "base.html", "</body>", "<!-- edited --></body>")
+    _replace(project / "theme" / "static" / "css" / "site.css", "}", "} /* edited */")
+    build_and_compare("template and stylesheet")
+    settings["SITESUBTITLE"] = "An edited subtitle"
+    _replace(project / "plugins" / "events" / "generator.py", "//Events//EN", "//Events//FR",
+             keep_time=True)
+    build_and_compare("setting and a plugin edit that keeps size and time")
+    epoch["SOURCE_DATE_EPOCH"] = str(int(EPOCH) + 30 * 86400)  # the meetup is now past
+    build_and_compare("time passing")
+
+
+def test_an_unchanged_rebuild_keeps_the_search_index_byte_for_byte(site):
+    site.post("searchable", body="A post about mutual credit.")
+    digests = []
+    for _ in range(2):  # make html twice: build, then index
+        assert site.build().ok
+        indexed = run_publishing("index", output=site.output,
+                                 overrides={"CACHE_PATH": str(site.root / "cache")})
+        assert indexed.returncode == 0, indexed.stderr
+        digests.append(tree_digest(site.output / "pagefind"))
+    assert len(digests[0]) > 5 and digests[0] == digests[1]
+    assert any(name.endswith(".pf_filter") for name in digests[0])
+
+
+def test_pull_requests_build_and_test_on_macos_and_windows():
+    import yaml  # noqa: PLC0415
+
+    workflow = yaml.safe_load((ROOT / ".github" / "workflows" / "pr.yml").read_text())
+    job = workflow["jobs"]["portable"]
+    assert set(job["strategy"]["matrix"]["os"]) == {"macos-latest", "windows-latest"}
+    commands = [step["run"] for step in job["steps"] if "run" in step]
+    assert "python -m invoke html" in commands
+    tests = next(c for c in commands if "pytest" in c).split()
+    assert "tests/test_fastbuild.py" in tests
+    assert all((ROOT / name).is_file() for name in tests if name.startswith("tests/"))
+    sys.path.insert(0, str(ROOT))
+    import tasks  # noqa: PLC0415  (the invoke task the job calls exists)
+
+    assert callable(tasks.html)
