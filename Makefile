@@ -16,7 +16,7 @@ help:
 	@echo "make test-fast   the test suite without the browser checks (quick loops)"
 	@echo "make audit       Lighthouse scores for the home, a post and the events page"
 	@echo "make check       validate content without building"
-	@echo "make devserver   live preview at http://127.0.0.1:8000/"
+	@echo "make devserver   live preview at http://127.0.0.1:8000/ (open tabs follow each save)"
 	@echo "make serve       serve output/ at http://127.0.0.1:8000/"
 	@echo "make regenerate  rebuild on every change"
 	@echo "make publish     build with publishconf.py (SITEURL=... to override)"
@@ -105,7 +105,7 @@ audit: $(STAMP) $(AUDIT_STAMP) $(CHROMIUM_STAMP)
 	$(INVOKE) audit
 N ?= 2000
 ROUNDS ?= 3
-bench: $(STAMP)
+bench: $(STAMP) $(CHROMIUM_STAMP)
 	$(INVOKE) bench -n $(N) --rounds $(ROUNDS)
 
 lock: $(STAMP)

@@ -78,7 +78,8 @@ def serve(c, bind=CONFIG["host"], port=CONFIG["port"]):
 
 @task
 def devserver(c, bind=CONFIG["host"], port=CONFIG["port"]):
-    """Live preview: serve and rebuild on every change, reporting content errors without stopping."""
+    """Live preview: one long-lived build follows every save and open tabs reload themselves;
+    content errors show in the terminal and over the page without stopping it."""
     _publishing(c, f"serve --autoreload --bind {bind} --port {port} -s {CONFIG['settings_base']}")
 
 
@@ -100,7 +101,8 @@ def bench(c, n=2000, rounds=3):
     """Benchmark against vanilla Pelican on a generated corpus; writes bench/results.json.
 
     ``invoke bench -n 2000`` (invoke spells one-letter options with one dash)."""
-    c.run(f'"{PY}" bench/run.py --n {int(n)} --rounds {int(rounds)}', env=_env(), pty=False)
+    c.run(f'"{PY}" bench/run.py --n {int(n)} --rounds {int(rounds)} --devserver', env=_env(),
+          pty=False)
 
 
 @task

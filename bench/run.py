@@ -9,8 +9,9 @@ temporary folder, then runs, alternating for each round, each in a fresh process
   c. this project's warm rebuild after one post's text changed.
 
 It prints medians, peak memory and the ratios b/a and c/a, and writes ``bench/results.json``.
-The Pagefind index is timed separately when pagefind is installed. Nothing here asserts a time:
-the numbers are reported, tests check correctness.
+The Pagefind index is timed separately when pagefind is installed. With ``--devserver`` (as
+``make bench`` runs it), bench/devserver.py then times the live preview on the same corpus. Nothing
+here asserts a time: the numbers are reported, tests check correctness.
 """
 
 from __future__ import annotations
@@ -257,8 +258,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--events", type=int, default=300)
     parser.add_argument("--output", type=Path, default=HERE / "results.json")
     parser.add_argument("--keep", action="store_true", help="keep the temporary corpus folder")
-    parser.add_argument("--no-devserver", dest="devserver", action="store_false",
-                        help="skip the live-preview latency (bench/devserver.py)")
+    parser.add_argument("--devserver", action="store_true",
+                        help="also measure the live preview's latency (bench/devserver.py)")
     args = parser.parse_args(argv)
     workdir = Path(tempfile.mkdtemp(prefix="bench-"))
     try:

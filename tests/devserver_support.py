@@ -17,6 +17,7 @@ import pytest
 
 from workflow_support import env_for, free_port
 
+WINDOWS = os.name == "nt"
 LIMIT = 90  # seconds any single wait may take before the test fails
 # One line as each build starts and one as it ends, good or failed (publishing/devserver.py).
 STARTED = re.compile(r"^(Building the site|Changed: )", re.MULTILINE)
@@ -38,11 +39,12 @@ class Devserver:
         self.url = f"http://127.0.0.1:{self.port}"
         args = [sys.executable, "-m", "publishing", "serve", "--autoreload", "--port",
                 str(self.port), "-s", "pelicanconf.py"]
+        # Its own process group, as a terminal's foreground job: Ctrl-C reaches all of it.
+        group = ({"creationflags": subprocess.CREATE_NEW_PROCESS_GROUP} if WINDOWS
+                 else {"start_new_session": True})
         with open(log, "w", encoding="utf-8") as err:
-            # Its own process group, as a terminal's foreground job: Ctrl-C reaches all of it.
             self.proc = subprocess.Popen(args, cwd=project, env=env_for(project, **env),
-                                         stdout=subprocess.DEVNULL, stderr=err,
-                                         start_new_session=True)
+                                         stdout=subprocess.DEVNULL, stderr=err, **group)
         self.seen = 0
 
     def log(self) -> str:
@@ -78,8 +80,12 @@ class Devserver:
                 return
 
     def interrupt(self) -> int:
-        """Ctrl-C in the terminal: SIGINT to the whole process group; its exit code."""
-        os.killpg(self.proc.pid, signal.SIGINT)
+        """Ctrl-C in the terminal (SIGINT to the whole process group; Ctrl-Break on Windows,
+        which a process group started apart gets); its exit code."""
+        if WINDOWS:
+            os.kill(self.proc.pid, signal.CTRL_BREAK_EVENT)
+        else:
+            os.killpg(self.proc.pid, signal.SIGINT)
         try:
             return self.proc.wait(timeout=30)
         finally:
@@ -87,12 +93,17 @@ class Devserver:
 
     def kill(self) -> None:
         if self.proc.poll() is None:
-            os.killpg(self.proc.pid, signal.SIGKILL)
+            if WINDOWS:
+                self.proc.kill()
+            else:
+                os.killpg(self.proc.pid, signal.SIGKILL)
             self.proc.wait(timeout=30)
 
     def group_alive(self, limit: float = 10.0) -> bool:
         """Whether any process of the devserver's group still runs after ``limit`` seconds
         (multiprocessing's resource tracker leaves once the supervisor has gone)."""
+        if WINDOWS:  # no process groups to ask: the supervisor stops its builder itself
+            return self.proc.poll() is None
         deadline = time.monotonic() + limit
         while time.monotonic() < deadline:
             try:

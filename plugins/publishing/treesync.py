@@ -10,8 +10,12 @@ from __future__ import annotations
 import filecmp
 import os
 import shutil
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Callable
+
+ATTEMPTS = 20
 
 
 @dataclass
@@ -45,6 +49,19 @@ def _files(folder: Path, skip: frozenset[str]) -> dict[str, os.stat_result]:
     return found
 
 
+def _retried(action: Callable[[], None]) -> None:
+    """Windows refuses to replace or delete a file another thread has open (the server sending
+    it) for a moment: try again a few times."""
+    for attempt in range(ATTEMPTS):
+        try:
+            action()
+            return
+        except PermissionError:
+            if attempt == ATTEMPTS - 1:
+                raise
+            time.sleep(0.05)
+
+
 def place(source: Path, target: Path) -> None:
     """Put ``source``'s bytes at ``target`` in one rename: a hard link where the file system
     allows one (no copy), else a copy."""
@@ -54,7 +71,7 @@ def place(source: Path, target: Path) -> None:
         os.link(source, temporary)
     except OSError:
         shutil.copyfile(source, temporary)
-    os.replace(temporary, target)
+    _retried(lambda: os.replace(temporary, target))
 
 
 class TreeSync:
@@ -96,7 +113,7 @@ class TreeSync:
                                 (placed.st_ino, placed.st_size, placed.st_mtime_ns))
             changes.written.append(rel)
         for rel in sorted(set(present) - set(wanted)):
-            (self.target / rel).unlink(missing_ok=True)
+            _retried((self.target / rel).unlink)
             self._equal.pop(rel, None)
             changes.deleted.append(rel)
         self._prune(changes.deleted)
