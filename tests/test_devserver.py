@@ -125,6 +125,19 @@ def test_output_after_a_sequence_of_saves_is_byte_identical_to_a_cold_build(proj
         with open(project / "theme/static/css/site.css", "a", encoding="utf-8") as css:
             css.write("\n.preview-edit { color: rebeccapurple; }\n")
         server.settle()
+        # A template error while a post is edited: reported with the template's line, the
+        # last good pages stay; once fixed, the post's page shows the edit.
+        template = project / "theme/templates/article.html"
+        good = template.read_text(encoding="utf-8")
+        template.write_text(good.replace("</article>", "{{ article.nothing.deeper }}</article>"),
+                            encoding="utf-8")
+        server.settle()
+        assert "theme/templates/article.html:" in server.log()
+        edit(post, "A paragraph written in the preview.", "A paragraph rewritten in the preview.")
+        server.settle()
+        template.write_text(good, encoding="utf-8")
+        server.settle()
+        assert "A paragraph rewritten in the preview." in fetch(url)
         # A settings change: a new builder process reads them.
         edit(project / "pelicanconf.py", 'SITESUBTITLE = "', 'SITESUBTITLE = "Previewed: ')
         server.settle()

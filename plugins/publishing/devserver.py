@@ -16,6 +16,7 @@ from __future__ import annotations
 import logging
 import multiprocessing
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -291,20 +292,27 @@ def _paths(changes: Changes) -> list[str]:
 
 def describe_error(error: BaseException, settings: dict) -> str:
     """``path:line: message`` for an error raised while building, pointing at the template or
-    source file it came from when there is one (Jinja puts template lines in tracebacks)."""
+    source file it came from when there is one (Jinja puts template lines in tracebacks; a
+    worker process's traceback comes as the text of the error's cause)."""
     from jinja2 import TemplateSyntaxError
 
     message = f"{type(error).__name__}: {error}"
     if isinstance(error, TemplateSyntaxError) and error.filename:
         return f"{display_path(error.filename)}:{error.lineno}: {message}"
-    frames = traceback.extract_tb(error.__traceback__)
+    frames = [(frame.filename, frame.lineno) for frame in traceback.extract_tb(error.__traceback__)]
+    remote = getattr(error.__cause__, "tb", None)
+    if isinstance(remote, str):
+        frames += [(path, int(line)) for path, line in _FRAME.findall(remote)]
     roots = [Path(settings["THEME"]).resolve(), Path(settings["PATH"]).resolve()]
-    for frame in reversed(frames):
-        if any(_inside(Path(frame.filename), root) for root in roots):
-            return f"{display_path(frame.filename)}:{frame.lineno}: {message}"
+    for path, line in reversed(frames):
+        if any(_inside(Path(path), root) for root in roots):
+            return f"{display_path(path)}:{line}: {message}"
     if frames:
-        return f"{display_path(frames[-1].filename)}:{frames[-1].lineno}: {message}"
+        return f"{display_path(frames[-1][0])}:{frames[-1][1]}: {message}"
     return message
+
+
+_FRAME = re.compile(r'File "([^"]+)", line (\d+)')
 
 
 class SearchIndexer:

@@ -61,11 +61,7 @@ class Preview:
         """Rebuild the whole site and sync it into the output folder; raises what the build
         raises (ContentError for content problems), leaving the last good output served."""
         self._current = None
-        try:
-            self.pelican.run()
-        except BaseException:
-            self.restore()
-            raise
+        self.pelican.run()
         self._last = self._current
         return self.sync.run()
 
@@ -173,6 +169,3 @@ class _OnePage:
     def write_file(self, name: str, *args, **kwargs) -> None:
         if name == self.save_as:
             self.writer.write_file(name, *args, **kwargs)
-
-    def write_feed(self, *args, **kwargs) -> None:
-        pass
