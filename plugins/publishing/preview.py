@@ -22,6 +22,7 @@ import tempfile
 from pathlib import Path
 from typing import Iterable
 
+from jinja2.bccache import Bucket, BytecodeCache
 from pelican import signals
 from pelican.contents import Article, Page
 from pelican.generators import ArticlesGenerator, PagesGenerator
@@ -40,14 +41,40 @@ def _same_file(a: str, b: str) -> bool:
     return os.path.normcase(os.path.abspath(a)) == os.path.normcase(os.path.abspath(b))
 
 
+class CompiledTemplates(BytecodeCache):
+    """Jinja's compiled templates kept in memory from one build to the next (each build has a
+    new Jinja environment). Jinja checks a template's source checksum before using its entry,
+    so an edited template is compiled again."""
+
+    def __init__(self) -> None:
+        self._compiled: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket: Bucket) -> None:
+        compiled = self._compiled.get(bucket.key)
+        if compiled is not None:
+            bucket.bytecode_from_string(compiled)
+
+    def dump_bytecode(self, bucket: Bucket) -> None:
+        self._compiled[bucket.key] = bucket.bytecode_to_string()
+
+    def __cache_key__(self) -> str:
+        # What pages rendered with it depend on (fastbuild's page keys): nothing it holds.
+        return "compiled templates in memory"
+
+
 class Preview:
     """Builds the site into ``<CACHE_PATH>/devserver/site`` and keeps ``OUTPUT_PATH`` in step."""
 
     def __init__(self, settings: dict) -> None:
         self.output = Path(settings["OUTPUT_PATH"])
-        self.mirror = Path(settings["CACHE_PATH"]) / "devserver" / "site"
-        self.mirror.parent.mkdir(parents=True, exist_ok=True)
-        self.pelican = PublishingPelican({**settings, "OUTPUT_PATH": str(self.mirror)})
+        folder = Path(settings["CACHE_PATH"]) / "devserver"
+        self.mirror = folder / "site"
+        folder.mkdir(parents=True, exist_ok=True)
+        # Caches of its own: those of ``make html`` describe output/, not this copy of the site.
+        jinja = {**settings.get("JINJA_ENVIRONMENT", {}), "bytecode_cache": CompiledTemplates()}
+        self.pelican = PublishingPelican({**settings, "OUTPUT_PATH": str(self.mirror),
+                                          "CACHE_PATH": str(folder / "cache"),
+                                          "JINJA_ENVIRONMENT": jinja})
         self.sync = TreeSync(self.mirror, self.output, keep=(SEARCH_INDEX,))
         # The generators of the last successful build (the site in memory) and of the running one.
         self._last: list | None = None
