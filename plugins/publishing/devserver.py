@@ -251,7 +251,7 @@ def run_builder(settings_file: str, overrides: dict, tabs: Tabs) -> int:
                       file=sys.stderr, flush=True)
                 time.sleep(RELOAD_GRACE_S)
             changes = _rebuild(preview, tabs, settings)
-            if changes and any(p.endswith(".html") for p in changes.written + changes.deleted):
+            if quick or (changes and any(p.endswith(".html") for p in _paths(changes))):
                 indexer.start()
     except _Restart:
         return RESTART

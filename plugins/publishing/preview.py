@@ -35,6 +35,10 @@ logger = logging.getLogger(__name__)
 
 # Left alone by the sync: the search index, written into the output folder by Pagefind.
 SEARCH_INDEX = "pagefind"
+# What Pelican's generators write pages for, the published list second.
+ARTICLE_LISTS = ("translations", "articles", "hidden_translations", "hidden_articles")
+PAGE_LISTS = ("translations", "pages", "hidden_translations", "hidden_pages",
+              "draft_translations", "draft_pages")
 
 
 def _same_file(a: str, b: str) -> bool:
@@ -120,22 +124,21 @@ class Preview:
     def _find(self, path: str):
         for generator in self._last or ():
             if isinstance(generator, ArticlesGenerator):
-                items, kind = generator.articles, Article
+                kind, lists = Article, ARTICLE_LISTS
             elif isinstance(generator, PagesGenerator):
-                items, kind = generator.pages, Page
+                kind, lists = Page, PAGE_LISTS
             else:
                 continue
-            for index, item in enumerate(items):
+            for item in getattr(generator, lists[1]):
                 if _same_file(item.source_path, path):
-                    return generator, items, index, kind
+                    return generator, item, kind, lists
         return None
 
     def _render_one(self, path: str) -> str | None:
         found = self._find(path)
         if found is None:
             return None
-        generator, items, index, kind = found
-        old = items[index]
+        generator, old, kind, lists = found
         new = generator.readers.read_file(
             base_path=generator.path, path=os.path.relpath(path, generator.path),
             content_class=kind, context=generator.context)
@@ -143,28 +146,28 @@ class Preview:
             return None
         new.refresh_metadata_intersite_links()
         staging = Path(tempfile.mkdtemp(prefix=".devserver-page-", dir=self.mirror.parent))
+        saved = {name: getattr(generator, name) for name in lists + ("context",)}
         try:
             writer = Writer(str(staging), settings=generator.settings)
-            only = _OnePage(writer, new.save_as)
-            # The page sees the new version wherever the site lists it (the footer's recent
-            # posts...), in new lists: templates may cache by the identity of a list.
-            shared = generator.context
-            generator.context = _replaced(shared, old, new)
-            items[index] = new
-            try:
-                if kind is Article:
-                    generator.generate_articles(only.write_file)
-                else:
-                    generator.generate_output(only)
-            finally:
-                items[index] = old
-                generator.context = shared
+            # The generator's own output pass, given only this page to write. The page sees
+            # the new version wherever the site lists it (the footer's recent posts...), in new
+            # lists: templates may cache by the identity of a list.
+            for name in lists:
+                setattr(generator, name, [])
+            setattr(generator, lists[1], [new])
+            generator.context = _replaced(saved["context"], old, new)
+            if kind is Article:
+                generator.generate_articles(writer.write_file)
+            else:
+                generator.generate_output(writer)
             target = self.output / new.save_as
             source = staging / new.save_as
             if target.is_file() and target.read_bytes() == source.read_bytes():
                 return None
             place(source, target)
         finally:
+            for name, value in saved.items():
+                setattr(generator, name, value)
             shutil.rmtree(staging, ignore_errors=True)
         return Path(new.save_as).as_posix()
 
@@ -185,14 +188,3 @@ def _replaced(value, old, new):
             return value
         return items
     return value
-
-
-class _OnePage:
-    """A writer for a generator's output pass that writes one file and skips the rest."""
-
-    def __init__(self, writer: Writer, save_as: str) -> None:
-        self.writer, self.save_as = writer, save_as
-
-    def write_file(self, name: str, *args, **kwargs) -> None:
-        if name == self.save_as:
-            self.writer.write_file(name, *args, **kwargs)
