@@ -152,7 +152,7 @@ def _settle(output: Path, limit: float = 300.0) -> None:
         time.sleep(0.05)
 
 
-def run(n: int, rounds: int, events: int, workdir: Path) -> dict:
+def run(n: int, rounds: int, events: int, workdir: Path, with_caches: bool = True) -> dict:
     content = corpus.generate(workdir, n=n, events=events)
     vanilla_conf = workdir / "vanilla.py"
     vanilla_out, project_out = workdir / "vanilla-output", workdir / "output"
@@ -180,7 +180,27 @@ def run(n: int, rounds: int, events: int, workdir: Path) -> dict:
         runs["c_index"].append(measure("warm index", index, env, ROOT, workdir / "ci.log"))
         print(f"round {number}/{rounds}: " + ", ".join(
             f"{k} {v[-1]['seconds']:.2f} s" for k, v in runs.items() if v), file=sys.stderr)
-    return summarise(n, events, rounds, runs)
+    results = summarise(n, events, rounds, runs)
+    if with_caches:
+        results["caches"] = caches(content, project, index, env, workdir, project_out)
+    return results
+
+
+def caches(content: Path, project: list[str], index: list[str], env: dict, workdir: Path,
+           output: Path) -> dict:
+    """What each cache saves: the warm rebuild after one edit with that cache off (once), and
+    the search index after a rebuild that changed no page (kept) against a fresh one."""
+    off = {"output cache off": ["OUTPUT_CACHE=false"],
+           "content cache off": ["LOAD_CONTENT_CACHE=false", "CACHE_CONTENT=false"]}
+    measured = {}
+    for number, (name, settings) in enumerate(off.items()):
+        _edit_one_post(content, 100 + number)
+        measured[name] = measure(name, project + settings, env, ROOT, workdir / "x.log")
+        _settle(output)
+        measure("back to warm", project, env, ROOT, workdir / "x.log")
+    measured["search index, no page changed"] = measure("index kept", index, env, ROOT,
+                                                        workdir / "x.log")
+    return measured
 
 
 def _cpu_model() -> str:
@@ -260,6 +280,8 @@ def table(results: dict) -> str:
                  f"CPU {r['warm cpu']:.2f}")
     lines.append(f"memory b / a: {r['memory']} (target <= {t['memory']}); search index peak "
                  f"{results['peak_tree_pss_mib'].get('b_index')} MiB")
+    for name, run in results.get("caches", {}).items():
+        lines.append(f"{name:30} {run['seconds']:9.2f} {run['cpu_seconds']:7.2f}")
     return "\n".join(lines)
 
 
@@ -270,11 +292,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--events", type=int, default=300)
     parser.add_argument("--output", type=Path, default=HERE / "results.json")
     parser.add_argument("--keep", action="store_true", help="keep the temporary corpus folder")
+    parser.add_argument("--no-caches", action="store_true",
+                        help="skip the builds with one cache off")
     args = parser.parse_args(argv)
     workdir = Path(tempfile.mkdtemp(prefix="bench-"))
     try:
         host = machine()
-        results = run(args.n, args.rounds, args.events, workdir)
+        results = run(args.n, args.rounds, args.events, workdir, not args.no_caches)
         results["machine"] = host
     finally:
         if args.keep:

@@ -216,8 +216,8 @@ def test_warm_rebuild_shows_an_edited_event(site):
 def test_benchmark_runs_end_to_end(tmp_path):
     results = tmp_path / "results.json"
     proc = subprocess.run([sys.executable, str(ROOT / "bench" / "run.py"), "--n", "20",
-                           "--rounds", "1", "--events", "20", "--output", str(results)],
-                          cwd=ROOT, capture_output=True, text=True, timeout=120)
+                           "--rounds", "1", "--events", "20", "--output", str(results),
+                           "--no-caches"], cwd=ROOT, capture_output=True, text=True, timeout=300)
     assert proc.returncode == 0, proc.stderr
     data = json.loads(results.read_text())
     assert data["n"] == 20 and data["rounds"] == 1
