@@ -7,7 +7,8 @@ open Chromium tab (Debian's, driven by Playwright, as the browser tests use it).
                  returns that sentence, and until the open tab shows it (the page reloads itself);
   template edit: article.html (in a copy of the theme) gets a new line; the same two times for a
                  post page;
-  vanilla warm:  vanilla Pelican with its content cache on, rebuilt after one post edit.
+  vanilla warm:  vanilla Pelican with its content cache on, rebuilt after one post edit (run.py's
+                 a_warm when it ran in the same run).
 
 Rounds wait for the preview to be idle (rebuild and search index done) before the next edit.
 Nothing here asserts a time; ``run.py`` prints and saves the medians.
@@ -198,7 +199,10 @@ def _vanilla_warm(workdir: Path, content: Path, env: dict, rounds: int, cli: lis
     return times
 
 
-def run(workdir: Path, content: Path, rounds: int, env: dict, pelican_cli: list[str]) -> dict:
+def run(workdir: Path, content: Path, rounds: int, env: dict, pelican_cli: list[str],
+        vanilla_warm: float | None = None) -> dict:
+    """The medians; ``vanilla_warm`` is vanilla Pelican's warm rebuild measured in the same run
+    (run.py's a_warm), else measured here."""
     theme = workdir / "devserver-theme"
     shutil.copytree(ROOT / "theme", theme, dirs_exist_ok=True)
     posts = sorted((content / "posts").rglob("*.md"))
@@ -232,7 +236,8 @@ def run(workdir: Path, content: Path, rounds: int, env: dict, pelican_cli: list[
         if browser is not None:
             browser.close()
             playwright.stop()
-    vanilla = _vanilla_warm(workdir, content, env, rounds, pelican_cli)
+    vanilla = ([vanilla_warm] if vanilla_warm is not None
+               else _vanilla_warm(workdir, content, env, rounds, pelican_cli))
     return summarise(runs, vanilla, browser is not None)
 
 

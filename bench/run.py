@@ -3,15 +3,18 @@
 ``python bench/run.py --n 2000 --rounds 3`` (or ``make bench N=2000``) generates a corpus in a
 temporary folder, then runs, alternating for each round, each in a fresh process:
 
-  a. vanilla Pelican (``pelican`` CLI, default theme, built-in Atom feeds, no plugins, no cache)
-     on the posts alone;
-  b. this project's full cold build of the whole corpus (all plugins, real theme, no cache);
-  c. this project's warm rebuild after one post's text changed.
+  a.      vanilla Pelican (``pelican`` CLI, default theme, built-in Atom feeds, no plugins, its
+          content cache on) on the posts alone, cold (cache and output cleared);
+  b.      this project's ``make html`` cold (caches and output cleared): the build, then the
+          search index (``b_index``);
+  (one post's text is then edited)
+  a_warm. vanilla Pelican again: its own warm rebuild, from its content cache;
+  c.      this project's warm rebuild, then the search index (``c_index``, reported apart).
 
-It prints medians, peak memory and the ratios b/a and c/a, and writes ``bench/results.json``.
-The Pagefind index is timed separately when pagefind is installed. With ``--devserver`` (as
-``make bench`` runs it), bench/devserver.py then times the live preview on the same corpus. Nothing
-here asserts a time: the numbers are reported, tests check correctness.
+It prints medians, peak memory and the ratios, and writes ``bench/results.json``. With
+``--devserver`` (as ``make bench`` runs it), bench/devserver.py then times the live preview on the
+same corpus, next to a_warm. Nothing here asserts a time: the numbers are reported, tests check
+correctness.
 """
 
 from __future__ import annotations
@@ -41,7 +44,7 @@ from publishing.clock import now  # noqa: E402
 # The "today" the tests use too, so upcoming/past events split the same way on every run.
 EPOCH = "1795435200"
 VANILLA_SETTINGS = """\
-# Vanilla Pelican: default theme and Markdown settings, built-in Atom feeds, no plugins, no cache.
+# Vanilla Pelican: default theme and Markdown settings, built-in Atom feeds, no plugins, its cache.
 PATH = {path!r}
 ARTICLE_PATHS = ["posts"]
 PAGE_PATHS = []
@@ -54,8 +57,9 @@ FEED_DOMAIN = "https://example.org"
 FEED_ALL_ATOM = "feeds/all.atom.xml"
 CATEGORY_FEED_ATOM = "feeds/{{slug}}.atom.xml"
 PLUGINS = []
-CACHE_CONTENT = False
-LOAD_CONTENT_CACHE = False
+CACHE_CONTENT = True
+LOAD_CONTENT_CACHE = True
+CACHE_PATH = {cache!r}
 """
 
 
@@ -136,14 +140,6 @@ def _env() -> dict:
     return env
 
 
-def _has_pagefind() -> bool:
-    try:
-        import pagefind  # noqa: F401, PLC0415
-    except ImportError:
-        return False
-    return True
-
-
 def _edit_one_post(content: Path, round_number: int) -> None:
     """Change one post's text (not only its mtime: the cache compares content hashes)."""
     post = sorted((content / "posts").rglob("*.md"))[0]
@@ -159,36 +155,55 @@ def _settle(output: Path, limit: float = 300.0) -> None:
         time.sleep(0.05)
 
 
-def run(n: int, rounds: int, events: int, workdir: Path) -> dict:
+def run(n: int, rounds: int, events: int, workdir: Path, with_caches: bool = True) -> dict:
     content = corpus.generate(workdir, n=n, events=events)
     vanilla_conf = workdir / "vanilla.py"
     vanilla_out, project_out = workdir / "vanilla-output", workdir / "output"
-    cache = workdir / "cache"
-    vanilla_conf.write_text(VANILLA_SETTINGS.format(path=str(content), output=str(vanilla_out)))
+    vanilla_cache, cache = workdir / "vanilla-cache", workdir / "cache"
+    vanilla_conf.write_text(VANILLA_SETTINGS.format(path=str(content), output=str(vanilla_out),
+                                                    cache=str(vanilla_cache)))
     env = _env()
-    project = [sys.executable, "-m", "publishing", "build", "-s", "pelicanconf.py", "-q", "-e",
-               f"PATH={json.dumps(str(content))}", f"OUTPUT_PATH={json.dumps(str(project_out))}",
-               f"CACHE_PATH={json.dumps(str(cache))}"]
-    runs: dict[str, list[dict]] = {"a": [], "b": [], "c": [], "pagefind": []}
-    pagefind = _has_pagefind()
+    settings = ["-s", "pelicanconf.py", "-q", "-e", f"PATH={json.dumps(str(content))}",
+                f"OUTPUT_PATH={json.dumps(str(project_out))}", f"CACHE_PATH={json.dumps(str(cache))}"]
+    project = [sys.executable, "-m", "publishing", "build", *settings]
+    index = [sys.executable, "-m", "publishing", "index", *settings]
+    vanilla = _pelican_cli() + ["-s", str(vanilla_conf), "-q"]
+    runs: dict[str, list[dict]] = {key: [] for key in ("a", "b", "b_index", "a_warm", "c", "c_index")}
     for number in range(1, rounds + 1):
-        shutil.rmtree(vanilla_out, ignore_errors=True)
-        runs["a"].append(measure("vanilla", _pelican_cli() + ["-s", str(vanilla_conf), "-q"],
-                                 env, workdir, workdir / "a.log"))
-        shutil.rmtree(project_out, ignore_errors=True)
-        shutil.rmtree(cache, ignore_errors=True)
+        for folder in (vanilla_out, vanilla_cache, project_out, cache):
+            shutil.rmtree(folder, ignore_errors=True)
+        runs["a"].append(measure("vanilla", vanilla, env, workdir, workdir / "a.log"))
         runs["b"].append(measure("cold build", project, env, ROOT, workdir / "b.log"))
         _settle(project_out)
+        runs["b_index"].append(measure("cold index", index, env, ROOT, workdir / "bi.log"))
         _edit_one_post(content, number)
+        runs["a_warm"].append(measure("vanilla warm", vanilla, env, workdir, workdir / "aw.log"))
         runs["c"].append(measure("warm rebuild", project, env, ROOT, workdir / "c.log"))
         _settle(project_out)
-        if pagefind:
-            runs["pagefind"].append(measure(
-                "pagefind", [sys.executable, "-m", "pagefind", "--site", str(project_out)],
-                env, ROOT, workdir / "pagefind.log"))
+        runs["c_index"].append(measure("warm index", index, env, ROOT, workdir / "ci.log"))
         print(f"round {number}/{rounds}: " + ", ".join(
             f"{k} {v[-1]['seconds']:.2f} s" for k, v in runs.items() if v), file=sys.stderr)
-    return summarise(n, events, rounds, runs)
+    results = summarise(n, events, rounds, runs)
+    if with_caches:
+        results["caches"] = caches(content, project, index, env, workdir, project_out)
+    return results
+
+
+def caches(content: Path, project: list[str], index: list[str], env: dict, workdir: Path,
+           output: Path) -> dict:
+    """What each cache saves: the warm rebuild after one edit with that cache off (once), and
+    the search index after a rebuild that changed no page (kept) against a fresh one."""
+    off = {"output cache off": ["OUTPUT_CACHE=false"],
+           "content cache off": ["LOAD_CONTENT_CACHE=false", "CACHE_CONTENT=false"]}
+    measured = {}
+    for number, (name, settings) in enumerate(off.items()):
+        _edit_one_post(content, 100 + number)
+        measured[name] = measure(name, project + settings, env, ROOT, workdir / "x.log")
+        _settle(output)
+        measure("back to warm", project, env, ROOT, workdir / "x.log")
+    measured["search index, no page changed"] = measure("index kept", index, env, ROOT,
+                                                        workdir / "x.log")
+    return measured
 
 
 def _cpu_model() -> str:
@@ -209,31 +224,50 @@ def machine() -> dict:
             "load_average_at_start": [round(x, 2) for x in os.getloadavg()]}
 
 
+def _median(runs: list[dict], field: str) -> float:
+    return round(statistics.median(r[field] for r in runs), 3)
+
+
 def summarise(n: int, events: int, rounds: int, runs: dict) -> dict:
-    medians = {k: round(statistics.median(r["seconds"] for r in v), 3) for k, v in runs.items() if v}
-    cpu = {k: round(statistics.median(r["cpu_seconds"] for r in v), 3) for k, v in runs.items() if v}
+    medians = {k: _median(v, "seconds") for k, v in runs.items() if v}
+    cpu = {k: _median(v, "cpu_seconds") for k, v in runs.items() if v}
     rss = {k: max(r["max_rss_mib"] for r in v) for k, v in runs.items() if v}
     pss = {k: max(r["tree_pss_mib"] for r in v) for k, v in runs.items() if v}
-    ratios = {"b/a": round(medians["b"] / medians["a"], 3), "c/a": round(medians["c"] / medians["a"], 3),
-              "memory b/a": round(pss["b"] / pss["a"], 3) if pss["a"] else None}
-    # Each round's a, b and c run back to back, so a round's own ratios suffer less from load
-    # that changes during the run (a shared machine) than the ratio of the medians does.
-    per_round = {name: round(statistics.median(
-        runs[x][i]["seconds"] / runs["a"][i]["seconds"] for i in range(len(runs["a"]))), 3)
-        for name, x in (("b/a", "b"), ("c/a", "c"))}
+    rounds_of = range(len(runs["a"]))
+
+    def cold(i: int, field: str) -> float:  # make html: the build, then the search index
+        return runs["b"][i][field] + runs["b_index"][i][field]
+
+    # Each round's runs go back to back, so a round's own ratios suffer less from load that
+    # changes during the run (a shared machine) than the ratio of the medians does.
+    per_round = {
+        "cold wall": [cold(i, "seconds") / runs["a"][i]["seconds"] for i in rounds_of],
+        "cold cpu": [cold(i, "cpu_seconds") / runs["a"][i]["cpu_seconds"] for i in rounds_of],
+        "warm wall": [runs["c"][i]["seconds"] / runs["a_warm"][i]["seconds"] for i in rounds_of],
+        "warm cpu": [runs["c"][i]["cpu_seconds"] / runs["a_warm"][i]["cpu_seconds"]
+                     for i in rounds_of],
+    }
+    ratios = {name: round(statistics.median(values), 3) for name, values in per_round.items()}
+    ratios["memory"] = round(pss["b"] / pss["a"], 3) if pss["a"] else None
     return {"n": n, "events": events, "working_groups": len(corpus.GROUPS), "rounds": rounds,
-            "median_seconds": medians, "median_cpu_seconds": cpu, "peak_rss_mib": rss, "peak_tree_pss_mib": pss,
-            "ratios": ratios, "median_of_round_ratios": per_round, "targets": {"b/a": 1.0, "c/a": 0.4, "memory b/a": 2.0},
+            "median_seconds": medians, "median_cpu_seconds": cpu, "peak_rss_mib": rss,
+            "peak_tree_pss_mib": pss, "ratios": ratios,
+            "targets": {"cold wall": 1.0, "cold cpu": 1.2, "warm wall": 0.5, "memory": 2.0},
             "runs": runs, "machine": {}, "date": now().isoformat(timespec="seconds"),
-            "legend": {"a": "vanilla Pelican, posts only, default theme, built-in Atom feeds",
-                       "b": "this project, full cold build (all plugins, caches cleared)",
+            "legend": {"a": "vanilla Pelican, cold, posts only, default theme, its content cache on",
+                       "b": "this project, cold build (caches and output cleared)",
+                       "b_index": "this project, search index after the cold build",
+                       "a_warm": "vanilla Pelican, warm rebuild after editing one post",
                        "c": "this project, warm rebuild after editing one post",
-                       "pagefind": "python -m pagefind --site output (search index, separate)"}}
+                       "c_index": "this project, search index after the warm rebuild",
+                       "cold": "b + b_index (what make html does)",
+                       "memory": "peak PSS of the build's process tree, b against a"}}
 
 
 def table(results: dict) -> str:
-    names = {"a": "a  vanilla Pelican (cold)", "b": "b  project, cold full build",
-             "c": "c  project, warm rebuild", "pagefind": "   Pagefind index"}
+    names = {"a": "a       vanilla Pelican, cold", "b": "b       project build, cold",
+             "b_index": "b_index search index, cold", "a_warm": "a_warm  vanilla Pelican, warm",
+             "c": "c       project build, warm", "c_index": "c_index search index, warm"}
     lines = [f"N={results['n']} posts, {results['events']} events, {results['rounds']} rounds, "
              f"{results['machine'].get('cores')} cores ({results['machine'].get('cpu_model')})",
              f"{'run':30} {'median s':>9} {'CPU s':>7} {'max RSS MiB':>12} {'tree PSS MiB':>13}"]
@@ -242,12 +276,15 @@ def table(results: dict) -> str:
             lines.append(f"{label:30} {results['median_seconds'][key]:9.2f} "
                          f"{results['median_cpu_seconds'][key]:7.2f} "
                          f"{results['peak_rss_mib'][key]:12.1f} {results['peak_tree_pss_mib'][key]:13.1f}")
-    r = results["ratios"]
-    lines.append(f"b/a = {r['b/a']:.2f} (target <= 1.0)   c/a = {r['c/a']:.2f} (target <= 0.4)   "
-                 f"memory b/a = {r['memory b/a']} (target <= 2.0)")
-    per_round = results["median_of_round_ratios"]
-    lines.append(f"median of each round's ratios: b/a = {per_round['b/a']:.2f}   "
-                 f"c/a = {per_round['c/a']:.2f}")
+    r, t = results["ratios"], results["targets"]
+    lines.append(f"cold (b + b_index) / a: wall {r['cold wall']:.2f} (target <= {t['cold wall']}), "
+                 f"CPU {r['cold cpu']:.2f} (target <= {t['cold cpu']})")
+    lines.append(f"warm c / a_warm: wall {r['warm wall']:.2f} (target <= {t['warm wall']}), "
+                 f"CPU {r['warm cpu']:.2f}")
+    lines.append(f"memory b / a: {r['memory']} (target <= {t['memory']}); search index peak "
+                 f"{results['peak_tree_pss_mib'].get('b_index')} MiB")
+    for name, run in results.get("caches", {}).items():
+        lines.append(f"{name:30} {run['seconds']:9.2f} {run['cpu_seconds']:7.2f}")
     return "\n".join(lines)
 
 
@@ -258,17 +295,20 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--events", type=int, default=300)
     parser.add_argument("--output", type=Path, default=HERE / "results.json")
     parser.add_argument("--keep", action="store_true", help="keep the temporary corpus folder")
+    parser.add_argument("--no-caches", action="store_true",
+                        help="skip the builds with one cache off")
     parser.add_argument("--devserver", action="store_true",
                         help="also measure the live preview's latency (bench/devserver.py)")
     args = parser.parse_args(argv)
     workdir = Path(tempfile.mkdtemp(prefix="bench-"))
     try:
         host = machine()
-        results = run(args.n, args.rounds, args.events, workdir)
+        results = run(args.n, args.rounds, args.events, workdir, not args.no_caches)
         results["machine"] = host
         if args.devserver:
-            results["devserver"] = devserver_bench.run(workdir, workdir / "content", args.rounds,
-                                                       _env(), _pelican_cli())
+            results["devserver"] = devserver_bench.run(
+                workdir, workdir / "content", args.rounds, _env(), _pelican_cli(),
+                vanilla_warm=results["median_seconds"].get("a_warm"))
     finally:
         if args.keep:
             print(f"corpus kept in {workdir}", file=sys.stderr)

@@ -53,22 +53,60 @@ sys.exit(main(sys.argv[1:]))
 """
 
 
-def test_a_build_without_fork_and_with_spawned_workers_is_byte_identical(tmp_path):
-    settings = {"CACHE_PATH": str(tmp_path / "cache"), "FASTBUILD_MIN_FILES": 1,
-                "FASTBUILD_MIN_PAGES": 1, "FASTBUILD_WORKERS": 2}
-    normal = run_publishing("build", output=tmp_path / "normal", overrides=settings)
-    assert normal.ok, normal.stderr
-    args = [sys.executable, "-c", WITHOUT_FORK, "build", "-s", "pelicanconf.py",
-            "-o", str(tmp_path / "spawned"), "-e"]
+NO_PROCESSES = """\
+import concurrent.futures, sys
+
+class NoProcesses(concurrent.futures.ProcessPoolExecutor):
+    def __init__(self, *args, **kwargs):
+        raise OSError("no processes here")  # as where semaphores or processes cannot be had
+
+concurrent.futures.ProcessPoolExecutor = NoProcesses
+from publishing.cli import main
+sys.exit(main(sys.argv[1:]))
+"""
+SETTINGS = {"FASTBUILD_MIN_FILES": 1, "FASTBUILD_MIN_PAGES": 1, "FASTBUILD_WORKERS": 2}
+
+
+@pytest.fixture(scope="module")
+def normal_build(tmp_path_factory) -> Path:
+    folder = tmp_path_factory.mktemp("normal")
+    built = run_publishing("build", output=folder / "output",
+                           overrides={**SETTINGS, "CACHE_PATH": str(folder / "cache")})
+    assert built.ok, built.stderr
+    return folder / "output"
+
+
+def _words(text: str) -> str:
+    """Log output as words (the log handler wraps long lines)."""
+    return " ".join(text.split())
+
+
+def _build_with(script: str, output: Path) -> subprocess.CompletedProcess:
+    args = [sys.executable, "-c", script, "build", "-s", "pelicanconf.py", "-o", str(output), "-e"]
     args += [f"{key}={json.dumps(value)}" for key, value in
-             {**settings, "CACHE_PATH": str(tmp_path / "cache-spawned")}.items()]
+             {**SETTINGS, "CACHE_PATH": str(output.parent / "cache")}.items()]
     env = {**os.environ, "PYTHONPATH": str(ROOT / "plugins"), "SOURCE_DATE_EPOCH": EPOCH}
     env.pop("SITEURL", None)
-    spawned = subprocess.run(args, cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
+    return subprocess.run(args, cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
+
+
+def test_a_build_without_fork_and_with_spawned_workers_is_byte_identical(normal_build, tmp_path):
+    spawned = _build_with(WITHOUT_FORK, tmp_path / "spawned")
     assert spawned.returncode == 0, spawned.stderr
-    assert "Could not use worker processes" not in spawned.stderr  # the pool really ran
+    assert "Could not use worker processes" not in _words(spawned.stdout + spawned.stderr)
     digest = tree_digest(tmp_path / "spawned")
-    assert len(digest) > 100 and digest == tree_digest(tmp_path / "normal")
+    assert len(digest) > 100 and digest == tree_digest(normal_build)
+
+
+def test_workers_that_cannot_start_leave_the_work_to_the_build_with_a_warning(normal_build,
+                                                                            tmp_path):
+    alone = _build_with(NO_PROCESSES, tmp_path / "alone")
+    assert alone.returncode == 0, alone.stderr
+    said = _words(alone.stdout + alone.stderr)  # Pelican logs to stdout
+    assert said.count("Could not use worker processes") == 2
+    assert "worker processes for Markdown" in said and "worker processes for pages" in said
+    assert "problem" not in said
+    assert tree_digest(tmp_path / "alone") == tree_digest(normal_build)
 
 
 def _pelican(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess:
