@@ -11,7 +11,6 @@ import logging
 import os
 import sys
 import time
-from pathlib import Path
 
 from pelican.log import init as init_logging
 from pelican.settings import read_settings
