@@ -138,6 +138,9 @@ FEED_DOMAIN = PUBLIC_SITEURL
 # Read by plugins/feeds (its other settings have defaults in plugins/feeds/settings.py). Set here
 # because Pelican's own default for this name (100) would otherwise win over the plugin's.
 FEED_MAX_ITEMS = 20
+# The WebSub hub every feed names; `make deploy` and the deploy workflow tell it which feeds
+# changed, so subscribed readers get new posts within minutes instead of at their next poll.
+WEBSUB_HUB = "https://pubsubhubbub.appspot.com/"
 
 # The newsletter form posts here directly: no third-party script on the site.
 NEWSLETTER_ACTION_URL = "https://lists.open.coop/subscribe/post?u=opencoop&id=newsletter"

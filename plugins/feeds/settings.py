@@ -20,6 +20,9 @@ DEFAULTS: dict = {
     # Else an absolute or site-relative URL ending in .png or .jpg.
     "PODCAST_IMAGE": None,
     "PODCAST_OWNER_EMAIL": None,
+    # The WebSub hub every feed names (Atom and RSS <atom:link rel="hub">, JSON Feed "hubs"), and
+    # that `make deploy` tells when a feed changed. None: feeds name no hub.
+    "WEBSUB_HUB": None,
 }
 
 CONTENT_CHOICES = ("full", "summary")
@@ -44,6 +47,7 @@ class FeedSettings:
     podcast_explicit: str
     podcast_image: str | None
     podcast_owner_email: str | None
+    websub_hub: str | None = None
 
 
 def feed_settings(settings: dict) -> FeedSettings:
@@ -74,6 +78,7 @@ def feed_settings(settings: dict) -> FeedSettings:
         podcast_explicit=merged["PODCAST_EXPLICIT"],
         podcast_image=merged["PODCAST_IMAGE"],
         podcast_owner_email=merged["PODCAST_OWNER_EMAIL"],
+        websub_hub=merged["WEBSUB_HUB"] or None,
     )
 
 
@@ -92,4 +97,9 @@ def setting_problems(settings: dict) -> list[tuple[str, str]]:
     image = settings.get("PODCAST_IMAGE")
     if image and not str(image).lower().endswith((".png", ".jpg")):
         problems.append(("PODCAST_IMAGE", f"{image!r}: podcast apps need a .png or .jpg image"))
+    hub = settings.get("WEBSUB_HUB")
+    if hub and not (isinstance(hub, str) and hub.startswith(("https://", "http://"))
+                    and " " not in hub):
+        problems.append(("WEBSUB_HUB", f"{hub!r} is not a web address "
+                         "(expected e.g. https://pubsubhubbub.appspot.com/)"))
     return problems
