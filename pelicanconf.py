@@ -141,7 +141,7 @@ FEED_DOMAIN = PUBLIC_SITEURL
 FEED_MAX_ITEMS = 20
 # The WebSub hub every feed names; `make deploy` and the deploy workflow tell it which feeds
 # changed, so subscribed readers get new posts within minutes instead of at their next poll.
-WEBSUB_HUB = "https://pubsubhubbub.appspot.com/"
+WEBSUB_HUB = os.environ.get("WEBSUB_HUB", "https://pubsubhubbub.appspot.com/")
 
 # The network's Murmurations profile (plugins/murmurations; register the URLs as CONTRIBUTING.md
 # says). Working groups get theirs from their pages; `Murmurations: no` on a group leaves it out.
