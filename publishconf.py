@@ -17,4 +17,5 @@ DEPLOY_BRANCH = os.environ.get("DEPLOY_BRANCH", "gh-pages")
 DEPLOY_RSYNC_TARGET = os.environ.get("DEPLOY_RSYNC_TARGET", "")
 # What each deploy target last published, so the WebSub hub hears only of feeds that changed
 # (plugins/deploy/websub.py). Kept apart from cache/: `make clean` must not forget it.
-WEBSUB_STATE_PATH = os.environ.get("WEBSUB_STATE_PATH", str(ROOT / ".websub" / "published"))  # noqa: F405
+WEBSUB_STATE_PATH = os.environ.get("WEBSUB_STATE_PATH",
+                                   str(ROOT / ".websub" / "published"))  # noqa: F405

@@ -115,7 +115,8 @@ def announce(build: dict, state_path: str | Path, target: str) -> list[str]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m deploy.websub", description=__doc__.split("\n\n")[0])
+    parser = argparse.ArgumentParser(prog="python -m deploy.websub",
+                                     description=__doc__.split("\n\n")[0])
     commands = parser.add_subparsers(dest="command", required=True)
     rec = commands.add_parser("record", help="write the feeds a built site publishes to FILE")
     rec.add_argument("output")
