@@ -114,3 +114,21 @@ def test_pages_announce_the_json_feed_of_what_they_show(real_site, url, feed):
     assert feed in links and links[feed].endswith("(JSON Feed)")
     title = json.loads(page_at(real_site, feed).read_text(encoding="utf-8"))["title"]
     assert links[feed] == f"{title} (JSON Feed)"
+
+
+def test_a_warm_build_rewrites_the_json_feeds_of_an_edited_post_and_reuses_the_others(site):
+    ada = site.post("ada-post", body="The first version of Ada's post.")
+    site.post("grace-post", body="Grace's post.", category="Software", tags="code",
+              authors="Grace Hopper", date="2020-04-01 10:00")
+    assert site.build().ok
+    feeds = site.output / "feeds"
+    grace = {name: (feeds / f"{name}.json").stat().st_ino
+             for name in ("category/software", "tag/code", "author/grace-hopper")}
+
+    ada.write_text(ada.read_text().replace("The first version", "The SECOND version"))
+    assert site.build().ok
+    for name in ("all", "category/commons", "tag/commons", "author/ada-lovelace"):
+        doc = json.loads((feeds / f"{name}.json").read_text(encoding="utf-8"))
+        item = next(i for i in doc["items"] if i["url"] == f"{SITE}/blog/2020/05/ada-post/")
+        assert "The SECOND version" in item["content_html"], name
+    assert {name: (feeds / f"{name}.json").stat().st_ino for name in grace} == grace
