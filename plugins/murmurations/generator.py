@@ -9,7 +9,6 @@ from typing import Any
 from pelican.generators import Generator
 
 from publishing import links
-from publishing.outputcache import write_new
 from publishing.problems import header_line, report
 
 from .profiles import dumps, group_profile, network_profile
@@ -95,7 +94,13 @@ class MurmurationsGenerator(Generator):
         logger.info("Wrote %d Murmurations profiles", 1 + len(self.groups))
 
     def _write(self, save_as: str, profile: dict) -> None:
-        write_new(os.path.join(self.output_path, save_as), dumps(profile))
+        # A new file renamed into place: never written into one another build may share (hard
+        # links between builds' outputs).
+        path = os.path.join(self.output_path, save_as)
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        with open(path + ".tmp", "wb") as handle:
+            handle.write(dumps(profile))
+        os.replace(path + ".tmp", path)
 
 
 def get_generators(pelican: Any) -> type[MurmurationsGenerator]:
