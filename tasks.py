@@ -195,7 +195,8 @@ def deploy(c):
             print(f"Deployed {output} to {target} ({commit[:12]})")
     except DeployError as error:
         raise Exit(f"deploy: {error}", code=1) from None
-    topics = announce(_feeds_record(settings), settings["WEBSUB_STATE_PATH"], target)
+    topics = announce(_feeds_record(settings), settings["WEBSUB_STATE_PATH"], target,
+                      settings.get("WEBSUB_LIVE_TIMEOUT", 0))
     print(f"WebSub: {len(topics)} changed feeds announced to {settings.get('WEBSUB_HUB') or 'no hub'}")
 
 

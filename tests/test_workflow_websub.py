@@ -93,7 +93,8 @@ def feed_bytes(output: Path) -> dict[str, str]:
 
 
 def deploy(project: Path, hub_url: str) -> subprocess.CompletedProcess:
-    result = make(project, "deploy", env=env_for(project, WEBSUB_HUB=hub_url))
+    # The site's public address is not this machine's: do not wait for it to serve the build.
+    result = make(project, "deploy", env=env_for(project, WEBSUB_HUB=hub_url, WEBSUB_LIVE_TIMEOUT="0"))
     assert result.returncode == 0, result.stdout + result.stderr
     return result
 
@@ -150,3 +151,61 @@ def test_a_hub_that_does_not_answer_is_tried_once_and_the_deploy_is_remembered(t
     assert "could not be reached" in warning and "2 changed feeds were not announced" in warning
     assert published(tmp_path, "somewhere") == build["feeds"]
     assert published(tmp_path, "elsewhere") == {}
+
+
+class SiteStub:
+    """The public site while a deploy goes live: the old feed for the first ``old`` requests."""
+
+    def __init__(self, old: int, before: bytes, after: bytes) -> None:
+        self.requests = 0
+        stub = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_GET(self):  # noqa: N802
+                stub.requests += 1
+                body = before if stub.requests <= old else after
+                self.send_response(200)
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+            def log_message(self, format, *args):  # noqa: A002
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def close(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+
+def test_the_hub_is_pinged_once_the_site_serves_the_new_feeds(tmp_path, hub):
+    from deploy.websub import announce
+
+    new = b'{"version": "https://jsonfeed.org/version/1.1", "title": "new"}'
+    site = SiteStub(old=2, before=b'{"title": "old"}', after=new)
+    try:
+        build = {"site_url": site.url, "hub": hub.url,
+                 "feeds": {"feeds/all.json": hashlib.sha256(new).hexdigest()}}
+        topics = announce(build, tmp_path, "gh-pages", live_timeout=30, interval=0.05)
+        assert site.requests == 3, "polled until the new bytes were served"
+        assert hub.topics() == set(topics) == {f"{site.url}/feeds/all.json"}
+    finally:
+        site.close()
+
+
+def test_a_site_that_never_goes_live_delays_the_ping_only_until_the_timeout(tmp_path, hub, caplog):
+    from deploy.websub import announce
+
+    site = SiteStub(old=10 ** 6, before=b"old", after=b"")
+    try:
+        build = {"site_url": site.url, "hub": hub.url, "feeds": {"feeds/all.json": "0" * 64}}
+        with caplog.at_level("WARNING", logger="deploy.websub"):
+            announce(build, tmp_path, "gh-pages", live_timeout=0.3, interval=0.05)
+        assert site.requests >= 2
+        assert any("does not serve the new build" in r.getMessage() for r in caplog.records)
+        assert hub.topics() == {f"{site.url}/feeds/all.json"}, "announced anyway"
+    finally:
+        site.close()

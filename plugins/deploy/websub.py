@@ -6,6 +6,10 @@ bytes changed (PubSubHubbub 0.4's ``hub.mode=publish``, which hubs such as Googl
 unchanged feeds are never announced. What was published is recorded per target in a small JSON
 file, after the deploy succeeded. A hub that cannot be reached is a warning, never a failed deploy.
 
+A hub fetches a feed as soon as it is pinged, and a pushed gh-pages branch goes live a little
+later, so before pinging, ``announce`` can wait until the public site serves the new bytes of one
+changed feed (a deploy replaces the whole site at once, so one feed stands for all).
+
 The record of one build (``record``) and the announcement (``announce``) are separate steps so
 the deploy workflow can record in its build job and announce after its deploy job.
 Standard library only: the workflow's announcing job installs nothing.
@@ -20,6 +24,7 @@ import logging
 import os
 import sys
 import tempfile
+import time
 from pathlib import Path
 from urllib.error import HTTPError, URLError
 from urllib.parse import urlencode
@@ -69,6 +74,29 @@ def ping(hub: str, topic: str, timeout: float = 10.0) -> bool:
     return True
 
 
+def _served_digest(url: str, timeout: float) -> str | None:
+    request = Request(url, headers={"Cache-Control": "no-cache"})
+    try:
+        with urlopen(request, timeout=timeout) as response:
+            return hashlib.sha256(response.read()).hexdigest()
+    except (URLError, OSError, ValueError):
+        return None
+
+
+def wait_until_live(url: str, digest: str, timeout: float, interval: float = 10.0) -> bool:
+    """True once ``url`` serves bytes with SHA-256 ``digest``; False (and a warning) when it
+    still does not after ``timeout`` seconds."""
+    deadline = time.monotonic() + timeout
+    while True:
+        if _served_digest(url, 10.0) == digest:
+            return True
+        if time.monotonic() >= deadline:
+            logger.warning("%s does not serve the new build after %d s; announcing it anyway",
+                           url, timeout)
+            return False
+        time.sleep(max(0.0, min(interval, deadline - time.monotonic())))
+
+
 def _state_file(state_path: str | Path, target: str) -> Path:
     # One file per deploy target: a gh-pages branch and an rsync server are published apart.
     name = hashlib.sha256(target.encode("utf-8")).hexdigest()[:16]
@@ -95,14 +123,19 @@ def _save(state_path: str | Path, target: str, feeds: dict[str, str]) -> None:
     os.replace(temporary, path)
 
 
-def announce(build: dict, state_path: str | Path, target: str) -> list[str]:
+def announce(build: dict, state_path: str | Path, target: str, live_timeout: float = 0,
+             interval: float = 10.0) -> list[str]:
     """Ping the hub for every feed of ``build`` (a ``record``) changed since the last deploy to
-    ``target``, then remember ``build`` as published there. Returns the feed URLs announced."""
+    ``target``, then remember ``build`` as published there. With ``live_timeout``, first wait up
+    to that many seconds for the site to serve the new feeds. Returns the feed URLs announced."""
     feeds = build.get("feeds") or {}
-    topics = [f"{build['site_url']}/{path}" for path in changed(published(state_path, target), feeds)]
+    paths = changed(published(state_path, target), feeds)
+    topics = [f"{build['site_url']}/{path}" for path in paths]
     hub = build.get("hub")
     if not hub:
         topics = []
+    elif topics and live_timeout > 0:
+        wait_until_live(topics[0], feeds[paths[0]], live_timeout, interval)
     for number, topic in enumerate(topics):
         try:
             ping(hub, topic)
@@ -128,6 +161,8 @@ def main(argv: list[str] | None = None) -> int:
     ann.add_argument("file")
     ann.add_argument("--state", required=True, help="folder of the per-target records")
     ann.add_argument("--target", required=True, help="a name for where the site was deployed")
+    ann.add_argument("--live-timeout", type=float, default=0,
+                     help="seconds to wait for the site to serve the new feeds before pinging")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(levelname)s: %(message)s")
     if args.command == "record":
@@ -135,7 +170,7 @@ def main(argv: list[str] | None = None) -> int:
         Path(args.file).write_text(json.dumps(build, indent=1, sort_keys=True), encoding="utf-8")
         return 0
     build = json.loads(Path(args.file).read_text(encoding="utf-8"))
-    for topic in announce(build, args.state, args.target):
+    for topic in announce(build, args.state, args.target, args.live_timeout):
         print(topic)
     return 0
 
