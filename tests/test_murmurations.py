@@ -167,10 +167,13 @@ def test_group_tags_and_opt_out_in_a_fixture_site(site: FixtureSite):
 def test_bad_opt_out_values_and_settings_are_reported(site: FixtureSite):
     group_file(site, "maybe", title="Maybe Group", extra="Murmurations: perhaps")
     result = site.check(overrides={"MURMURATIONS_COUNTRY": "Britain",
-                                   "MURMURATIONS_GEOGRAPHIC_SCOPE": "galactic"})
+                                   "MURMURATIONS_GEOGRAPHIC_SCOPE": "galactic",
+                                   "WEBSUB_HUB": "pubsubhubbub.appspot.com"})
     assert result.returncode == 1
     out = result.stdout + result.stderr
     assert ("content/working-groups/maybe.md:4: field 'murmurations': 'perhaps' is not yes or no"
             in out.replace(str(site.root) + "/", "")), out
     assert "settings: field 'MURMURATIONS_COUNTRY': 'Britain' is not a two-letter ISO 3166-1 code" in out
     assert "field 'MURMURATIONS_GEOGRAPHIC_SCOPE': unknown scope 'galactic'" in out
+    # The feeds' hub setting is checked the same way.
+    assert "field 'WEBSUB_HUB': 'pubsubhubbub.appspot.com' is not a web address" in out

@@ -14,7 +14,6 @@ from .selection import Feed
 from .settings import FeedSettings
 
 VERSION = "https://jsonfeed.org/version/1.1"
-MIME_TYPE = "application/feed+json"
 
 
 def _seconds(duration: str | None) -> int | None:
