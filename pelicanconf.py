@@ -138,6 +138,8 @@ FEED_DOMAIN = PUBLIC_SITEURL
 # Read by plugins/feeds (its other settings have defaults in plugins/feeds/settings.py). Set here
 # because Pelican's own default for this name (100) would otherwise win over the plugin's.
 FEED_MAX_ITEMS = 20
+# The podcast's itunes:owner (Apple and other directories write here about the show).
+PODCAST_OWNER_EMAIL = "hello@open.coop"
 
 # The newsletter form posts here directly: no third-party script on the site.
 NEWSLETTER_ACTION_URL = "https://lists.open.coop/subscribe/post?u=opencoop&id=newsletter"
