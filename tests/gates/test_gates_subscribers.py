@@ -289,3 +289,22 @@ def test_podcastparser_reads_the_podcast(real_site):
 def test_far_year_checks_something(expected):
     """The 2060 check is not empty: some series without end has occurrences there."""
     assert any(event.far for site in expected.values() for event in site.values()), FAR_YEAR
+
+
+def test_the_comparison_catches_a_one_line_rdate_zone(calendar_sites, expected, tmp_path):
+    """The gate can fail: with icalendar's own VTIMEZONE (every change on one RDATE line),
+    ical.js puts the summer occurrences of a London series an hour out, and the gate says so."""
+    site = next(s for s in calendar_sites if s.name == "fixture")
+    source = site.output / "events" / "london-weekly-dst.ics"
+    calendar = icalendar.Calendar.from_ical(source.read_bytes())
+    from datetime import date
+
+    calendar.subcomponents = [c for c in calendar.subcomponents if c.name != "VTIMEZONE"]
+    calendar.subcomponents.insert(0, icalendar.Timezone.from_tzid(
+        "Europe/London", first_date=date(2017, 1, 1), last_date=date(2040, 1, 1)))
+    broken = tmp_path / "broken.ics"
+    broken.write_bytes(calendar.to_ical())
+    event = expected["fixture"]["london-weekly-dst@open.coop-2016"]
+    readings = node_readings([{"file": str(broken), "events": {event.uid: event.windows()}}])
+    found = differences("ical.js", "broken.ics", event, readings[str(broken)][event.uid]["ical.js"])
+    assert found and "london-weekly-dst@open.coop-2016" in found[0] and "source says" in found[0]
