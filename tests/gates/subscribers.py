@@ -16,7 +16,6 @@ from pathlib import Path
 from urllib.error import HTTPError
 from urllib.request import Request, urlopen
 
-from .calendar_expect import Expected
 from .gates_support import ROOT, require_tool
 
 NODE_SCRIPT = Path(__file__).with_name("calendar_clients.mjs")
