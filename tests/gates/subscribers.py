@@ -172,6 +172,7 @@ class Khal:
     def __init__(self, folder: Path, calendars: list[str]):
         self.exe = require_tool(BIN / "khal", "pip install -r requirements.txt (make test does it)")
         self.folder = folder
+        self._collections: dict = {}
         sections = "".join(f"[[{name}]]\npath = {folder / name}\ntype = calendar\n"
                            for name in calendars)
         for name in calendars:
@@ -203,7 +204,10 @@ class Khal:
         from khal.cli_utils import build_collection
         from khal.settings import get_config
 
-        collection = build_collection(get_config(str(self.config)), [calendar])
+        if calendar not in self._collections:
+            self._collections[calendar] = build_collection(get_config(str(self.config)),
+                                                           [calendar])
+        collection = self._collections[calendar]
         found = set()
         for first, last in windows:
             low = datetime.combine(date.fromisoformat(first[:10]) - timedelta(days=1),

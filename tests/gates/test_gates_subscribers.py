@@ -127,12 +127,16 @@ def _stamp(text: str, days: int = 0) -> str:
     return (date.fromisoformat(text[:10]) + timedelta(days=days)).strftime("%Y%m%dT000000Z")
 
 
-def test_radicale_loads_every_calendar_and_answers_time_ranges(calendar_files, expected,
-                                                                tmp_path):
+def test_radicale_loads_the_calendars_and_answers_time_ranges(calendar_files, expected,
+                                                              tmp_path):
+    """Each site's calendar.ics and each event's own calendar, uploaded whole (Radicale takes
+    about a third of a second a file; group and tag calendars repeat those VEVENTs)."""
     server = Radicale(tmp_path / "radicale")
     problems = []
     try:
         for number, (site, path, uids) in enumerate(calendar_files):
+            if len(uids) != 1 and path.name != "calendar.ics":
+                continue  # a group's or tag's: its events are in calendar.ics and their own files
             collection = f"c{number}"
             status = server.upload(collection, path.read_bytes())
             if status not in (201, 204):
@@ -187,7 +191,9 @@ def test_khal_imports_each_site_calendar_and_shows_the_sources_times(calendar_fi
         for uid in uids:
             event = expected[site.name][uid]
             want = [start for start in event.first[:KHAL_FIRST] if start < KHAL_HORIZON]
-            seen = khal.starts(name, uid, [(want[0], want[-1])])
+            # Each occurrence's own days: a window over years would make khal build every
+            # other event's occurrences in it too.
+            seen = khal.starts(name, uid, [(start, start) for start in want])
             if seen != want:
                 lost, extra = sorted(set(want) - set(seen)), sorted(set(seen) - set(want))
                 problems.append(f"{_name(site, path)}: {uid}: khal lacks {lost[:3]} and shows "
