@@ -1,6 +1,6 @@
 """VTIMEZONE components (plugins/events/timezones.py) read back by dateutil's own VTIMEZONE
-reader and compared with zoneinfo, every month from the first time a calendar needs to 2070
-(on alternate days of the month, so each year's both changes fall between two checks)."""
+reader and compared with zoneinfo once a month (the 1st or the 15th) from the first time a
+calendar needs to 2070."""
 
 from __future__ import annotations
 
