@@ -34,12 +34,13 @@ $(STAMP): requirements.txt
 	touch $(STAMP)
 
 # The quality gates' tools, each installed once and redone only when its inputs change:
-# npm packages pinned in package-lock.json (vnu-jar, axe-core; install scripts off: vnu-jar's
+# npm packages pinned in package-lock.json (vnu-jar, axe-core, ical.js, node-ical; install scripts off: vnu-jar's
 # would fetch a Java runtime, and Java 17 is already here), Debian's Chromium for the browser
 # checks (never a browser download), and Lighthouse apart in tools/audit/ (big; make audit only).
 NODE_STAMP := node_modules/.installed
 AUDIT_STAMP := tools/audit/node_modules/.installed
 CHROMIUM_STAMP := .cache/chromium.installed
+NEWSBOAT_STAMP := .cache/newsboat.installed
 
 $(NODE_STAMP): package.json package-lock.json
 	npm ci --ignore-scripts --no-audit --no-fund
@@ -56,6 +57,15 @@ $(CHROMIUM_STAMP):
 		apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y chromium; \
 	fi
 	mkdir -p $(dir $(CHROMIUM_STAMP)) && touch $(CHROMIUM_STAMP)
+
+# Debian's newsboat, the terminal feed reader the subscribers' gate reads every feed with.
+$(NEWSBOAT_STAMP):
+	@if command -v newsboat >/dev/null 2>&1 && dpkg -s newsboat >/dev/null 2>&1; then \
+		echo "newsboat: installed"; \
+	else \
+		apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y newsboat; \
+	fi
+	mkdir -p $(dir $(NEWSBOAT_STAMP)) && touch $(NEWSBOAT_STAMP)
 
 html: $(STAMP)
 	$(INVOKE) html
@@ -98,10 +108,10 @@ new-group: $(STAMP)
 check: $(STAMP)
 	$(INVOKE) check
 
-test: $(STAMP) $(NODE_STAMP) $(CHROMIUM_STAMP)
+test: $(STAMP) $(NODE_STAMP) $(CHROMIUM_STAMP) $(NEWSBOAT_STAMP)
 	$(INVOKE) test
 
-test-fast: $(STAMP) $(NODE_STAMP)
+test-fast: $(STAMP) $(NODE_STAMP) $(NEWSBOAT_STAMP)
 	$(INVOKE) test-fast
 
 audit: $(STAMP) $(AUDIT_STAMP) $(CHROMIUM_STAMP)

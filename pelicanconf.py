@@ -154,6 +154,9 @@ MURMURATIONS_CONTACT_URL = "contact/"
 MURMURATIONS_COUNTRY = "GB"
 MURMURATIONS_GEOGRAPHIC_SCOPE = "international"
 
+# The podcast's itunes:owner (Apple and other directories write here about the show).
+PODCAST_OWNER_EMAIL = "hello@open.coop"
+
 # The newsletter form posts here directly: no third-party script on the site.
 NEWSLETTER_ACTION_URL = "https://lists.open.coop/subscribe/post?u=opencoop&id=newsletter"
 
