@@ -1,4 +1,4 @@
-"""Rendered-page reuse (parallel_writes + publishing.outputcache): a warm rebuild reuses exactly
+"""Rendered-page reuse (fastbuild pages and outputcache): a warm rebuild reuses exactly
 the pages whose inputs did not change, and every edit shows on every page that displays it.
 
 "Reused" is observed the way a user could: a reused page keeps its modification time, a

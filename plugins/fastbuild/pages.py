@@ -14,7 +14,8 @@ signal under the plain ``pelican`` command) plays them back through Pelican's ow
 The calls are cut into batches (all calls for one file name in one batch, in order, so that
 Pelican's overwrite rules hold), played by a pool of forked workers that inherit the recorded
 calls, largest first, after the jobs handed over by ``beside_pages`` (feeds, calendars, the
-sitemap), and by this process from the smallest batch up meanwhile. Where workers are not forked (spawn on macOS and Windows), with one worker, few pages,
+sitemap), and by this process from the smallest batch up meanwhile. Where workers are not
+forked (spawn on macOS and Windows), with one worker, few pages,
 or a plugin listening to ``content_written`` (it must see every file in this process), the
 calls are played here. Keys and reads come back to this process, which saves them for the next
 build.
@@ -25,7 +26,6 @@ from __future__ import annotations
 import collections
 import gc
 import logging
-import os
 import weakref
 from typing import Callable
 
