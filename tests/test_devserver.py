@@ -53,7 +53,8 @@ def site_files(output: Path) -> dict[str, str]:
 
 def assert_same_as_cold(project: Path, tmp_path: Path, step: str) -> None:
     cold = tmp_path / f"cold-{step}"
-    result = run_publishing("build", output=cold, cwd=project,
+    # The environment the devserver runs in (Devserver uses env_for too).
+    result = run_publishing("build", output=cold, cwd=project, env=env_for(project),
                             overrides={"CACHE_PATH": str(tmp_path / f"cold-cache-{step}")})
     assert result.ok, result.stderr
     served, expected = site_files(project / "output"), site_files(cold)
