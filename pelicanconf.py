@@ -112,6 +112,8 @@ DEFAULT_METADATA = {}
 TYPOGRIFY = False
 MARKDOWN = {
     "extension_configs": {
+        # First: refuses text too large or nested too deeply before any work is done on it.
+        "content_checks.markdown_limits": {},
         "markdown.extensions.extra": {},
         "markdown.extensions.codehilite": {"css_class": "highlight", "guess_lang": False},
         "markdown.extensions.toc": {"permalink": False},

@@ -91,10 +91,7 @@ def media_problems(article) -> list[tuple[str, str]]:
         elif media_type(url, family) is None:
             problems.append((key.capitalize(), f"cannot tell the {family} type of {url!r} from its "
                              f"extension (expected e.g. .mp3, .m4a, .ogg for audio; .mp4, .webm for video)"))
-        length = article.metadata.get(f"{key}_length")
-        if length is not None and not str(length).strip().isdigit():
-            problems.append((f"{key.capitalize()}_length", f"{length!r} is not a size in bytes "
-                             "(expected a whole number such as 32832000)"))
+        # Its <key>_length is checked with the other header fields by content_checks.
     return problems
 
 

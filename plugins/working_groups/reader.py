@@ -23,7 +23,6 @@ from .model import Group
 
 logger = logging.getLogger(__name__)
 
-SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 EMAIL = re.compile(r"^[^@\s<>\"]+@[^@\s<>\"]+\.[^@\s<>\"]+$")
 LINK_FIELDS = ("docs", "join", "chat")
 IMAGE_LINK = re.compile(r"^\{(static|attach)\}/?(?P<path>.+)$")
@@ -64,11 +63,9 @@ def _https(check: _Checker, field: str, value: str) -> str | None:
 
 
 def _slug(check: _Checker, metadata: dict, path: str, settings: dict) -> str:
+    # A written Slug: is checked with every other header line by content_checks.
     explicit = _text(metadata, "slug")
     if explicit:
-        if not SLUG.match(explicit):
-            check.problem("slug", f"'{explicit}' is not a valid slug (expected lowercase letters, "
-                          "digits and single hyphens, e.g. open-events)")
         return explicit
     stem = Path(path).stem
     return slugify(stem, regex_subs=settings.get("SLUG_REGEX_SUBSTITUTIONS", []))
