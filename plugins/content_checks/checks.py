@@ -132,7 +132,7 @@ def check_articles(generator) -> None:
                   + generator.drafts_translations + generator.hidden_articles
                   + generator.hidden_translations)
     by_slug: dict[str, list] = defaultdict(list)
-    scans = SourceScans(generator.settings, "posts", settings.embed_hosts)
+    scans = SourceScans(generator.settings, "posts", settings)
     for article in everything:
         _check_common(generator, article, settings.post_required, scans, article=True)
         category = article.metadata.get("category")
@@ -155,7 +155,7 @@ def check_pages(generator) -> None:
                   + generator.hidden_translations + generator.draft_pages
                   + generator.draft_translations)
     by_slug: dict[str, list] = defaultdict(list)
-    scans = SourceScans(generator.settings, "pages", settings.embed_hosts)
+    scans = SourceScans(generator.settings, "pages", settings)
     for page in everything:
         _check_common(generator, page, settings.page_required, scans, article=False)
         by_slug[(page.slug, page.lang)].append(page)
@@ -180,7 +180,7 @@ def check_groups(generators: list) -> None:
     for generator in generators:
         if hasattr(generator, "working_groups_by_slug"):
             settings = _settings(generator)
-            scans = SourceScans(generator.settings, "groups", settings.embed_hosts)
+            scans = SourceScans(generator.settings, "groups", settings)
             folder = generator.config["WORKING_GROUPS_PATH"]
             for relative in sorted(generator.get_files([folder])):
                 path = os.path.join(generator.path, relative)

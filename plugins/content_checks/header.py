@@ -107,8 +107,11 @@ def body(lines: list[str], start: int) -> Iterator[tuple[int, str]]:
             yield number, text
 
 
-def scan_text(data: bytes, embed_hosts: tuple[str, ...] = ()) -> tuple[list[str], list[Finding]]:
-    """The file's lines and every problem its text shows."""
+def scan_text(data: bytes, embed_hosts: tuple[str, ...] | None = (),
+              formatted: tuple[str, ...] = ("summary",)) -> tuple[list[str], list[Finding]]:
+    """The file's lines and every problem its text shows. Header fields are text, escaped on
+    every page, except the ``formatted`` ones (Pelican's FORMATTED_FIELDS), which are Markdown
+    like the body and get the same security lint (none when ``embed_hosts`` is None)."""
     if len(data) > limits.MAX_BYTES:
         return [], [(None, None, limits.size_message(len(data)))]
     text, problem = decode(data)
@@ -126,7 +129,10 @@ def scan_text(data: bytes, embed_hosts: tuple[str, ...] = ()) -> tuple[list[str]
     deep = limits.deepest(lines[start - 1:], first_line=start)
     if deep:
         found.append((deep[0], "content", limits.nesting_message(deep[1])))
+    if embed_hosts is None:
+        return lines, found
     found += security.lint(body(lines, start), "content", embed_hosts)
     for number, key, value in fields:
-        found += security.lint([(number, value)], key, embed_hosts)
+        if key in formatted:
+            found += security.lint([(number, value)], key, embed_hosts)
     return lines, found

@@ -148,7 +148,7 @@ def _content_items(generators: list) -> Iterator[tuple[str, Owner]]:
 
 def _taxonomies(generators: list, context: dict) -> Iterator[tuple[str, Owner, object]]:
     """(save_as, owner, wrapper) of every tag, category and author of a post."""
-    fields = (("tags", "tag"), ("category", "category"), ("authors", "author"))
+    kinds = {"tags": "tag", "category": "category", "authors": "author"}
     for generator in generators:
         if not hasattr(generator, "articles"):
             continue
@@ -156,12 +156,10 @@ def _taxonomies(generators: list, context: dict) -> Iterator[tuple[str, Owner, o
                       + generator.hidden_translations + generator.drafts
                       + generator.drafts_translations)
         for article in everything:
-            for field, kind in fields:
-                value = getattr(article, field, None)
-                for wrapper in (value if isinstance(value, list) else [value] if value else []):
-                    owner = Owner(article.source_path, header_line(article.source_path, field),
-                                  field, kind, wrapper.save_as)
-                    yield wrapper.save_as, owner, wrapper
+            for field, wrapper in _wrappers(article):
+                owner = Owner(article.source_path, header_line(article.source_path, field),
+                              field, kinds[field], wrapper.save_as)
+                yield wrapper.save_as, owner, wrapper
     for event in context.get("events") or []:
         for wrapper in getattr(event, "tag_objects", []):
             if wrapper.slug:  # an empty one is the events plugin's own problem
@@ -173,8 +171,8 @@ def _taxonomies(generators: list, context: dict) -> Iterator[tuple[str, Owner, o
 
 def _events_and_groups(context: dict) -> Iterator[tuple[str, Owner]]:
     for event in context.get("events") or []:
-        line = event.line("slug") or event.line("title") or 1
-        field = "slug" if event.line("slug") else "title"
+        # Without a slug: line, the file name is the slug.
+        line, field = event.line("slug") or 1, "slug"
         for save_as in (event.save_as, event.ics_url):
             yield save_as, Owner(event.source_path, line, field, "event", save_as)
     groups = list((context.get("working_groups_by_slug") or {}).values())
@@ -208,6 +206,7 @@ def check_outputs(generators: list) -> None:
             _report(context, owner, problem)
         elif not problem:
             claims.add_item(save_as, owner)
+    _hidden_only(generators, context)
     for name, owners in claims.items.items():
         folder, stem = name
         taken = claims.site.get(name)
@@ -223,6 +222,29 @@ def check_outputs(generators: list) -> None:
                                  for o in owners if o.kind != owner.kind})
                 _report(context, owner, f"{quote(stem)} is also the address of {', '.join(others)} "
                         f"({owner.what}; expected a slug no other page uses)")
+
+
+def _hidden_only(generators: list, context: dict) -> None:
+    """A tag, category or author that only hidden posts use gets no page (Pelican lists only
+    published posts), so the hidden post's links to it would lead nowhere."""
+    for generator in generators:
+        if not hasattr(generator, "hidden_articles"):
+            continue
+        listed = {(field, w.slug) for a in generator.articles + generator.translations
+                  for field, w in _wrappers(a)}
+        for article in generator.hidden_articles + generator.hidden_translations:
+            for field, wrapper in _wrappers(article):
+                if wrapper.slug and (field, wrapper.slug) not in listed:
+                    report(context, article.source_path, header_line(article.source_path, field),
+                           field, f"{quote(wrapper.name)} is used only by hidden posts, so it "
+                           "has no page to link to (expected one a published post uses too)")
+
+
+def _wrappers(article) -> Iterator[tuple[str, object]]:
+    for field in ("tags", "category", "authors"):
+        value = getattr(article, field, None)
+        for wrapper in (value if isinstance(value, list) else [value] if value else []):
+            yield field, wrapper
 
 
 def _first_per_file(owners: list[Owner]) -> Iterable[Owner]:

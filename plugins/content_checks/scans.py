@@ -14,6 +14,7 @@ import os
 from pathlib import Path
 
 from publishing import jsonfile
+from .settings import CheckSettings
 from .source import Findings, scan
 
 VERSION = 2
@@ -22,8 +23,8 @@ VERSION = 2
 class SourceScans:
     """One build's findings per source file, read from and saved to ``<CACHE_PATH>/<name>``."""
 
-    def __init__(self, settings: dict, name: str, embed_hosts: tuple[str, ...] = ()) -> None:
-        self.embed_hosts = embed_hosts
+    def __init__(self, settings: dict, name: str, checks: CheckSettings) -> None:
+        self.checks = checks
         cache_path = settings.get("CACHE_PATH") or ""
         self.path = os.path.join(cache_path, "content_checks", f"{name}.json")
         self._save = bool(cache_path) and bool(settings.get("CACHE_CONTENT"))
@@ -43,7 +44,7 @@ class SourceScans:
         if known is not None:
             found = Findings(*(tuple(map(tuple, part)) for part in known))
         else:
-            found = scan(data, self.embed_hosts)
+            found = scan(data, self.checks)
         self._new[digest] = [found.images, found.placeholders, found.problems]
         return found
 

@@ -22,7 +22,7 @@ from scaffold.templates import PLACEHOLDER
 
 from . import header
 from .rules import quote
-from .settings import read as read_settings
+from .settings import CheckSettings, read as read_settings
 
 MARKDOWN_IMAGE = re.compile(r"!\[(?P<alt>[^\]]*)\]\((?P<target>[^)\s]*)")
 HTML_IMG = re.compile(r"<img\b[^>]*>", re.IGNORECASE)
@@ -60,8 +60,8 @@ class Findings:
     problems: tuple[Finding, ...] = ()  # header.scan_text's, whatever the status
 
 
-def scan(data: bytes, embed_hosts: tuple[str, ...] = ()) -> Findings:
-    lines, problems = header.scan_text(data, embed_hosts)
+def scan(data: bytes, settings: CheckSettings) -> Findings:
+    lines, problems = header.scan_text(data, settings.lint_hosts, settings.formatted)
     images: list[Finding] = []
     placeholders: list[Finding] = []
     summary = header_fields(lines).get("summary")
@@ -95,13 +95,13 @@ def report_findings(context: dict, content, findings: Findings, article: bool) -
         report(context, content.source_path, line, field, message)
 
 
-def _diagnose(context: dict, path: str, embed_hosts: tuple[str, ...]) -> None:
+def _diagnose(context: dict, path: str, settings: CheckSettings) -> None:
     try:
         data = Path(path).read_bytes()
     except OSError as error:
         report(context, path, None, None, f"cannot be read: {error.strerror}")
         return
-    findings = scan(data, embed_hosts)
+    findings = scan(data, settings)
     for line, field, message in findings.problems:
         report(context, path, line, field, message)
     if any(field is None for _line, field, _message in findings.problems):
@@ -121,10 +121,10 @@ def check_unreadable(generators) -> None:
     if not generators:
         return
     context = generators[0].context
-    embed_hosts = read_settings(context).embed_hosts
+    settings = read_settings(context)
     base = Path(context.get("PATH", "."))
     for relative, content in list(context.get("generated_content", {}).items()):
         if content is None and relative.endswith(READABLE):
             path = base / relative
             if path.is_file():
-                _diagnose(context, os.fspath(path.resolve()), embed_hosts)
+                _diagnose(context, os.fspath(path.resolve()), settings)

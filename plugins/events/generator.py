@@ -55,7 +55,7 @@ class EventsGenerator(Generator):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.options = settings.read(self.settings)
-        self.embed_hosts = read_check_settings(self.settings).embed_hosts
+        self.embed_hosts = read_check_settings(self.settings).lint_hosts
         self.events: list[Event] = []
 
     # --- reading -------------------------------------------------------------------------

@@ -327,8 +327,9 @@ def _recurrence(data: dict, event: Event, out: _Collector) -> None:
 def load_event(raw: bytes | str, path: str, *, default_slug: str,
                default_timezone: str | None = None,
                render_markdown: Callable[[str], str] | None = None,
-               embed_hosts: tuple[str, ...] = ()) -> tuple[Event | None, list[Problem]]:
-    """Parse and validate one event file; returns (event or None, problems)."""
+               embed_hosts: tuple[str, ...] | None = ()) -> tuple[Event | None, list[Problem]]:
+    """Parse and validate one event file; returns (event or None, problems). ``embed_hosts``
+    is the content-security lint's allow-list, None to skip the lint."""
     out = _Collector(path)
     if len(raw) > limits.MAX_BYTES:
         out.add(None, limits.size_message(len(raw)))
@@ -350,7 +351,7 @@ def load_event(raw: bytes | str, path: str, *, default_slug: str,
     first = out.lines.get("description", 1)
     for line, _field_name, message in security.lint(
             enumerate(event.description.splitlines(), start=first + 1), "description",
-            embed_hosts):
+            embed_hosts) if embed_hosts is not None else ():
         out.add("description", message, line)
     for name, attr in (("online_url", "online_url"), ("url", "url_more")):
         setattr(event, attr, _field(data, out, name, values.web_url, ""))
