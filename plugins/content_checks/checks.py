@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import re
 from collections import defaultdict
+from datetime import datetime
 from pathlib import Path
 
 from pelican import signals
@@ -140,13 +141,20 @@ def check_articles(generator) -> None:
             _problem(generator, article, "category", f"unknown category '{category}' "
                      f"(expected one of: {', '.join(allowed)})")
         date, modified = article.metadata.get("date"), article.metadata.get("modified")
-        if date and modified and modified < date:
+        if date and modified and _before(modified, date):
             _problem(generator, article, "modified",
                      f"{modified:%Y-%m-%d %H:%M} is before the post's date {date:%Y-%m-%d %H:%M} "
                      "(expected a later date, or remove the line)")
         by_slug[(article.slug, article.lang)].append(article)
     scans.save()
     _report_duplicates(generator, by_slug, "post")
+
+
+def _before(later, earlier) -> bool:
+    try:
+        return later < earlier
+    except (TypeError, ValueError):  # an impossible UTC offset: the header scan reports it
+        return False
 
 
 def check_pages(generator) -> None:
@@ -210,7 +218,22 @@ def check_everything(generators: list) -> None:
     check_root_links(generators)
 
 
+def refuse_impossible_dates(_generator, metadata: dict) -> None:
+    """*_generator_context: a date Pelican parsed but cannot compare (a UTC offset beyond a
+    day) would end the whole build when the posts are sorted; failing this one file instead
+    lets the header scan report it with its line."""
+    for field in ("date", "modified"):
+        value = metadata.get(field)
+        if isinstance(value, datetime):
+            try:
+                value.utcoffset()
+            except ValueError:
+                raise ValueError(f"field '{field}': {rules.OFFSET_PROBLEM}") from None
+
+
 def register() -> None:
+    signals.article_generator_context.connect(refuse_impossible_dates)
+    signals.page_generator_context.connect(refuse_impossible_dates)
     signals.article_generator_finalized.connect(check_articles)
     signals.page_generator_finalized.connect(check_pages)
     signals.all_generators_finalized.connect(check_everything)

@@ -206,7 +206,11 @@ def _bounded(rule: dateutil_rrule.rrule, start: datetime, ends: bool) -> None:
     MAX_OCCURRENCES in its first year (or in all, when it ends): expanding it would cost a build
     minutes. Each look is bounded: a window of years, or MAX_OCCURRENCES + 1 occurrences."""
     window = _until(start, FIRST_OCCURRENCE_YEARS)
-    first = next(iter(rule.replace(until=window, count=None)), None) if window else None
+    # dateutil compares UNTIL only with the dates it finds, so a rule that finds none steps on,
+    # a day at a time for FREQ=DAILY, to the year 9999. The same BY... parts at FREQ=YEARLY
+    # select the same dates and take a step a year: that probe is bounded.
+    probe = rule.replace(freq=dateutil_rrule.YEARLY, interval=1, bysetpos=None)
+    first = next(iter(probe.replace(until=window, count=None)), None) if window else None
     if first is None and window is not None:
         raise FieldError(f"the rule makes no occurrence in its first {FIRST_OCCURRENCE_YEARS} "
                          "years (expected a rule whose dates include the coming years)")
