@@ -24,8 +24,9 @@ CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff]")
 # Offsets beyond these exist nowhere on Earth, and datetime refuses +/-24:00 and beyond.
 MAX_OFFSET = timedelta(hours=14)
 # iCalendar (RFC 5545) and Atom/RSS dates carry four-digit years; feeds and calendars also
-# compute a day or two either side of each date, so the first and last years are refused too.
-MIN_YEAR, MAX_YEAR = 1000, 9998
+# compute a year or two either side of each date (time-zone definitions run to the year
+# after next), so the last years are refused too.
+MIN_YEAR, MAX_YEAR = 1000, 9997
 # RFC 5545 SEQUENCE and RSS enclosure lengths are integers; the largest value that every
 # reader stores (a signed 32-bit integer for SEQUENCE, 64-bit for a byte length).
 INT32_MAX = 2**31 - 1

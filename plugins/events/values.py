@@ -214,7 +214,7 @@ def _bounded(rule: dateutil_rrule.rrule, start: datetime, ends: bool) -> None:
     if first is None and window is not None:
         raise FieldError(f"the rule makes no occurrence in its first {FIRST_OCCURRENCE_YEARS} "
                          "years (expected a rule whose dates include the coming years)")
-    year_later = _until(first or start, 1) or datetime.max.replace(tzinfo=start.tzinfo)
+    year_later = _until(start, 1) or datetime.max.replace(tzinfo=start.tzinfo)
     in_first_year = rule.replace(until=year_later, count=None)
     if len(list(islice(in_first_year, MAX_OCCURRENCES + 1))) > MAX_OCCURRENCES:
         raise FieldError(f"the rule makes more than {MAX_OCCURRENCES} occurrences in its first "
