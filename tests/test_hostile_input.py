@@ -94,9 +94,10 @@ class Site:
             path.write_text(data, encoding="utf-8")
         return path
 
-    def run(self, command: str, overrides: dict | None = None) -> subprocess.CompletedProcess:
+    def run(self, command: str, overrides: dict | None = None,
+            flags: tuple[str, ...] = ("-q",)) -> subprocess.CompletedProcess:
         settings = {**self.settings, **(overrides or {})}
-        args = [sys.executable, "-m", "publishing", command, "-s", "pelicanconf.py", "-q",
+        args = [sys.executable, "-m", "publishing", command, "-s", "pelicanconf.py", *flags,
                 "-o", str(self.output), "-e", *[f"{k}={json.dumps(v)}" for k, v in settings.items()]]
         return subprocess.run(args, cwd=ROOT, env=_env(), capture_output=True, text=True,
                               timeout=120, preexec_fn=_limits if os.name == "posix" else None)
@@ -377,6 +378,68 @@ def test_reader_pages_carry_a_content_security_policy(built):
     policy = dict(part.strip().split(" ", 1) for part in meta["content"].split(";"))
     assert "'unsafe-inline'" not in policy["script-src"]
     assert policy["object-src"] == "'none'" and policy["frame-src"] == "'none'"
+
+
+# --- messages: each problem once, no traceback ---------------------------------------------
+
+def test_pelicans_own_log_lines_are_not_printed_beside_the_problems(hostile):
+    site, digest = hostile
+    site.write("posts/x.md", POST.format(title="X", extra="").replace("2020-05-01 10:00", "soon")
+               .replace("Body text.", "![a]({static}/images/nope.svg) and ![b](/images/nope.svg)"))
+    for command in ("check", "build"):
+        result = site.run(command, flags=())  # warnings shown, as `make check` shows them
+        text = result.stdout + result.stderr
+        assert result.returncode == 1, text
+        assert "Could not process" not in text and "Cannot get modification stamp" not in text, text
+        assert text.count("posts/x.md:2: field 'date': 'soon' is not a full date") == 1, text
+    assert tree_digest(site.output) == digest
+
+
+PLUGIN = """\
+from pelican import signals
+
+
+def fail(generators):
+    raise RuntimeError("a plugin bug")
+
+
+def register():
+    signals.all_generators_finalized.connect(fail)
+"""
+
+
+def test_an_internal_error_is_plain_and_its_traceback_only_under_verbose(built, tmp_path):
+    (tmp_path / "broken_probe.py").write_text(PLUGIN, encoding="utf-8")
+    plugins = ["content_checks", "events", "working_groups", "feeds", "seo", "broken_probe"]
+    overrides = {"PLUGIN_PATHS": [str(ROOT / "plugins"), str(tmp_path)], "PLUGINS": plugins}
+    for command in ("check", "build"):
+        plain = built.run(command, overrides)
+        assert plain.returncode == 2
+        assert "internal error: RuntimeError: a plugin bug" in plain.stderr
+        assert "please report it" in plain.stderr
+        assert "Traceback" not in plain.stdout + plain.stderr
+    verbose = built.run("check", overrides, flags=("-v",))
+    text = verbose.stdout + verbose.stderr  # Pelican's log console writes to stdout
+    assert "a plugin bug" in text and "Traceback" in text
+
+
+def test_an_error_while_writing_names_the_source_file(tmp_path):
+    from publishing.problems import output_problem
+
+    class Post:
+        source_path = str(tmp_path / "x.md")
+
+    Path(Post.source_path).write_text("x", encoding="utf-8")
+
+    def render(article):
+        raise ValueError("All strings must be XML compatible")
+
+    try:
+        render(Post())
+    except ValueError as error:
+        problem = output_problem(error)
+    assert problem.path == Post.source_path
+    assert str(problem).endswith("All strings must be XML compatible (while writing the site)")
 
 
 # --- property-based: any value in any field --------------------------------------------------

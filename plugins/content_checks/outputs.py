@@ -99,6 +99,8 @@ def site_outputs(context: dict) -> Iterator[tuple[str, str]]:
     yield f"{settings.get('THEME_STATIC_DIR', 'theme')}/" + "{file}", "THEME_STATIC_DIR"
     yield SEARCH_INDEX_PATH + "{file}", "the search index"
     for static in context.get("staticfiles") or []:
+        if not os.path.exists(static.source_path):
+            continue  # linked with {static} but missing: reported by the link check
         yield static.save_as, os.path.relpath(static.source_path, context.get("PATH", "."))
     for key in ("events_calendar_url",):
         if context.get(key):

@@ -77,13 +77,17 @@ class _HeldBack(logging.Filter):
         return True
 
     def release(self, problem_paths: set[str], content_path: str) -> None:
+        """Print the held warnings except those about a file with a problem, or about a file
+        that does not exist (a link or image to it is reported by the content checks)."""
         for record in self.records:
             if record.levelno >= logging.ERROR:
                 continue
             named = {os.path.abspath(os.path.join(content_path, str(arg)))
-                     for arg in (record.args if isinstance(record.args, tuple) else ())}
-            if not named & problem_paths:
-                logging.getLogger(record.name).handle(record)
+                     for arg in (record.args if isinstance(record.args, tuple) else ())
+                     if isinstance(arg, (str, os.PathLike)) and os.sep in str(arg)}
+            if not named & problem_paths and all(os.path.exists(path) for path in named):
+                # callHandlers, not handle: Pelican's logger filters out a record seen before.
+                logging.getLogger(record.name).callHandlers(record)
 
 
 class PublishingPelican(Pelican):
