@@ -120,7 +120,7 @@ def _check_common(generator, content, required: tuple[str, ...], scans: SourceSc
     status = content.metadata.get("status")
     if status is not None and str(status) not in STATUSES:
         _problem(generator, content, "status",
-                 f"unknown status '{status}' (expected one of: {', '.join(STATUSES)})")
+                 f"unknown status {rules.quote(str(status))} (expected one of: {', '.join(STATUSES)})")
     _check_image(generator, content)
     _check_links(generator, content)
     report_findings(generator.context, content, scans.findings(content.source_path), article)
@@ -138,7 +138,7 @@ def check_articles(generator) -> None:
         _check_common(generator, article, settings.post_required, scans, article=True)
         category = article.metadata.get("category")
         if category is not None and allowed and str(category) not in allowed:
-            _problem(generator, article, "category", f"unknown category '{category}' "
+            _problem(generator, article, "category", f"unknown category {rules.quote(str(category))} "
                      f"(expected one of: {', '.join(allowed)})")
         date, modified = article.metadata.get("date"), article.metadata.get("modified")
         if date and modified and _before(modified, date):
@@ -178,7 +178,7 @@ def _report_duplicates(generator, by_slug: dict, kind: str) -> None:
         paths = sorted(os.path.relpath(i.source_path, generator.path) for i in items)
         for item in items:
             others = [p for p in paths if p != os.path.relpath(item.source_path, generator.path)]
-            _problem(generator, item, "slug", f"duplicate {kind} slug '{slug}' (also used by "
+            _problem(generator, item, "slug", f"duplicate {kind} slug {rules.quote(slug)} (also used by "
                      f"{', '.join(others)}; expected a unique slug)")
 
 

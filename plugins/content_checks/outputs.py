@@ -26,7 +26,7 @@ from typing import Iterable, Iterator
 
 from publishing.problems import header_line, report, source_lines
 
-from .rules import derived_slug, quote
+from .rules import derived_slug, quote, slug as slug_problem
 from .source import READABLE, body_lines
 
 # Written by Pagefind into the built site after each build (publishing.cli index_for_search).
@@ -199,6 +199,12 @@ def check_outputs(generators: list) -> None:
     for path, source in site_outputs(context):
         claims.add_site(path, source)
     for save_as, owner in list(_content_items(generators)) + list(_events_and_groups(context)):
+        if owner.kind == "working group" and owner.field == "title":
+            problem = slug_problem(posixpath.basename(posixpath.dirname(save_as)))
+            if problem:  # the file name made the slug: say so
+                _report(context, owner, f"the file name gives the slug {problem} (rename the "
+                        "file or add a 'Slug:' line)")
+                continue
         claims.add_item(save_as, owner)
     reported: set[tuple[str, str]] = set()
     for save_as, owner, wrapper in _taxonomies(generators, context):

@@ -12,7 +12,7 @@ from datetime import datetime, timedelta
 from urllib.parse import urlsplit
 
 # One slug pattern for posts, pages, events, groups, tags, categories and authors.
-SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+SLUG = re.compile(r"\A[a-z0-9]+(?:-[a-z0-9]+)*\Z")
 SLUG_EXPECTED = "expected lower-case letters a-z, digits and single hyphens, e.g. open-2020"
 # A slug becomes a folder name (and, for events, a file name): well under every file system's
 # 255-byte limit, with room for the rest of the path.
@@ -22,6 +22,8 @@ QUOTE_LIMIT = 80
 # the non-characters XML forbids break a feed or a calendar, or hide text in a page.
 CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff]")
 # Offsets beyond these exist nowhere on Earth, and datetime refuses +/-24:00 and beyond.
+# In a quoted value, line breaks and tabs are shown as escapes too: a message is one line.
+_UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\ufffe\uffff]")
 MAX_OFFSET = timedelta(hours=14)
 # iCalendar (RFC 5545) and Atom/RSS dates carry four-digit years; feeds and calendars also
 # compute a year or two either side of each date (time-zone definitions run to the year
@@ -40,8 +42,8 @@ def quote(value: object) -> str:
     as escapes."""
     text = value if isinstance(value, str) else repr(value)
     cut = len(text) > QUOTE_LIMIT
-    text = CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}" if ord(m.group()) < 256
-                       else f"\\u{ord(m.group()):04x}", text[:QUOTE_LIMIT])
+    text = _UNPRINTABLE.sub(lambda m: f"\\x{ord(m.group()):02x}" if ord(m.group()) < 256
+                            else f"\\u{ord(m.group()):04x}", text[:QUOTE_LIMIT])
     return f"'{text}…'" if cut else f"'{text}'"
 
 
