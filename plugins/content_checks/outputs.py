@@ -39,11 +39,17 @@ _ROOT_LINK = re.compile(r"""(?:\]\(\s*<?|\b(?:href|src)\s*=\s*["']?)(/[^)\s"'<>#
 
 @dataclass(frozen=True)
 class Owner:
-    path: str  # source file, or "pelicanconf.py" for the site's own outputs
+    """What takes an output name: a source file's field. The line of a Markdown header field
+    is looked up only when a problem is reported (most names are fine)."""
+
+    path: str
     line: int | None
-    field: str | None
+    field: str
     kind: str
     what: str  # the output path, for messages
+
+    def where(self) -> int | None:
+        return self.line if self.line is not None else header_line(self.path, self.field)
 
 
 def _split(path: str) -> list[str]:
@@ -128,10 +134,8 @@ class _Claims:
 
 
 def _slug_owner(content, kind: str, save_as: str) -> Owner:
-    path = content.source_path
-    line = header_line(path, "slug")
-    field = "slug" if line else "title"
-    return Owner(path, line or header_line(path, "title"), field, kind, save_as)
+    field = "slug" if "slug" in content.metadata else "title"
+    return Owner(content.source_path, None, field, kind, save_as)
 
 
 def _content_items(generators: list) -> Iterator[tuple[str, Owner]]:
@@ -159,8 +163,7 @@ def _taxonomies(generators: list, context: dict) -> Iterator[tuple[str, Owner, o
                       + generator.drafts_translations)
         for article in everything:
             for field, wrapper in _wrappers(article):
-                owner = Owner(article.source_path, header_line(article.source_path, field),
-                              field, kinds[field], wrapper.save_as)
+                owner = Owner(article.source_path, None, field, kinds[field], wrapper.save_as)
                 yield wrapper.save_as, owner, wrapper
     for event in context.get("events") or []:
         for wrapper in getattr(event, "tag_objects", []):
@@ -179,15 +182,12 @@ def _events_and_groups(context: dict) -> Iterator[tuple[str, Owner]]:
             yield save_as, Owner(event.source_path, line, field, "event", save_as)
     groups = list((context.get("working_groups_by_slug") or {}).values())
     for group in groups:
-        line = header_line(group.source_path, "slug")
-        field = "slug" if line else "title"
-        owner = Owner(group.source_path, line or header_line(group.source_path, "title"), field,
-                      "working group", group.save_as)
-        yield group.save_as, owner
+        field = "slug" if "slug" in group.source.metadata else "title"
+        yield group.save_as, Owner(group.source_path, None, field, "working group", group.save_as)
 
 
 def _report(context: dict, owner: Owner, message: str) -> None:
-    report(context, owner.path, owner.line, owner.field, message)
+    report(context, owner.path, owner.where(), owner.field, message)
 
 
 def check_outputs(generators: list) -> None:
