@@ -121,17 +121,18 @@ def scan_text(data: bytes, embed_hosts: tuple[str, ...] | None = (),
     fields = header(lines)
     found = list(_header_findings(fields))
     start = next((i for i, line in enumerate(lines, start=1) if not line.strip()), len(lines)) + 1
-    for number in range(start, len(lines) + 1):
-        message = rules.control_character(lines[number - 1])
-        if message:
-            found.append((number, "content", message))
-            break  # one is enough to find them all
+    body_text = "\n".join(lines[start - 1:])
+    control = rules.CONTROL.search(body_text)
+    if control:  # one is enough to find them all
+        line = start + body_text.count("\n", 0, control.start())
+        found.append((line, "content", rules.control_character(lines[line - 1])))
     deep = limits.deepest(lines[start - 1:], first_line=start)
     if deep:
         found.append((deep[0], "content", limits.nesting_message(deep[1])))
     if embed_hosts is None:
         return lines, found
-    found += security.lint(body(lines, start), "content", embed_hosts)
+    if security.suspect(body_text):
+        found += security.lint(body(lines, start), "content", embed_hosts)
     for number, key, value in fields:
         if key in formatted:
             found += security.lint([(number, value)], key, embed_hosts)

@@ -16,11 +16,16 @@ SIZE_EXPECTED = f"expected at most {MAX_BYTES // 1024} KiB of text; split it or 
 # indentation step (four spaces or a tab).
 _LEVEL = re.compile(r" {0,3}(?:>|[-*+](?=\s)|\d{1,9}[.)](?=\s))\s?|    |\t")
 _FENCE = re.compile(r"\s*(```|~~~)")
+# A line nested deeper than MAX_NESTING starts with more than MAX_NESTING of these characters:
+# one search of the whole text rules most files out before any line is looked at.
+_DEEP_CANDIDATE = re.compile(r"^[ \t>*+\-0-9.)]{%d,}" % (MAX_NESTING + 1), re.MULTILINE)
 
 
 def deepest(lines: list[str], first_line: int = 1) -> tuple[int, int] | None:
     """``(line, levels)`` of the first line nested deeper than MAX_NESTING, else None.
     Fenced code is skipped: its indentation is text, not structure."""
+    if not _DEEP_CANDIDATE.search("\n".join(lines)):
+        return None
     fenced = False
     for number, text in enumerate(lines, start=first_line):
         if _FENCE.match(text):
