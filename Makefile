@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 INVOKE := $(BIN)/invoke
 
-.PHONY: help html search-index clean regenerate serve devserver publish deploy gh-pages check test \
+.PHONY: help html search-index clean regenerate serve devserver publish deploy gh-pages websub-record check test \
 	test-fast audit bench lock new-post new-event new-group
 
 help:
@@ -20,7 +20,7 @@ help:
 	@echo "make serve       serve output/ at http://127.0.0.1:8000/"
 	@echo "make regenerate  rebuild on every change"
 	@echo "make publish     build with publishconf.py (SITEURL=... to override)"
-	@echo "make deploy      check, publish, then push output/ to gh-pages (or rsync)"
+	@echo "make deploy      check, publish, push output/ to gh-pages (or rsync), ping the WebSub hub"
 	@echo "make clean       remove output/ and caches"
 	@echo 'make new-post TITLE="..." [CATEGORY=... TAGS="a, b" AUTHOR=...]   start a draft post'
 	@echo 'make new-event TITLE="..." START="2027-03-04 18:00" [TZ=Europe/London]   start an event'
@@ -34,12 +34,13 @@ $(STAMP): requirements.txt
 	touch $(STAMP)
 
 # The quality gates' tools, each installed once and redone only when its inputs change:
-# npm packages pinned in package-lock.json (vnu-jar, axe-core; install scripts off: vnu-jar's
+# npm packages pinned in package-lock.json (vnu-jar, axe-core, ical.js, node-ical; install scripts off: vnu-jar's
 # would fetch a Java runtime, and Java 17 is already here), Debian's Chromium for the browser
 # checks (never a browser download), and Lighthouse apart in tools/audit/ (big; make audit only).
 NODE_STAMP := node_modules/.installed
 AUDIT_STAMP := tools/audit/node_modules/.installed
 CHROMIUM_STAMP := .cache/chromium.installed
+NEWSBOAT_STAMP := .cache/newsboat.installed
 
 $(NODE_STAMP): package.json package-lock.json
 	npm ci --ignore-scripts --no-audit --no-fund
@@ -56,6 +57,15 @@ $(CHROMIUM_STAMP):
 		apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y chromium; \
 	fi
 	mkdir -p $(dir $(CHROMIUM_STAMP)) && touch $(CHROMIUM_STAMP)
+
+# Debian's newsboat, the terminal feed reader the subscribers' gate reads every feed with.
+$(NEWSBOAT_STAMP):
+	@if command -v newsboat >/dev/null 2>&1 && dpkg -s newsboat >/dev/null 2>&1; then \
+		echo "newsboat: installed"; \
+	else \
+		apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y newsboat; \
+	fi
+	mkdir -p $(dir $(NEWSBOAT_STAMP)) && touch $(NEWSBOAT_STAMP)
 
 html: $(STAMP)
 	$(INVOKE) html
@@ -81,6 +91,9 @@ publish: $(STAMP)
 deploy gh-pages: $(STAMP)
 	$(INVOKE) deploy
 
+websub-record: $(STAMP)
+	$(INVOKE) websub-record
+
 # Command-line variables reach the recipe's environment: "$$TITLE" keeps quotes and spaces intact.
 new-post: $(STAMP)
 	$(INVOKE) new-post --title "$$TITLE" --category "$$CATEGORY" --tags "$$TAGS" --author "$$AUTHOR"
@@ -95,10 +108,10 @@ new-group: $(STAMP)
 check: $(STAMP)
 	$(INVOKE) check
 
-test: $(STAMP) $(NODE_STAMP) $(CHROMIUM_STAMP)
+test: $(STAMP) $(NODE_STAMP) $(CHROMIUM_STAMP) $(NEWSBOAT_STAMP)
 	$(INVOKE) test
 
-test-fast: $(STAMP) $(NODE_STAMP)
+test-fast: $(STAMP) $(NODE_STAMP) $(NEWSBOAT_STAMP)
 	$(INVOKE) test-fast
 
 audit: $(STAMP) $(AUDIT_STAMP) $(CHROMIUM_STAMP)

@@ -6,18 +6,23 @@ import logging
 from pathlib import Path
 
 from feedgen.entry import FeedEntry
+from feedgen.ext.base import BaseExtension
+from feedgen.ext.podcast import PodcastExtension
+from feedgen.ext.podcast_entry import PodcastEntryExtension
 from feedgen.feed import FeedGenerator
 
 from publishing.outputcache import write_new
 
 from .entries import Entry, feed_updated, tag_uri
 from .html import plain_text
+from .jsonfeed import render_json
 from .selection import Feed
 from .settings import FeedSettings
 
 logger = logging.getLogger(__name__)
 
-FORMATS = ("atom", "rss")
+FORMATS = ("atom", "rss", "json")
+ATOM_NS = "http://www.w3.org/2005/Atom"
 GENERATOR = ("Open Co-op publishing (Pelican + feedgen)", None, None)
 PODCAST_COVER = Path(__file__).with_name("static") / "podcast.png"
 
@@ -33,6 +38,38 @@ class _Entry(FeedEntry):
                 if data.get(key):
                     element.set(key, str(data[key]))
         return entry
+
+
+class _WebSubRss(BaseExtension):
+    """feedgen writes only the rel="self" atom:link into RSS; WebSub subscribers also look for
+    rel="hub" beside it (the hub URL is set on the instance before rendering)."""
+
+    hub: str | None = None
+
+    def extend_ns(self) -> dict:
+        return {"atom": ATOM_NS}
+
+    def extend_rss(self, rss):
+        if self.hub:
+            channel = rss.find("channel")
+            selves = [i for i, el in enumerate(channel) if el.tag == f"{{{ATOM_NS}}}link"]
+            link = channel.makeelement(f"{{{ATOM_NS}}}link", {"href": self.hub, "rel": "hub"})
+            channel.insert(selves[-1] + 1 if selves else len(channel), link)
+        return rss
+
+
+ITUNES_NS = "http://www.itunes.com/dtds/podcast-1.0.dtd"
+
+
+class _Podcast(PodcastExtension):
+    """Apple's podcast spec (and the W3C validator) want itunes:explicit "true" or "false";
+    feedgen 1.0.0 only writes the older "yes"/"no"/"clean"."""
+
+    def extend_rss(self, rss_feed):
+        rss_feed = super().extend_rss(rss_feed)
+        for element in rss_feed.iter(f"{{{ITUNES_NS}}}explicit"):
+            element.text = "true" if element.text == "yes" else "false"
+        return rss_feed
 
 
 def podcast_image_url(cfg: FeedSettings) -> str:
@@ -71,16 +108,19 @@ def _add_entry(fg: FeedGenerator, entry: Entry, fmt: str, podcast: bool) -> None
             fe.podcast.itunes_duration(entry.duration)
         if entry.authors:
             fe.podcast.itunes_author(", ".join(entry.authors))
+        fe.podcast.itunes_episode_type("full")
 
 
 def render(feed: Feed, entries: list[Entry], fmt: str, cfg: FeedSettings) -> bytes:
-    """The feed document in ``fmt`` ("atom" or "rss") as UTF-8 bytes."""
+    """The feed document in ``fmt`` ("atom", "rss" or "json") as UTF-8 bytes."""
+    if fmt == "json":
+        return render_json(feed, entries, cfg, podcast_image_url(cfg))
     fg = FeedGenerator()
     if fmt == "rss":
         fg.load_extension("dc", atom=False, rss=True)
     podcast = fmt == "rss" and feed.podcast
     if podcast:
-        fg.load_extension("podcast", atom=False, rss=True)
+        fg.register_extension("podcast", _Podcast, PodcastEntryExtension, atom=False, rss=True)
     self_url = f"{cfg.site_url}/{feed.path(cfg.feeds_path, fmt)}"
     fg.id(tag_uri(cfg, "/".join(["feed", feed.kind] + ([feed.slug] if feed.slug else []))))
     fg.title(feed.title)
@@ -94,6 +134,11 @@ def render(feed: Feed, entries: list[Entry], fmt: str, cfg: FeedSettings) -> byt
     fg.link(href=self_url, rel="self",
             type="application/atom+xml" if fmt == "atom" else "application/rss+xml")
     fg.link(href=feed.page_url, rel="alternate", type="text/html")
+    if cfg.websub_hub and fmt == "atom":
+        fg.link(href=cfg.websub_hub, rel="hub")
+    elif cfg.websub_hub:
+        fg.register_extension("websub", _WebSubRss, atom=False, rss=True)
+        fg.websub.hub = cfg.websub_hub
     updated = feed_updated(entries)
     fg.updated(updated)
     fg.lastBuildDate(updated)
@@ -101,12 +146,12 @@ def render(feed: Feed, entries: list[Entry], fmt: str, cfg: FeedSettings) -> byt
         fg.podcast.itunes_author(cfg.podcast_author)
         category, sub = (list(cfg.podcast_category) + [None])[:2]
         fg.podcast.itunes_category(category, sub) if sub else fg.podcast.itunes_category(category)
-        fg.podcast.itunes_explicit(cfg.podcast_explicit)
+        fg.podcast.itunes_explicit("yes" if cfg.podcast_explicit else "no")
         fg.podcast.itunes_image(podcast_image_url(cfg))
         fg.podcast.itunes_summary(feed.subtitle)
         fg.podcast.itunes_type("episodic")
         if cfg.podcast_owner_email:
-            fg.podcast.itunes_owner(name=cfg.podcast_author, email=cfg.podcast_owner_email)
+            fg.podcast.itunes_owner(name=cfg.podcast_owner_name, email=cfg.podcast_owner_email)
     for entry in entries:
         _add_entry(fg, entry, fmt, podcast)
     if fmt == "atom":
