@@ -108,9 +108,8 @@ def site_outputs(context: dict) -> Iterator[tuple[str, str]]:
         if not os.path.exists(static.source_path):
             continue  # linked with {static} but missing: reported by the link check
         yield static.save_as, os.path.relpath(static.source_path, context.get("PATH", "."))
-    for key in ("events_calendar_url",):
-        if context.get(key):
-            yield context[key], "the events calendar"
+    if context.get("events_calendar_url"):
+        yield context["events_calendar_url"], "the events calendar"
     for key in ("event_group_calendars", "event_tag_calendars"):
         for url in (context.get(key) or {}).values():
             folder = posixpath.dirname(url)
