@@ -277,12 +277,13 @@ def _rebuild(preview: Preview, tabs: Tabs, settings: dict) -> Changes | None:
         print(f"Rebuilt in {time.perf_counter() - started:.2f} s: {len(changes.written)} files "
               f"written, {len(changes.deleted)} deleted", file=sys.stderr, flush=True)
         return changes
+    restored = preview.restore()
     for problem in problems:
         print(problem, file=sys.stderr)
     print(f"{len(problems)} problem(s); the preview shows the last good build.", file=sys.stderr,
           flush=True)
     tabs.problems(problems)
-    tabs.changed(_paths(preview.restore()))
+    tabs.changed(_paths(restored))
     return None
 
 
