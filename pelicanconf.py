@@ -16,6 +16,7 @@ PLUGINS = [
     "working_groups",
     "feeds",
     "seo",
+    "editor",
     "fast_markdown",
     "build_cache",
     "parallel_writes",
@@ -138,6 +139,12 @@ FEED_DOMAIN = PUBLIC_SITEURL
 # Read by plugins/feeds (its other settings have defaults in plugins/feeds/settings.py). Set here
 # because Pelican's own default for this name (100) would otherwise win over the plugin's.
 FEED_MAX_ITEMS = 20
+
+# The browser editor at /admin/ (plugins/editor): Decap CMS from tools/editor/ (npm), and the
+# GitHub repository its pull requests go to. CONTRIBUTING.md explains the OAuth set-up.
+EDITOR_BUNDLE_PATH = str(ROOT / "tools" / "editor" / "node_modules" / "decap-cms" / "dist")
+EDITOR_REPO = os.environ.get("EDITOR_REPO", "opencoop/site")
+EDITOR_AUTH_BASE_URL = os.environ.get("EDITOR_AUTH_BASE_URL", "")
 
 # The newsletter form posts here directly: no third-party script on the site.
 NEWSLETTER_ACTION_URL = "https://lists.open.coop/subscribe/post?u=opencoop&id=newsletter"

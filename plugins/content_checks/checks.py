@@ -93,13 +93,17 @@ def _check_image(generator, content) -> None:
         _problem(generator, content, field, message, key=key)
 
 
+def missing_message(field: str) -> str:
+    """What a required header field left out is told (the browser editor shows the same words)."""
+    return f"missing (required; add a '{field.title()}:' line to the header)"
+
+
 def _check_common(generator, content, required: list[str], scans: SourceScans,
                   article: bool) -> None:
     for field in required:
         value = content.metadata.get(field)
         if value is None or (isinstance(value, (str, list)) and not value):
-            _problem(generator, content, field, f"missing (required; add a '{field.title()}:' "
-                     "line to the header)")
+            _problem(generator, content, field, missing_message(field))
     status = content.metadata.get("status")
     if status is not None and str(status) not in STATUSES:
         _problem(generator, content, "status",
