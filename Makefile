@@ -35,7 +35,7 @@ $(STAMP): requirements.txt
 	touch $(STAMP)
 
 # The quality gates' tools, each installed once and redone only when its inputs change:
-# npm packages pinned in package-lock.json (vnu-jar, axe-core; install scripts off: vnu-jar's
+# npm packages pinned in package-lock.json (vnu-jar, axe-core, ical.js, node-ical; install scripts off: vnu-jar's
 # would fetch a Java runtime, and Java 17 is already here), Debian's Chromium for the browser
 # checks (never a browser download), and Lighthouse apart in tools/audit/ (big; make audit only).
 # The browser editor's npm packages (Decap CMS, decap-server) live apart in tools/editor/: make
@@ -47,6 +47,7 @@ EDITOR_STAMP := tools/editor/node_modules/.installed
 LINT_STAMP := tools/lint/node_modules/.installed
 # CHROMIUM_PATH names a browser already there (a CI runner's Chrome): then nothing is installed.
 CHROMIUM_STAMP := $(if $(CHROMIUM_PATH),,.cache/chromium.installed)
+NEWSBOAT_STAMP := .cache/newsboat.installed
 
 $(NODE_STAMP): package.json package-lock.json
 	npm ci --ignore-scripts --no-audit --no-fund
@@ -71,6 +72,15 @@ $(LINT_STAMP): tools/lint/package.json tools/lint/package-lock.json
 		apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y chromium; \
 	fi
 	mkdir -p $(dir $@) && touch $@
+
+# Debian's newsboat, the terminal feed reader the subscribers' gate reads every feed with.
+$(NEWSBOAT_STAMP):
+	@if command -v newsboat >/dev/null 2>&1 && dpkg -s newsboat >/dev/null 2>&1; then \
+		echo "newsboat: installed"; \
+	else \
+		apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y newsboat; \
+	fi
+	mkdir -p $(dir $(NEWSBOAT_STAMP)) && touch $(NEWSBOAT_STAMP)
 
 html: $(STAMP)
 	$(INVOKE) html
@@ -113,10 +123,10 @@ new-group: $(STAMP)
 check: $(STAMP)
 	$(INVOKE) check
 
-test: $(STAMP) $(NODE_STAMP) $(EDITOR_STAMP) $(LINT_STAMP) $(CHROMIUM_STAMP)
+test: $(STAMP) $(NODE_STAMP) $(EDITOR_STAMP) $(LINT_STAMP) $(CHROMIUM_STAMP) $(NEWSBOAT_STAMP)
 	$(INVOKE) test
 
-test-fast: $(STAMP) $(NODE_STAMP) $(LINT_STAMP)
+test-fast: $(STAMP) $(NODE_STAMP) $(LINT_STAMP) $(NEWSBOAT_STAMP)
 	$(INVOKE) test-fast
 
 audit: $(STAMP) $(AUDIT_STAMP) $(CHROMIUM_STAMP)

@@ -139,6 +139,8 @@ FEED_DOMAIN = PUBLIC_SITEURL
 # Read by plugins/feeds (its other settings have defaults in plugins/feeds/settings.py). Set here
 # because Pelican's own default for this name (100) would otherwise win over the plugin's.
 FEED_MAX_ITEMS = 20
+# The podcast's itunes:owner (Apple and other directories write here about the show).
+PODCAST_OWNER_EMAIL = "hello@open.coop"
 
 # The browser editor at /admin/ (plugins/editor): Decap CMS from tools/editor/ (npm), and the
 # GitHub repository its pull requests go to. CONTRIBUTING.md explains the OAuth set-up.

@@ -196,3 +196,34 @@ def test_uids_are_stable_across_builds_renames_and_domains(tricky):
     renamed = by_uid_suffix(tricky.output / "events" / "calendar.ics", "stable")
     assert renamed["SUMMARY"] == "Renamed"
     assert str(renamed["URL"]) == "https://elsewhere.example/events/stable/"
+
+
+def test_dtstamp_is_the_revision_never_the_build_clock(site):
+    """Events without `updated:` are stamped with their file's last change: the same for a
+    build on another day, and for a cold and a warm build."""
+    import os
+    import shutil
+
+    path = site.file("events/plain.yaml", '''
+        title: Plain meeting
+        start: 2027-02-10 18:00
+        end: 2027-02-10 19:00
+        timezone: Europe/London
+        ''')
+    changed = datetime(2026, 10, 1, 8, 30, tzinfo=ZoneInfo("UTC"))
+    os.utime(path, (changed.timestamp(), changed.timestamp()))
+    stamps = []
+    # A cold build, a warm one on another deploy day, then a cold one on that day.
+    for epoch, cold in (("1795435200", True), ("1800000000", False), ("1800000000", True)):
+        if cold:
+            shutil.rmtree(site.root / "cache", ignore_errors=True)
+        result = site.build(env={"SOURCE_DATE_EPOCH": epoch})
+        assert result.ok, result.stderr
+        event = by_uid_suffix(site.output / "events" / "calendar.ics", "plain")
+        stamps.append((event["DTSTAMP"].dt, event["LAST-MODIFIED"].dt))
+    assert set(stamps) == {(changed, changed)}
+    raw = (site.output / "events" / "plain.ics").read_bytes()
+    assert b"CATEGORIES" not in raw  # no tags: no empty CATEGORIES line
+    lines = unfold(raw)
+    header = lines[1:next(i for i, line in enumerate(lines) if line.startswith("BEGIN:V") and i)]
+    assert header and not any(line.startswith("UID") for line in header)  # none on the VCALENDAR

@@ -144,3 +144,22 @@ def test_hostile_text_is_escaped_in_html_and_cannot_end_the_json_ld_block(tmp_pa
     assert {s.get("type") for s in doc.find_all("script")} == {"application/ld+json"}
     for block in doc.find_all("script"):
         json.loads(block.string)
+
+
+def test_series_links_never_add_a_skipped_occurrence(real_site):
+    """Google's link carries the skipped dates; Outlook.com's cannot repeat, and the page says
+    so beside it, pointing to the event's .ics."""
+    doc = soup(page_at(real_site, "/events/open-credit-network-weekly/"))
+    links = doc.select(".add-to-calendar a")
+    google = parse_qs(urlsplit(next(a["href"] for a in links if "google" in a["href"])).query)
+    assert google["recur"][0].split("\n") == [
+        "RRULE:FREQ=WEEKLY;BYDAY=TU;COUNT=30",
+        "EXDATE;TZID=Europe/London:20261222T180000",
+        "EXDATE;TZID=Europe/London:20261229T180000"]
+    outlook = next(a for a in links if "outlook" in a["href"])
+    item = outlook.find_parent("li")
+    assert "cannot repeat" in item.get_text(" ", strip=True)
+    assert item.find("a", href="/events/open-credit-network-weekly.ics")
+    # A single event's Outlook link adds all of it: no such note.
+    single = soup(page_at(real_site, "/events/open-2020/"))
+    assert "cannot repeat" not in single.select_one(".add-to-calendar").get_text()

@@ -70,3 +70,24 @@ def test_events_page_announces_the_events_feed(events_site):
     for href in hrefs:
         # The calendar alternate is absolute (calendar apps need the public address).
         assert page_at(events_site.output, href.removeprefix(SITE)).is_file()
+
+
+def test_each_event_entry_is_dated_by_its_own_revision(real_site):
+    """The W3C validator warns when entries share one atom:updated: each event's is the time its
+    information last changed (its `updated:`), so they differ and mean something."""
+    from datetime import datetime
+    from pathlib import Path
+    from zoneinfo import ZoneInfo
+
+    import yaml
+
+    parsed = feedparser.parse((real_site / "feeds" / "events.atom.xml").read_bytes())
+    updated = {e.link.rstrip("/").rsplit("/", 1)[-1]: e.updated for e in parsed.entries}
+    assert len(set(updated.values())) == len(updated) > 1
+    folder = Path(__file__).resolve().parents[1] / "content" / "events"
+    for slug, value in updated.items():
+        source = yaml.safe_load((folder / f"{slug}.yaml").read_text(encoding="utf-8"))
+        # `updated:` is wall-clock time in the event's zone (all-day events: UTC).
+        zone = ZoneInfo(source.get("timezone") or "UTC")
+        said = datetime.fromisoformat(str(source["updated"])).replace(tzinfo=zone)
+        assert datetime.fromisoformat(value) == said, slug

@@ -2,39 +2,26 @@
 
 Settings, plugin code and the libraries build_cache fingerprints (icalendar included) are covered
 by CACHE_PATH, so a key holds the content: the calendar's path, title and seed, and a digest of
-each event in it. The time-zone data behind VTIMEZONE (not in that fingerprint) and the span of
-years the definitions cover are added too.
-
-DTSTAMP is deliberately not in the key: for events without ``updated:`` it is the build's "now",
-and a reused calendar keeps the DTSTAMP of the build that wrote it, which RFC 5545 allows (it is
-when that data was generated). A cold build always writes "now".
+each event in it (its revision, the source of DTSTAMP, included). The time-zone data behind
+VTIMEZONE (not in that fingerprint) is added too; which part of a zone's history a VTIMEZONE
+lists follows from the events' start times, already in their digests.
 """
 
 from __future__ import annotations
 
 import hashlib
-import os
-import zoneinfo
-from datetime import date
-from importlib import resources
 
 from publishing.outputcache import make_key
 
 from .model import Event, content_digest
+from .timezones import ZoneDataError, zone_file
 
 
 def _zone_data(tzid: str) -> str:
-    """A hash of the zone file zoneinfo reads for ``tzid`` (system database first, then tzdata)."""
-    for folder in zoneinfo.TZPATH:
-        path = os.path.join(folder, tzid)
-        if os.path.isfile(path):
-            with open(path, "rb") as handle:
-                return hashlib.blake2b(handle.read(), digest_size=8).hexdigest()
+    """A hash of the zone file VTIMEZONE is made from (timezones.zone_file)."""
     try:
-        package, _, name = f"tzdata.zoneinfo.{tzid}".replace("/", ".").rpartition(".")
-        return hashlib.blake2b(resources.files(package).joinpath(name).read_bytes(),
-                               digest_size=8).hexdigest()
-    except (ImportError, OSError, ValueError):
+        return hashlib.blake2b(zone_file(tzid), digest_size=8).hexdigest()
+    except ZoneDataError:
         return "unknown"
 
 
@@ -56,10 +43,7 @@ class CalendarKeys:
             self._zones[tzid] = _zone_data(tzid)
         return self._zones[tzid]
 
-    def key(self, relpath: str, title: str, seed: str, events: list[Event],
-            zone_span: tuple[date, date]) -> str:
-        """``zone_span``: the years the build's VTIMEZONE definitions cover (ical.span_of)."""
+    def key(self, relpath: str, title: str, seed: str, events: list[Event]) -> str:
         zones = sorted({e.timezone for e in events if e.timezone})
-        return make_key(relpath, title, seed, *(str(day) for day in zone_span),
-                        *(f"{tzid}={self._zone(tzid)}" for tzid in zones),
+        return make_key(relpath, title, seed, *(f"{tzid}={self._zone(tzid)}" for tzid in zones),
                         *sorted(self._event(e) for e in events))

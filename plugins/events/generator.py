@@ -22,9 +22,9 @@ from publishing.output import beside_pages
 from publishing.outputcache import OutputCache, write_new
 from publishing.problems import report
 
-from . import ical, jsonld, links, settings, timing, values
+from . import ical, jsonld, links, revisions, settings, timing, values
 from .calendar_keys import CalendarKeys
-from .ical import ZoneDefinitions, span_of
+from .ical import ZoneDefinitions
 from .loader import load_event
 from .model import Event
 from .read_cache import EventReadCache, file_key
@@ -132,6 +132,10 @@ class EventsGenerator(Generator):
                 found.append(event)
         cache.save()
         events = self._without_duplicates(found)
+        changed = revisions.last_changes(self.path, self.options["EVENTS_PATH"],
+                                         [e.relative_source_path for e in events])
+        for event in events:
+            event.revised = changed.get(event.relative_source_path)
         floating = ZoneInfo(self.options["TIMEZONE"])
         moment = now()
         for event in events:
@@ -189,9 +193,8 @@ class EventsGenerator(Generator):
         cal = ical.calendar(
             events, name=title, description=opts["EVENTS_CALENDAR_DESCRIPTION"]
             if seed == "all" else f"{title}: {opts['EVENTS_CALENDAR_DESCRIPTION']}",
-            uid_seed=f"tag:{opts['SITE_ID']}:calendar:{seed}", source_url=f"{siteurl}/{ics_url}",
-            prodid=f"-//{opts['SITENAME']}//Events//EN", refresh=self.refresh,
-            refresh_text=opts["EVENTS_REFRESH"], siteurl=siteurl, stamp=now(),
+            source_url=f"{siteurl}/{ics_url}", prodid=f"-//{opts['SITENAME']}//Events//EN",
+            refresh=self.refresh, refresh_text=opts["EVENTS_REFRESH"], siteurl=siteurl,
             zones=self._zones, components=self._vevents)
         return ical.to_bytes(cal, self._zone_bytes)
 
@@ -217,14 +220,14 @@ class EventsGenerator(Generator):
 
     def _write_calendars(self) -> None:
         # Memos for this build's calendars only: VTIMEZONEs, VEVENTs and their serialisations.
-        self._zones = ZoneDefinitions(span_of(self.events))
+        self._zones = ZoneDefinitions()
         self._vevents: dict = {}
         self._zone_bytes: dict = {}
         # A calendar whose events and title did not change is the previous build's file.
         outputs = OutputCache(self.settings, "calendars", self.output_path)
         keys = CalendarKeys()
         for url, events, title, seed in self._calendars():
-            key = keys.key(url, title, seed, events, self._zones.span)
+            key = keys.key(url, title, seed, events)
             if not outputs.reuse(url, key):
                 self._write_bytes(url, self._calendar(events, url, title, seed))
                 outputs.record(url, key)
@@ -242,7 +245,8 @@ class EventsGenerator(Generator):
                 event.save_as, self.get_template("event"), self.context, event=event,
                 event_jsonld=jsonld.event_script(event, siteurl, sitename),
                 google_calendar_url=links.google_event(event, siteurl),
-                outlook_calendar_url=links.outlook_event(event, siteurl))
+                outlook_calendar_url=links.outlook_event(event, siteurl),
+                outlook_repeats=links.outlook_repeats(event))
         if self.events:
             beside_pages(writer, self._write_calendars)
 

@@ -1,20 +1,21 @@
 """iCalendar files (RFC 5545 + RFC 7986) built with icalendar 7.x.
 
-Output must be byte-identical between builds: UIDs come from SITE_ID and the slug, DTSTAMP from
-the event's `updated:` or the build's clock, and components are added in a fixed order.
+Output must be byte-identical between builds: UIDs come from SITE_ID and the slug, DTSTAMP and
+LAST-MODIFIED from the event's revision (its `updated:` or its file's last change), and
+components are added in a fixed order.
 """
 
 from __future__ import annotations
 
 import re
-import uuid
-from datetime import date, datetime, timedelta, timezone
+from datetime import datetime, timedelta, timezone
 from typing import Iterable
 
 from icalendar import Calendar, Timezone, vRecur, vText
 from icalendar import Event as VEvent
 from icalendar.prop.conference import Conference
 
+from . import timezones
 from .model import Event
 
 
@@ -40,10 +41,14 @@ def plain_description(event: Event, siteurl: str) -> str:
     return "\n\n".join(part.strip() for part in parts if part and part.strip())
 
 
-def vevent(event: Event, siteurl: str, stamp: datetime) -> VEvent:
+def vevent(event: Event, siteurl: str) -> VEvent:
+    revision = event.revision
+    if revision is None:
+        raise ValueError(f"{event.source_path}: no revision time (set `updated:`)")
     component = VEvent.new(
         uid=event.uid,
-        stamp=(event.updated or stamp).astimezone(timezone.utc),
+        # A published calendar (no METHOD): DTSTAMP is when the event was last revised.
+        stamp=revision.astimezone(timezone.utc),
         start=event.start,
         end=event.exclusive_end if event.has_end or event.all_day else None,
         summary=event.title,
@@ -51,9 +56,9 @@ def vevent(event: Event, siteurl: str, stamp: datetime) -> VEvent:
         location=event.location_text or event.online_url or None,
         url=absolute(siteurl, event.url),
         status=event.status.upper(),
-        categories=list(event.tags),
+        categories=list(event.tags) or None,
         sequence=event.sequence,
-        last_modified=event.updated,
+        last_modified=revision.astimezone(timezone.utc),
         conferences=[Conference(event.online_url, feature="VIDEO", label="Join online")]
         if event.online_url else None,
     )
@@ -67,64 +72,67 @@ def vevent(event: Event, siteurl: str, stamp: datetime) -> VEvent:
 
 
 class ZoneDefinitions:
-    """One build's VTIMEZONE components, made by icalendar once per zone over one span that
-    covers every timed event of the build (``span_of``): walking a zone's transitions is the
-    costly part of a calendar, and a definition that covers more years than one calendar needs
-    is still exact for it (RFC 5545 asks only that it cover the calendar's times)."""
+    """A build's VTIMEZONE components (timezones.py), shared by its calendars: one per zone and
+    first transition a calendar needs, so calendars whose events start in the same era of a
+    zone share one component and its serialisation."""
 
-    def __init__(self, span: tuple[date, date]) -> None:
-        self.span = span
-        self._made: dict[str, Timezone] = {}
+    def __init__(self) -> None:
+        self._made: dict[tuple[str, int], Timezone] = {}
 
-    def get(self, tzid: str) -> Timezone:
-        if tzid not in self._made:
-            first, last = self.span
-            self._made[tzid] = Timezone.from_tzid(tzid, first_date=first, last_date=last)
-        return self._made[tzid]
+    def get(self, tzid: str, since: datetime) -> Timezone:
+        key = (tzid, timezones.zone(tzid).first_needed(since))
+        if key not in self._made:
+            self._made[key] = timezones.vtimezone(tzid, since)
+        return self._made[key]
 
 
-def span_of(events: Iterable[Event]) -> tuple[date, date]:
-    """The years VTIMEZONE definitions must cover: from the first start to after the last end."""
-    timed = [e for e in events if not e.all_day]
-    if not timed:
-        return Timezone.DEFAULT_FIRST_DATE, Timezone.DEFAULT_LAST_DATE
-    first = min(e.start for e in timed)
-    last_year = max(e.end.year for e in timed)
-    if any(e.recurrence for e in timed):
-        last_year = max(last_year, Timezone.DEFAULT_LAST_DATE.year)
-    return date(first.year, 1, 1), date(last_year + 2, 1, 1)
+_EARLIEST = datetime(1970, 1, 1, tzinfo=timezone.utc)
 
 
-def calendar(events: Iterable[Event], *, name: str, description: str, uid_seed: str,
-             source_url: str, prodid: str, refresh: timedelta, refresh_text: str,
-             siteurl: str, stamp: datetime, zones: ZoneDefinitions | None = None,
-             components: dict | None = None) -> Calendar:
+def _zone_starts(events: list[Event]) -> dict[str, datetime]:
+    """Each zone of the timed events with the earliest time a calendar holds in it."""
+    starts: dict[str, datetime] = {}
+    for event in events:
+        if event.all_day or not isinstance(event.start, datetime):
+            continue
+        for moment in (event.start, event.end):
+            key = getattr(moment.tzinfo, "key", None)
+            if key and (key not in starts or moment < starts[key]):
+                starts[key] = moment
+    return starts
+
+
+def calendar(events: Iterable[Event], *, name: str, description: str, source_url: str,
+             prodid: str, refresh: timedelta, refresh_text: str, siteurl: str,
+             zones: ZoneDefinitions | None = None, components: dict | None = None) -> Calendar:
     """One VCALENDAR; ``zones`` and ``components`` (VEVENTs) are shared by a build's calendars:
-    a VTIMEZONE walks every transition of its zone, and most calendars repeat the same events."""
+    most calendars repeat the same zones and events.
+
+    No UID on the VCALENDAR: some clients (vdirsyncer) take it for every event in it."""
     events = sorted(events, key=lambda e: (str(e.start), e.slug))
-    zones = ZoneDefinitions(span_of(events)) if zones is None else zones
+    zones = ZoneDefinitions() if zones is None else zones
     components = {} if components is None else components
     cal = Calendar.new(
         prodid=prodid,
         name=name,
         description=description,
-        uid=str(uuid.uuid5(uuid.NAMESPACE_URL, uid_seed)),
         url=source_url,
         source=source_url,
         refresh_interval=refresh,
     )
+    del cal["UID"]  # Calendar.new() always adds one
     cal["REFRESH-INTERVAL"].params["VALUE"] = "DURATION"
     cal.add("X-PUBLISHED-TTL", vText(refresh_text))
     for event in events:
         # An event sits in several calendars (all, its own, group, tags): build its VEVENT once.
-        key = (event.slug, siteurl, stamp)
+        key = (event.slug, siteurl)
         if key not in components:
-            components[key] = vevent(event, siteurl, stamp)
+            components[key] = vevent(event, siteurl)
         cal.add_component(components[key])
-    if any(not e.all_day for e in events):
-        # Sorted so the file does not depend on set order (hash seeds differ between runs).
-        for position, tzid in enumerate(sorted(cal.get_missing_tzids())):
-            cal.subcomponents.insert(position, zones.get(tzid))
+    starts = _zone_starts(events)
+    # Sorted so the file does not depend on set order (hash seeds differ between runs).
+    for position, tzid in enumerate(sorted(cal.get_missing_tzids())):
+        cal.subcomponents.insert(position, zones.get(tzid, starts.get(tzid, _EARLIEST)))
     return cal
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import timezone
+from datetime import datetime, timezone
 from urllib.parse import quote, urlencode
 
 from .model import Event
@@ -19,6 +19,22 @@ def _details(event: Event, siteurl: str) -> str:
     return "\n\n".join(filter(None, (event.summary, f"{siteurl}/{event.url}")))
 
 
+def google_recurrence(event: Event) -> str:
+    """The template link's ``recur``: the RRULE, then one EXDATE line per skipped occurrence in
+    the event's own zone (Google's recurrence lines, as its API takes them), so the link adds
+    no occurrence the calendar skips."""
+    if not event.recurrence:
+        return ""
+    lines = [f"RRULE:{event.recurrence}"]
+    for skipped in event.exdates:
+        if isinstance(skipped, datetime):
+            local = skipped.astimezone(event.start.tzinfo)
+            lines.append(f"EXDATE;TZID={event.timezone}:{local:%Y%m%dT%H%M%S}")
+        else:
+            lines.append(f"EXDATE;VALUE=DATE:{skipped:%Y%m%d}")
+    return "\n".join(lines)
+
+
 def google_event(event: Event, siteurl: str) -> str:
     """Google's event template link; local times plus ctz keep the wall-clock time right."""
     if event.all_day:
@@ -30,8 +46,14 @@ def google_event(event: Event, siteurl: str) -> str:
     return GOOGLE + "?" + _encode({
         "action": "TEMPLATE", "text": event.title, "dates": dates, "ctz": ctz,
         "details": _details(event, siteurl), "location": event.location_text or event.online_url,
-        "recur": f"RRULE:{event.recurrence}" if event.recurrence else "",
+        "recur": google_recurrence(event),
     })
+
+
+def outlook_repeats(event: Event) -> bool:
+    """Whether the Outlook.com link can add the whole event: its compose link has no way to
+    repeat, so for a series it adds the first occurrence only."""
+    return not event.recurrence
 
 
 def outlook_event(event: Event, siteurl: str) -> str:

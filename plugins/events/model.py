@@ -46,6 +46,8 @@ class Event:
     exdates: list[date | datetime] = field(default_factory=list)
     uid: str = ""
     updated: datetime | None = None
+    # When the source file last changed (revisions.py), for events without `updated:`.
+    revised: datetime | None = None
     sequence: int | None = None
     has_end: bool = True
     relative_source_path: str = ""
@@ -96,6 +98,11 @@ class Event:
     def exclusive_end(self) -> date | datetime:
         """DTEND as iCalendar wants it: the day after the last day for all-day events."""
         return self.end + timedelta(days=1) if self.all_day else self.end
+
+    @property
+    def revision(self) -> datetime | None:
+        """When the event's information was last revised: DTSTAMP and LAST-MODIFIED."""
+        return self.updated or self.revised
 
     @property
     def year(self) -> int:

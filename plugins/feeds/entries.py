@@ -191,8 +191,10 @@ def event_entry(event, cfg: FeedSettings) -> Entry:
     page = f"{cfg.site_url}/{event.url}"
     ics = f"{cfg.site_url}/{event.ics_url}"
     when = _event_when(event)
-    # Events carry no publication date: their `updated:` field, else the build's (reproducible) now.
-    updated = aware(event.updated, cfg.timezone) if getattr(event, "updated", None) else now()
+    # Events carry no publication date: when the event was last revised (its `updated:` field or
+    # its file's last change), so each entry says when its own information changed.
+    revision = getattr(event, "revision", None) or getattr(event, "updated", None)
+    updated = aware(revision, cfg.timezone) if revision else now()
     content = _event_content(event, page, ics)
     summary = escape(getattr(event, "summary", "") or "") or escape(f"{human_date(when)}: {event.title}")
     organizer = getattr(event, "organizer", None)

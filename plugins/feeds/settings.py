@@ -15,12 +15,17 @@ DEFAULTS: dict = {
     "PODCAST_TITLE": None,  # defaults to "<SITENAME> podcast"
     "PODCAST_AUTHOR": None,  # defaults to AUTHOR
     "PODCAST_CATEGORY": ("Society & Culture", None),  # Apple's category, optional subcategory
-    "PODCAST_EXPLICIT": "no",
+    # Apple's itunes:explicit: True or False ("yes"/"no" are read as the same).
+    "PODCAST_EXPLICIT": False,
     # None: the cover shipped with this plugin, written to <FEEDS_PATH>/podcast.png.
     # Else an absolute or site-relative URL ending in .png or .jpg.
     "PODCAST_IMAGE": None,
+    # itunes:owner, the contact Apple and other directories use: name defaults to PODCAST_AUTHOR.
+    "PODCAST_OWNER_NAME": None,
     "PODCAST_OWNER_EMAIL": None,
 }
+EXPLICIT_VALUES = {True: True, False: False, "yes": True, "true": True, "no": False,
+                   "false": False, "clean": False}
 
 CONTENT_CHOICES = ("full", "summary")
 
@@ -41,8 +46,9 @@ class FeedSettings:
     podcast_title: str
     podcast_author: str
     podcast_category: tuple
-    podcast_explicit: str
+    podcast_explicit: bool
     podcast_image: str | None
+    podcast_owner_name: str
     podcast_owner_email: str | None
 
 
@@ -71,10 +77,15 @@ def feed_settings(settings: dict) -> FeedSettings:
         podcast_title=merged["PODCAST_TITLE"] or f"{site_name} podcast",
         podcast_author=merged["PODCAST_AUTHOR"] or author,
         podcast_category=tuple(category),
-        podcast_explicit=merged["PODCAST_EXPLICIT"],
+        podcast_explicit=EXPLICIT_VALUES.get(_lower(merged["PODCAST_EXPLICIT"]), False),
         podcast_image=merged["PODCAST_IMAGE"],
+        podcast_owner_name=merged["PODCAST_OWNER_NAME"] or merged["PODCAST_AUTHOR"] or author,
         podcast_owner_email=merged["PODCAST_OWNER_EMAIL"],
     )
+
+
+def _lower(value):
+    return value.strip().lower() if isinstance(value, str) else value
 
 
 def setting_problems(settings: dict) -> list[tuple[str, str]]:
@@ -89,6 +100,12 @@ def setting_problems(settings: dict) -> list[tuple[str, str]]:
     max_items = settings.get("FEED_MAX_ITEMS", DEFAULTS["FEED_MAX_ITEMS"])
     if not isinstance(max_items, int) or isinstance(max_items, bool) or max_items < 1:
         problems.append(("FEED_MAX_ITEMS", f"{max_items!r} is not a positive whole number"))
+    explicit = settings.get("PODCAST_EXPLICIT", DEFAULTS["PODCAST_EXPLICIT"])
+    if _lower(explicit) not in EXPLICIT_VALUES:
+        problems.append(("PODCAST_EXPLICIT", f"{explicit!r} is not True or False"))
+    email = settings.get("PODCAST_OWNER_EMAIL")
+    if email is not None and "@" not in str(email):
+        problems.append(("PODCAST_OWNER_EMAIL", f"{email!r} is not an email address"))
     image = settings.get("PODCAST_IMAGE")
     if image and not str(image).lower().endswith((".png", ".jpg")):
         problems.append(("PODCAST_IMAGE", f"{image!r}: podcast apps need a .png or .jpg image"))

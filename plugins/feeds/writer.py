@@ -6,6 +6,8 @@ import logging
 from pathlib import Path
 
 from feedgen.entry import FeedEntry
+from feedgen.ext.podcast import PodcastExtension
+from feedgen.ext.podcast_entry import PodcastEntryExtension
 from feedgen.feed import FeedGenerator
 
 from publishing.outputcache import write_new
@@ -33,6 +35,20 @@ class _Entry(FeedEntry):
                 if data.get(key):
                     element.set(key, str(data[key]))
         return entry
+
+
+ITUNES_NS = "http://www.itunes.com/dtds/podcast-1.0.dtd"
+
+
+class _Podcast(PodcastExtension):
+    """Apple's podcast spec (and the W3C validator) want itunes:explicit "true" or "false";
+    feedgen 1.0.0 only writes the older "yes"/"no"/"clean"."""
+
+    def extend_rss(self, rss_feed):
+        rss_feed = super().extend_rss(rss_feed)
+        for element in rss_feed.iter(f"{{{ITUNES_NS}}}explicit"):
+            element.text = "true" if element.text == "yes" else "false"
+        return rss_feed
 
 
 def podcast_image_url(cfg: FeedSettings) -> str:
@@ -71,6 +87,7 @@ def _add_entry(fg: FeedGenerator, entry: Entry, fmt: str, podcast: bool) -> None
             fe.podcast.itunes_duration(entry.duration)
         if entry.authors:
             fe.podcast.itunes_author(", ".join(entry.authors))
+        fe.podcast.itunes_episode_type("full")
 
 
 def render(feed: Feed, entries: list[Entry], fmt: str, cfg: FeedSettings) -> bytes:
@@ -80,7 +97,7 @@ def render(feed: Feed, entries: list[Entry], fmt: str, cfg: FeedSettings) -> byt
         fg.load_extension("dc", atom=False, rss=True)
     podcast = fmt == "rss" and feed.podcast
     if podcast:
-        fg.load_extension("podcast", atom=False, rss=True)
+        fg.register_extension("podcast", _Podcast, PodcastEntryExtension, atom=False, rss=True)
     self_url = f"{cfg.site_url}/{feed.path(cfg.feeds_path, fmt)}"
     fg.id(tag_uri(cfg, "/".join(["feed", feed.kind] + ([feed.slug] if feed.slug else []))))
     fg.title(feed.title)
@@ -101,12 +118,12 @@ def render(feed: Feed, entries: list[Entry], fmt: str, cfg: FeedSettings) -> byt
         fg.podcast.itunes_author(cfg.podcast_author)
         category, sub = (list(cfg.podcast_category) + [None])[:2]
         fg.podcast.itunes_category(category, sub) if sub else fg.podcast.itunes_category(category)
-        fg.podcast.itunes_explicit(cfg.podcast_explicit)
+        fg.podcast.itunes_explicit("yes" if cfg.podcast_explicit else "no")
         fg.podcast.itunes_image(podcast_image_url(cfg))
         fg.podcast.itunes_summary(feed.subtitle)
         fg.podcast.itunes_type("episodic")
         if cfg.podcast_owner_email:
-            fg.podcast.itunes_owner(name=cfg.podcast_author, email=cfg.podcast_owner_email)
+            fg.podcast.itunes_owner(name=cfg.podcast_owner_name, email=cfg.podcast_owner_email)
     for entry in entries:
         _add_entry(fg, entry, fmt, podcast)
     if fmt == "atom":
