@@ -156,8 +156,15 @@ def searchable_site(real_site: Path, tmp_path_factory) -> Path:
     return site
 
 
+# The browser editor's page: a writers' tool with none of a reader page's parts (navigation,
+# canonical link, feeds), checked by the editor's own tests and the HTML and accessibility gates.
+EDITOR_PAGE = Path("admin") / "index.html"
+
+
 def html_files(folder: Path) -> list[Path]:
-    return sorted(folder.rglob("*.html"))
+    """Every reader page of a built site (the editor's page left out)."""
+    return sorted(path for path in folder.rglob("*.html")
+                  if path.relative_to(folder) != EDITOR_PAGE)
 
 
 def soup(path: Path):
