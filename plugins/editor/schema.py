@@ -172,8 +172,7 @@ def editor_config(config: EditorSettings, settings: Mapping[str, Any],
     """The whole config.yml as a dict."""
     content = config.content_folder
     backend: dict[str, Any] = {"name": "github", "repo": config.repo, "branch": config.branch,
-                               "open_authoring": config.open_authoring,
-                               "commit_messages": {"openAuthoring": "{{message}}"}}
+                               "open_authoring": config.open_authoring}
     if config.auth_base_url:
         backend["base_url"] = config.auth_base_url
     if config.auth_endpoint:

@@ -244,8 +244,8 @@
    * empty lines), then name a new file as Pelican would from its title. */
   function prune(data) {
     return data.filter(function (value) { return !isEmpty(value); }).map(function (value) {
-      return value && typeof value.filter === "function" && typeof value.get === "function" &&
-        !Array.isArray(value) && value.has ? prune(value) : value;
+      var immutable = value && typeof value.filter === "function" && typeof value.has === "function";
+      return immutable ? prune(value) : value;
     });
   }
 
@@ -260,9 +260,6 @@
           slug = whenParts(data.get("start")).date + "-" + slug;
         }
         data = data.set("slug", slug);
-      }
-      if (entry.get("collection") === "posts") {
-        data = data.set("body", data.get("body") || "");
       }
       return data;
     }
