@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 INVOKE := $(BIN)/invoke
 
-.PHONY: help html search-index clean regenerate serve devserver publish deploy gh-pages check test \
+.PHONY: help html search-index clean regenerate serve devserver publish deploy gh-pages websub-record check test \
 	test-fast audit bench lock new-post new-event new-group editor
 
 help:
@@ -21,7 +21,7 @@ help:
 	@echo "make serve       serve output/ at http://127.0.0.1:8000/"
 	@echo "make regenerate  rebuild on every change"
 	@echo "make publish     build with publishconf.py (SITEURL=... to override)"
-	@echo "make deploy      check, publish, then push output/ to gh-pages (or rsync)"
+	@echo "make deploy      check, publish, push output/ to gh-pages (or rsync), ping the WebSub hub"
 	@echo "make clean       remove output/ and caches"
 	@echo 'make new-post TITLE="..." [CATEGORY=... TAGS="a, b" AUTHOR=...]   start a draft post'
 	@echo 'make new-event TITLE="..." START="2027-03-04 18:00" [TZ=Europe/London]   start an event'
@@ -108,6 +108,9 @@ editor: $(STAMP) $(EDITOR_STAMP)
 
 deploy gh-pages: $(STAMP) $(EDITOR_STAMP)
 	$(INVOKE) deploy
+
+websub-record: $(STAMP)
+	$(INVOKE) websub-record
 
 # Command-line variables reach the recipe's environment: "$$TITLE" keeps quotes and spaces intact.
 new-post: $(STAMP)

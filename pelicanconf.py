@@ -17,6 +17,7 @@ PLUGINS = [
     "feeds",
     "seo",
     "editor",
+    "murmurations",
     "fast_markdown",
     "build_cache",
     "parallel_writes",
@@ -139,6 +140,21 @@ FEED_DOMAIN = PUBLIC_SITEURL
 # Read by plugins/feeds (its other settings have defaults in plugins/feeds/settings.py). Set here
 # because Pelican's own default for this name (100) would otherwise win over the plugin's.
 FEED_MAX_ITEMS = 20
+# The WebSub hub every feed names; `make deploy` and the deploy workflow tell it which feeds
+# changed, so subscribed readers get new posts within minutes instead of at their next poll.
+WEBSUB_HUB = os.environ.get("WEBSUB_HUB", "https://pubsubhubbub.appspot.com/")
+
+# The network's Murmurations profile (plugins/murmurations; register the URLs as CONTRIBUTING.md
+# says). Working groups get theirs from their pages; `Murmurations: no` on a group leaves it out.
+MURMURATIONS_TAGS = ["co-operatives", "platform co-ops", "commons", "mutual credit",
+                     "open source", "solidarity economy"]
+MURMURATIONS_MISSION = ("To grow the co-operative economy by connecting co-ops, commoners and "
+                        "open source projects, and building the shared tools they need.")
+MURMURATIONS_EMAIL = "hello@open.coop"
+MURMURATIONS_CONTACT_URL = "contact/"
+MURMURATIONS_COUNTRY = "GB"
+MURMURATIONS_GEOGRAPHIC_SCOPE = "international"
+
 # The podcast's itunes:owner (Apple and other directories write here about the show).
 PODCAST_OWNER_EMAIL = "hello@open.coop"
 

@@ -15,3 +15,10 @@ RELATIVE_URLS = False
 DEPLOY_REMOTE = os.environ.get("DEPLOY_REMOTE", "origin")
 DEPLOY_BRANCH = os.environ.get("DEPLOY_BRANCH", "gh-pages")
 DEPLOY_RSYNC_TARGET = os.environ.get("DEPLOY_RSYNC_TARGET", "")
+# What each deploy target last published, so the WebSub hub hears only of feeds that changed
+# (plugins/deploy/websub.py). Kept apart from cache/: `make clean` must not forget it.
+WEBSUB_STATE_PATH = os.environ.get("WEBSUB_STATE_PATH",
+                                   str(ROOT / ".websub" / "published"))  # noqa: F405
+# A pushed gh-pages branch goes live a minute or so later, and the hub fetches a feed as soon as
+# it is pinged: wait up to this many seconds for the site to serve the new feeds (0: do not wait).
+WEBSUB_LIVE_TIMEOUT = float(os.environ.get("WEBSUB_LIVE_TIMEOUT", "600"))

@@ -5,6 +5,7 @@ in step."""
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
@@ -174,33 +175,63 @@ def new_group(c, title="", docs="", join="", chat="", contact=""):
     print(f"Wrote {path.relative_to(ROOT)}. Edit it, then run make check.")
 
 
-@task(aliases=["gh-pages"])
-def deploy(c):
-    """Check, build with publishconf.py, then push output/ to the gh-pages branch (or rsync it
-    to DEPLOY_RSYNC_TARGET). Refuses to deploy when the content has problems."""
-    if _publishing(c, f"check -s {CONFIG['settings_publish']}", warn=True).exited != 0:
-        raise Exit("deploy: content problems listed above; nothing was deployed.", code=1)
-    publish(c)
+def _publish_settings() -> dict:
     _plugins()
     if str(ROOT) not in sys.path:
         sys.path.insert(0, str(ROOT))  # publishconf.py imports pelicanconf
     from pelican.settings import read_settings
 
-    from deploy import DeployError, push_gh_pages, rsync
+    return read_settings(str(ROOT / CONFIG["settings_publish"]))
 
-    settings = read_settings(str(ROOT / CONFIG["settings_publish"]))
+
+def _feeds_record(settings: dict) -> dict:
+    from deploy.websub import record
+
+    site_url = settings.get("PUBLIC_SITEURL") or settings["SITEURL"]
+    return record(settings["OUTPUT_PATH"], site_url, settings.get("WEBSUB_HUB"),
+                  settings.get("FEEDS_PATH", "feeds"))
+
+
+@task(aliases=["gh-pages"])
+def deploy(c):
+    """Check, build with publishconf.py, then push output/ to the gh-pages branch (or rsync it
+    to DEPLOY_RSYNC_TARGET), and ping the WebSub hub for each feed that changed. Refuses to
+    deploy when the content has problems."""
+    if _publishing(c, f"check -s {CONFIG['settings_publish']}", warn=True).exited != 0:
+        raise Exit("deploy: content problems listed above; nothing was deployed.", code=1)
+    publish(c)
+    settings = _publish_settings()
+    from deploy import DeployError, push_gh_pages, rsync
+    from deploy.websub import announce
+
     output = Path(settings["OUTPUT_PATH"])
     try:
         if settings.get("DEPLOY_RSYNC_TARGET"):
-            rsync(output, settings["DEPLOY_RSYNC_TARGET"])
-            print(f"Deployed {output} to {settings['DEPLOY_RSYNC_TARGET']}")
+            target = settings["DEPLOY_RSYNC_TARGET"]
+            rsync(output, target)
+            print(f"Deployed {output} to {target}")
         else:
             remote = settings.get("DEPLOY_REMOTE", "origin")
             branch = settings.get("DEPLOY_BRANCH", "gh-pages")
             commit = push_gh_pages(ROOT, output, remote, branch)
-            print(f"Deployed {output} to {remote} {branch} ({commit[:12]})")
+            target = f"{remote} {branch}"
+            print(f"Deployed {output} to {target} ({commit[:12]})")
     except DeployError as error:
         raise Exit(f"deploy: {error}", code=1) from None
+    topics = announce(_feeds_record(settings), settings["WEBSUB_STATE_PATH"], target,
+                      settings.get("WEBSUB_LIVE_TIMEOUT", 0))
+    print(f"WebSub: {len(topics)} changed feeds announced to {settings.get('WEBSUB_HUB') or 'no hub'}")
+
+
+@task(name="websub-record")
+def websub_record(c, to=".websub/build.json"):
+    """Record the feeds output/ publishes (paths and SHA-256), for the deploy workflow to
+    announce to the WebSub hub once the site is live (python -m deploy.websub announce)."""
+    settings = _publish_settings()
+    Path(to).parent.mkdir(parents=True, exist_ok=True)
+    Path(to).write_text(json.dumps(_feeds_record(settings), indent=1, sort_keys=True), encoding="utf-8")
+    print(f"Recorded {to}")
+
 
 @task(name="test-fast")
 def test_fast(c, args=""):

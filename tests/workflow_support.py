@@ -53,6 +53,8 @@ def env_for(project: Path, **extra: str) -> dict:
     for key in ("SITEURL", "TITLE", "CATEGORY", "TAGS", "AUTHOR", "START", "TZ", "MAKEFLAGS",
                 "DEPLOY_REMOTE", "DEPLOY_BRANCH", "DEPLOY_RSYNC_TARGET"):
         env.pop(key, None)
+    # No WebSub hub unless a test names one: a deploy must never ping a hub on the internet.
+    env["WEBSUB_HUB"] = ""
     env.update(extra)
     return env
 

@@ -13,6 +13,7 @@ class FeedLinks:
     atom: str
     rss: str
     title: str
+    json: str
 
 
 class FeedIndex:
@@ -30,11 +31,14 @@ class FeedIndex:
         if self._links is None:
             self._links = {
                 (feed.kind, feed.slug): FeedLinks(
-                    f"{self._prefix}/{feed.path(self._feeds_path, 'atom')}",
-                    f"{self._prefix}/{feed.path(self._feeds_path, 'rss')}", feed.title)
+                    self._url(feed, "atom"), self._url(feed, "rss"), feed.title,
+                    self._url(feed, "json"))
                 for feed in self._plan()
             }
         return self._links
+
+    def _url(self, feed: Feed, fmt: str) -> str:
+        return f"{self._prefix}/{feed.path(self._feeds_path, fmt)}"
 
     def __cache_key__(self) -> dict:
         """What pages using ``feed_for`` depend on (see parallel_writes/digest.py)."""

@@ -88,8 +88,8 @@ class FeedsGenerator(Generator):
                 shown = entries if feed.kind == "events" else posts.finished(feed.items)
                 cache.record(write_feed(feed, fmt, shown, self.cfg, self.output_path), key)
         cache.save()
-        logger.info("Wrote %d feeds (Atom and RSS), %d files reused from the previous build",
-                    len(feeds), cache.reused)
+        logger.info("Wrote %d feeds (Atom, RSS and JSON Feed), %d files reused from the "
+                    "previous build", len(feeds), cache.reused)
 
 
 def get_generators(pelican) -> type:

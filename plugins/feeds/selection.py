@@ -7,6 +7,8 @@ from dataclasses import dataclass, field
 from .settings import FeedSettings
 
 KINDS = ("all", "category", "tag", "author", "group", "events")
+# The file name ending of each format: feeds/all.atom.xml, feeds/all.rss.xml, feeds/all.json.
+EXTENSIONS = {"atom": "atom.xml", "rss": "rss.xml", "json": "json"}
 
 
 @dataclass
@@ -22,8 +24,8 @@ class Feed:
     def path(self, feeds_path: str, fmt: str) -> str:
         """Output path relative to the site root, e.g. feeds/category/audio.rss.xml."""
         if self.kind in ("all", "events"):
-            return f"{feeds_path}/{self.kind}.{fmt}.xml"
-        return f"{feeds_path}/{self.kind}/{self.slug}.{fmt}.xml"
+            return f"{feeds_path}/{self.kind}.{EXTENSIONS[fmt]}"
+        return f"{feeds_path}/{self.kind}/{self.slug}.{EXTENSIONS[fmt]}"
 
 
 def _newest_first(articles: list) -> list:

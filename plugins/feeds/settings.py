@@ -23,6 +23,9 @@ DEFAULTS: dict = {
     # itunes:owner, the contact Apple and other directories use: name defaults to PODCAST_AUTHOR.
     "PODCAST_OWNER_NAME": None,
     "PODCAST_OWNER_EMAIL": None,
+    # The WebSub hub every feed names (Atom and RSS <atom:link rel="hub">, JSON Feed "hubs"), and
+    # that `make deploy` tells when a feed changed. None: feeds name no hub.
+    "WEBSUB_HUB": None,
 }
 EXPLICIT_VALUES = {True: True, False: False, "yes": True, "true": True, "no": False,
                    "false": False, "clean": False}
@@ -50,6 +53,7 @@ class FeedSettings:
     podcast_image: str | None
     podcast_owner_name: str
     podcast_owner_email: str | None
+    websub_hub: str | None = None
 
 
 def feed_settings(settings: dict) -> FeedSettings:
@@ -81,6 +85,7 @@ def feed_settings(settings: dict) -> FeedSettings:
         podcast_image=merged["PODCAST_IMAGE"],
         podcast_owner_name=merged["PODCAST_OWNER_NAME"] or merged["PODCAST_AUTHOR"] or author,
         podcast_owner_email=merged["PODCAST_OWNER_EMAIL"],
+        websub_hub=merged["WEBSUB_HUB"] or None,
     )
 
 
@@ -109,4 +114,9 @@ def setting_problems(settings: dict) -> list[tuple[str, str]]:
     image = settings.get("PODCAST_IMAGE")
     if image and not str(image).lower().endswith((".png", ".jpg")):
         problems.append(("PODCAST_IMAGE", f"{image!r}: podcast apps need a .png or .jpg image"))
+    hub = settings.get("WEBSUB_HUB")
+    if hub and not (isinstance(hub, str) and hub.startswith(("https://", "http://"))
+                    and " " not in hub):
+        problems.append(("WEBSUB_HUB", f"{hub!r} is not a web address "
+                         "(expected e.g. https://pubsubhubbub.appspot.com/)"))
     return problems

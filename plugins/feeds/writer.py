@@ -6,6 +6,7 @@ import logging
 from pathlib import Path
 
 from feedgen.entry import FeedEntry
+from feedgen.ext.base import BaseExtension
 from feedgen.ext.podcast import PodcastExtension
 from feedgen.ext.podcast_entry import PodcastEntryExtension
 from feedgen.feed import FeedGenerator
@@ -14,12 +15,14 @@ from publishing.outputcache import write_new
 
 from .entries import Entry, feed_updated, tag_uri
 from .html import plain_text
+from .jsonfeed import render_json
 from .selection import Feed
 from .settings import FeedSettings
 
 logger = logging.getLogger(__name__)
 
-FORMATS = ("atom", "rss")
+FORMATS = ("atom", "rss", "json")
+ATOM_NS = "http://www.w3.org/2005/Atom"
 GENERATOR = ("Open Co-op publishing (Pelican + feedgen)", None, None)
 PODCAST_COVER = Path(__file__).with_name("static") / "podcast.png"
 
@@ -35,6 +38,24 @@ class _Entry(FeedEntry):
                 if data.get(key):
                     element.set(key, str(data[key]))
         return entry
+
+
+class _WebSubRss(BaseExtension):
+    """feedgen writes only the rel="self" atom:link into RSS; WebSub subscribers also look for
+    rel="hub" beside it (the hub URL is set on the instance before rendering)."""
+
+    hub: str | None = None
+
+    def extend_ns(self) -> dict:
+        return {"atom": ATOM_NS}
+
+    def extend_rss(self, rss):
+        if self.hub:
+            channel = rss.find("channel")
+            selves = [i for i, el in enumerate(channel) if el.tag == f"{{{ATOM_NS}}}link"]
+            link = channel.makeelement(f"{{{ATOM_NS}}}link", {"href": self.hub, "rel": "hub"})
+            channel.insert(selves[-1] + 1 if selves else len(channel), link)
+        return rss
 
 
 ITUNES_NS = "http://www.itunes.com/dtds/podcast-1.0.dtd"
@@ -91,7 +112,9 @@ def _add_entry(fg: FeedGenerator, entry: Entry, fmt: str, podcast: bool) -> None
 
 
 def render(feed: Feed, entries: list[Entry], fmt: str, cfg: FeedSettings) -> bytes:
-    """The feed document in ``fmt`` ("atom" or "rss") as UTF-8 bytes."""
+    """The feed document in ``fmt`` ("atom", "rss" or "json") as UTF-8 bytes."""
+    if fmt == "json":
+        return render_json(feed, entries, cfg, podcast_image_url(cfg))
     fg = FeedGenerator()
     if fmt == "rss":
         fg.load_extension("dc", atom=False, rss=True)
@@ -111,6 +134,11 @@ def render(feed: Feed, entries: list[Entry], fmt: str, cfg: FeedSettings) -> byt
     fg.link(href=self_url, rel="self",
             type="application/atom+xml" if fmt == "atom" else "application/rss+xml")
     fg.link(href=feed.page_url, rel="alternate", type="text/html")
+    if cfg.websub_hub and fmt == "atom":
+        fg.link(href=cfg.websub_hub, rel="hub")
+    elif cfg.websub_hub:
+        fg.register_extension("websub", _WebSubRss, atom=False, rss=True)
+        fg.websub.hub = cfg.websub_hub
     updated = feed_updated(entries)
     fg.updated(updated)
     fg.lastBuildDate(updated)

@@ -74,7 +74,10 @@ Chat: https://chat.example.org/#{slug}
 Contact: {slug}@example.org
 Image: {{static}}/images/groups/{slug}.svg
 Image_alt: What the picture shows
-Status is one of: active, forming, paused, archived.
+Tags: housing, land trusts
+Murmurations: no
+Status is one of: active, forming, paused, archived. Tags are keywords for the group's
+Murmurations profile; "Murmurations: no" leaves the group out of the Murmurations index.
 -->
 
 Write the group's background here in Markdown: why it exists, what it is working on now, and

@@ -98,6 +98,9 @@ def sitemap_entries(context: Mapping[str, Any], config: SeoSettings) -> list[Ent
 
     _add_events(context, config, add)
     _add_groups(context, config, add)
+    # Files other plugins publish for machines to find (site paths), e.g. Murmurations profiles.
+    for url in context.get("sitemap_extra_urls") or ():
+        add(url, None)
 
     ordered = sorted(found.items(), key=lambda item: (item[0] != config.absolute(""), item[0]))
     return [Entry(loc, lastmod) for loc, lastmod in ordered]

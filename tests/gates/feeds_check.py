@@ -126,3 +126,78 @@ def rss_problems(root: ET.Element) -> list[str]:
         elif problem := rfc822_problem(_text(item.find("pubDate"))):
             problems.append(f"{where} pubDate: {problem}")
     return problems
+
+
+JSON_FEED_VERSION = "https://jsonfeed.org/version/1.1"
+_STRINGS = ("home_page_url", "feed_url", "description", "user_comment", "next_url", "icon",
+            "favicon", "language")
+_ITEM_STRINGS = ("url", "external_url", "title", "content_html", "content_text", "summary",
+                 "image", "banner_image", "language")
+
+
+def _authors_problems(value, where: str) -> list[str]:
+    if not isinstance(value, list):
+        return [f"{where}: authors is not an array"]
+    problems = []
+    for author in value:
+        if not isinstance(author, dict) or not any(
+                isinstance(author.get(key), str) for key in ("name", "url", "avatar")):
+            problems.append(f"{where}: an author has none of name, url, avatar")
+    return problems
+
+
+def json_feed_problems(doc) -> list[str]:
+    """What JSON Feed 1.1 (https://www.jsonfeed.org/version/1.1/) requires of a feed and its
+    items: required fields, types, RFC 3339 dates, unique ids."""
+    if not isinstance(doc, dict):
+        return ["the feed is not a JSON object"]
+    problems = []
+    if doc.get("version") != JSON_FEED_VERSION:
+        problems.append(f"version is {doc.get('version')!r}, not {JSON_FEED_VERSION!r}")
+    if not isinstance(doc.get("title"), str) or not doc["title"].strip():
+        problems.append("feed: no title")
+    problems += [f"feed: {key} is not a string" for key in _STRINGS
+                 if key in doc and not isinstance(doc[key], str)]
+    if "expired" in doc and not isinstance(doc["expired"], bool):
+        problems.append("feed: expired is not a boolean")
+    if "authors" in doc:
+        problems += _authors_problems(doc["authors"], "feed")
+    for hub in doc.get("hubs", []) if isinstance(doc.get("hubs", []), list) else [None]:
+        if not (isinstance(hub, dict) and isinstance(hub.get("type"), str)
+                and isinstance(hub.get("url"), str)):
+            problems.append(f"feed: hub {hub!r} needs a type and a url")
+    items = doc.get("items")
+    if not isinstance(items, list):
+        return problems + ["feed: items is not an array"]
+    ids = set()
+    for number, item in enumerate(items, 1):
+        where = f"item {number}"
+        if not isinstance(item, dict):
+            problems.append(f"{where}: not an object")
+            continue
+        if not isinstance(item.get("id"), str) or not item["id"]:
+            problems.append(f"{where}: no id (a string)")
+        elif item["id"] in ids:
+            problems.append(f"{where}: duplicate id '{item['id']}'")
+        ids.add(item.get("id"))
+        problems += [f"{where}: {key} is not a string" for key in _ITEM_STRINGS
+                     if key in item and not isinstance(item[key], str)]
+        if "content_html" not in item and "content_text" not in item:
+            problems.append(f"{where}: neither content_html nor content_text")
+        for key in ("date_published", "date_modified"):
+            if key in item and (problem := rfc3339_problem(str(item[key]))):
+                problems.append(f"{where} {key}: {problem}")
+        if "authors" in item:
+            problems += _authors_problems(item["authors"], where)
+        if "tags" in item and not (isinstance(item["tags"], list)
+                                   and all(isinstance(t, str) for t in item["tags"])):
+            problems.append(f"{where}: tags is not an array of strings")
+        for attachment in item.get("attachments", []):
+            if not (isinstance(attachment.get("url"), str)
+                    and isinstance(attachment.get("mime_type"), str)):
+                problems.append(f"{where}: an attachment needs a url and a mime_type")
+            for key in ("size_in_bytes", "duration_in_seconds"):
+                if key in attachment and (not isinstance(attachment[key], (int, float))
+                                          or isinstance(attachment[key], bool)):
+                    problems.append(f"{where}: attachment {key} is not a number")
+    return problems

@@ -1,15 +1,17 @@
 """Feeds gate: every feed under output/feeds is well-formed for feedparser and has every element
-RFC 4287 (Atom) or RSS 2.0 requires, with RFC 3339 / RFC 822 dates."""
+RFC 4287 (Atom) or RSS 2.0 requires, with RFC 3339 / RFC 822 dates; every JSON Feed has what
+JSON Feed 1.1 requires."""
 
 from __future__ import annotations
 
+import json
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import feedparser
 import pytest
 
-from .feeds_check import atom_problems, feed_format, rss_problems
+from .feeds_check import atom_problems, feed_format, json_feed_problems, rss_problems
 from .gates_support import missing
 
 CHECKS = {"atom": atom_problems, "rss": rss_problems}
@@ -48,6 +50,37 @@ def test_every_feed_meets_its_standard(fmt, real_site):
             problems.append(f"{name}: feedparser reads it as {parsed.version!r}")
         problems += [f"{name}: {p}" for p in CHECKS[fmt](ET.parse(path).getroot())]
     assert not problems, f"{len(problems)} problems in {len(feeds)} {fmt} feeds:\n" + "\n".join(problems)
+
+
+def test_every_json_feed_meets_json_feed_1_1(real_site):
+    feeds = sorted((real_site / "feeds").rglob("*.json"))
+    if not feeds:
+        missing("JSON Feeds under /feeds/ (the site must publish feeds)")
+    assert (real_site / "feeds" / "all.json") in feeds, "no /feeds/all.json"
+    problems = []
+    for path in feeds:
+        name = path.relative_to(real_site).as_posix()
+        try:
+            doc = json.loads(path.read_bytes())
+        except ValueError as error:
+            problems.append(f"{name}: not JSON: {error}")
+            continue
+        problems += [f"{name}: {p}" for p in json_feed_problems(doc)]
+    assert not problems, f"{len(problems)} problems in {len(feeds)} JSON Feeds:\n" + "\n".join(problems)
+
+
+def test_json_feed_check_catches_what_the_spec_forbids():
+    bad = {"version": "https://jsonfeed.org/version/1", "items": [
+        {"id": 1, "content_html": "<p>x</p>"}, {"id": "b", "date_published": "2026-11-23 12:00"},
+        {"id": "c", "content_text": "t", "tags": "one", "attachments": [{"url": "https://x/a"}]}]}
+    problems = json_feed_problems(bad)
+    assert any(p.startswith("version is") for p in problems), problems
+    assert "feed: no title" in problems
+    assert any("item 1: no id" in p for p in problems), problems
+    assert any("item 2: neither content_html" in p for p in problems), problems
+    assert any("item 2 date_published" in p and "RFC 3339" in p for p in problems), problems
+    assert any("item 3: tags" in p for p in problems), problems
+    assert any("item 3: an attachment needs" in p for p in problems), problems
 
 
 ATOM_BAD = """<?xml version="1.0" encoding="utf-8"?>
