@@ -39,7 +39,8 @@ $(STAMP): requirements.txt
 # would fetch a Java runtime, and Java 17 is already here), Debian's Chromium for the browser
 # checks (never a browser download), and Lighthouse apart in tools/audit/ (big; make audit only).
 # The browser editor's npm packages (Decap CMS, decap-server) live apart in tools/editor/: make
-# html works without them (/admin/ then says how to get them); publish, editor and test install them.
+# html works without them (/admin/ then says how to get them); publish, deploy, editor and the
+# tests install them.
 NODE_STAMP := node_modules/.installed
 AUDIT_STAMP := tools/audit/node_modules/.installed
 EDITOR_STAMP := tools/editor/node_modules/.installed
@@ -129,7 +130,7 @@ check: $(STAMP)
 test: $(STAMP) $(NODE_STAMP) $(EDITOR_STAMP) $(LINT_STAMP) $(CHROMIUM_STAMP) $(NEWSBOAT_STAMP)
 	$(INVOKE) test
 
-test-fast: $(STAMP) $(NODE_STAMP) $(LINT_STAMP) $(NEWSBOAT_STAMP)
+test-fast: $(STAMP) $(NODE_STAMP) $(EDITOR_STAMP) $(LINT_STAMP) $(NEWSBOAT_STAMP)
 	$(INVOKE) test-fast
 
 audit: $(STAMP) $(AUDIT_STAMP) $(CHROMIUM_STAMP)
