@@ -114,6 +114,8 @@ DEFAULT_METADATA = {}
 TYPOGRIFY = False
 MARKDOWN = {
     "extension_configs": {
+        # First: refuses text too large or nested too deeply before any work is done on it.
+        "content_checks.markdown_limits": {},
         "markdown.extensions.extra": {},
         "markdown.extensions.codehilite": {"css_class": "highlight", "guess_lang": False},
         "markdown.extensions.toc": {"permalink": False},
@@ -166,6 +168,27 @@ EDITOR_AUTH_BASE_URL = os.environ.get("EDITOR_AUTH_BASE_URL", "")
 
 # The newsletter form posts here directly: no third-party script on the site.
 NEWSLETTER_ACTION_URL = "https://lists.open.coop/subscribe/post?u=opencoop&id=newsletter"
+
+# Hosts whose <iframe>/<object>/<embed> posts, pages, groups and events may include (exact
+# names, e.g. "www.youtube-nocookie.com"); anything else is refused by make check. Raw
+# <script>, on*= handlers and javascript:/data: links are refused everywhere.
+CONTENT_EMBED_HOSTS = []
+# Every reader page carries this policy (theme/templates/base.html): scripts only from the site
+# itself (Pagefind's search needs WebAssembly), no plugins, frames only from the hosts above,
+# forms only to the site, the newsletter and the search fallback.
+_newsletter = "/".join(NEWSLETTER_ACTION_URL.split("/")[:3])
+CONTENT_SECURITY_POLICY = "; ".join([
+    "default-src 'self'",
+    "script-src 'self' 'wasm-unsafe-eval'",
+    "object-src 'none'",
+    "base-uri 'self'",
+    # The search page's fallback form goes to DuckDuckGo.
+    f"form-action 'self' {_newsletter} https://duckduckgo.com",
+    "frame-src " + (" ".join(f"https://{host}" for host in CONTENT_EMBED_HOSTS) or "'none'"),
+    "img-src 'self' https: data:",
+    "media-src 'self' https:",
+    "style-src 'self' 'unsafe-inline'",
+])
 
 MENUITEMS = [
     ("Home", "/"),

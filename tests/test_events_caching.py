@@ -112,7 +112,7 @@ def test_a_cached_event_file_broken_later_is_reported_with_file_line_and_field(e
     path.write_text(path.read_text(encoding="utf-8").replace("end: 2027-03-01 12:00",
                                                              "end: 2027-02-28 12:00"),
                     encoding="utf-8")
-    expected = ("content/events/beta-meetup.yaml:3: field 'end': 2027-02-28 12:00 is before "
+    expected = ("content/events/beta-meetup.yaml:3: field 'end': '2027-02-28 12:00' is before "
                 "the start")
     for result, lines in ((site.build(), "stderr"), (site.check(), "stdout")):
         assert result.returncode == 1

@@ -31,7 +31,7 @@ BAD = {
                   ":2: field 'strat': unknown field (did you mean 'start'?"),
     "end-before.yaml": ("title: Backwards\nstart: 2026-01-02 10:00\nend: 2026-01-01 10:00\n"
                         "timezone: Europe/London\n",
-                        ":3: field 'end': 2026-01-01 10:00 is before the start"),
+                        ":3: field 'end': '2026-01-01 10:00' is before the start"),
     "bad-zone.yaml": ("title: Zone\nstart: 2026-01-01 10:00\nend: 2026-01-01 11:00\n"
                       "timezone: Europe/Londn\n",
                       ":4: field 'timezone': unknown time zone 'Europe/Londn' (expected an IANA"),

@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import re
 from collections import defaultdict
+from datetime import datetime
 from pathlib import Path
 
 from pelican import signals
@@ -16,22 +17,19 @@ from pelican import signals
 from publishing.images import image_problems
 from publishing.problems import header_line, report
 
+from . import rules
+from .outputs import check_outputs, check_root_links
 from .scans import SourceScans
+from .settings import CheckSettings, read as read_settings
 from .source import STATUSES, check_unreadable, report_findings
-
-DEFAULTS = {
-    "PUBLICATION_CATEGORIES": [],
-    "POST_REQUIRED_FIELDS": ["title", "date", "category"],
-    "PAGE_REQUIRED_FIELDS": ["title"],
-}
+from .tree import check_tree, escapes
 # {filename}, {static} and {attach} links, in Markdown or HTML, as Pelican resolves them.
 IMAGE_LINK = re.compile(r"\{(static|attach|filename)\}(.+)")
 LINK = re.compile(r"""(?:href|src)=(["'])\{(filename|static|attach)\}(?P<target>[^"'#?]+)""")
 
 
-def _settings(generator) -> dict:
-    settings = generator.settings
-    return {key: settings.get(key, default) for key, default in DEFAULTS.items()}
+def _settings(generator) -> CheckSettings:
+    return read_settings(generator.settings)
 
 
 def _problem(generator, content, field: str, message: str, key: str | None = None) -> None:
@@ -39,11 +37,16 @@ def _problem(generator, content, field: str, message: str, key: str | None = Non
     report(generator.context, path, header_line(path, key or field), field, message)
 
 
-def _target_exists(generator, content, kind: str, target: str) -> bool:
+def _candidate(generator, content, target: str) -> str:
     if target.startswith("/"):
-        candidate = os.path.join(generator.path, target.lstrip("/"))
-    else:
-        candidate = os.path.join(os.path.dirname(content.source_path), target)
+        return os.path.join(generator.path, target.lstrip("/"))
+    return os.path.join(os.path.dirname(content.source_path), target)
+
+
+def _target_exists(generator, content, kind: str, target: str) -> bool:
+    candidate = _candidate(generator, content, target)
+    if escapes(generator.path, candidate):
+        return False
     # Most posts link the same few images: look each distinct path up once per build (the
     # memo lives on the generator, so it dies with the build).
     known = generator.__dict__.setdefault("_content_checks_targets", {})
@@ -75,7 +78,12 @@ def _line_of(path: str, needle: str) -> int | None:
 def _check_links(generator, content) -> None:
     for match in LINK.finditer(content._content or ""):
         kind, target = match.group(2), match.group("target")
-        if not _target_exists(generator, content, kind, target):
+        if escapes(generator.path, _candidate(generator, content, target)):
+            line = _line_of(content.source_path, target)
+            report(generator.context, content.source_path, line, "link",
+                   f"{{{kind}}}{rules.quote(target)[1:-1]} points outside content/ (expected a "
+                   "file under content/)")
+        elif not _target_exists(generator, content, kind, target):
             line = _line_of(content.source_path, target)
             report(generator.context, content.source_path, line, "link",
                    f"{{{kind}}}{target} points at a file that does not exist")
@@ -98,8 +106,17 @@ def missing_message(field: str) -> str:
     return f"missing (required; add a '{field.title()}:' line to the header)"
 
 
-def _check_common(generator, content, required: list[str], scans: SourceScans,
+def _check_slug(generator, content) -> None:
+    if "slug" in content.metadata and header_line(content.source_path, "slug"):
+        return  # the header scan checks a written Slug: line
+    problem = rules.slug(content.slug or "")
+    if problem:
+        _problem(generator, content, "title", f"gives the slug {problem} (add a 'Slug:' line)")
+
+
+def _check_common(generator, content, required: tuple[str, ...], scans: SourceScans,
                   article: bool) -> None:
+    _check_slug(generator, content)
     for field in required:
         value = content.metadata.get(field)
         if value is None or (isinstance(value, (str, list)) and not value):
@@ -107,7 +124,7 @@ def _check_common(generator, content, required: list[str], scans: SourceScans,
     status = content.metadata.get("status")
     if status is not None and str(status) not in STATUSES:
         _problem(generator, content, "status",
-                 f"unknown status '{status}' (expected one of: {', '.join(STATUSES)})")
+                 f"unknown status {rules.quote(str(status))} (expected one of: {', '.join(STATUSES)})")
     _check_image(generator, content)
     _check_links(generator, content)
     report_findings(generator.context, content, scans.findings(content.source_path), article)
@@ -115,20 +132,20 @@ def _check_common(generator, content, required: list[str], scans: SourceScans,
 
 def check_articles(generator) -> None:
     settings = _settings(generator)
-    allowed = settings["PUBLICATION_CATEGORIES"]
+    allowed = settings.categories
     everything = (generator.articles + generator.translations + generator.drafts
                   + generator.drafts_translations + generator.hidden_articles
                   + generator.hidden_translations)
     by_slug: dict[str, list] = defaultdict(list)
-    scans = SourceScans(generator.settings, "posts")
+    scans = SourceScans(generator.settings, "posts", settings)
     for article in everything:
-        _check_common(generator, article, settings["POST_REQUIRED_FIELDS"], scans, article=True)
+        _check_common(generator, article, settings.post_required, scans, article=True)
         category = article.metadata.get("category")
         if category is not None and allowed and str(category) not in allowed:
-            _problem(generator, article, "category", f"unknown category '{category}' "
+            _problem(generator, article, "category", f"unknown category {rules.quote(str(category))} "
                      f"(expected one of: {', '.join(allowed)})")
         date, modified = article.metadata.get("date"), article.metadata.get("modified")
-        if date and modified and modified < date:
+        if date and modified and _before(modified, date):
             _problem(generator, article, "modified",
                      f"{modified:%Y-%m-%d %H:%M} is before the post's date {date:%Y-%m-%d %H:%M} "
                      "(expected a later date, or remove the line)")
@@ -137,15 +154,22 @@ def check_articles(generator) -> None:
     _report_duplicates(generator, by_slug, "post")
 
 
+def _before(later, earlier) -> bool:
+    try:
+        return later < earlier
+    except (TypeError, ValueError):  # an impossible UTC offset: the header scan reports it
+        return False
+
+
 def check_pages(generator) -> None:
     settings = _settings(generator)
     everything = (generator.pages + generator.translations + generator.hidden_pages
                   + generator.hidden_translations + generator.draft_pages
                   + generator.draft_translations)
     by_slug: dict[str, list] = defaultdict(list)
-    scans = SourceScans(generator.settings, "pages")
+    scans = SourceScans(generator.settings, "pages", settings)
     for page in everything:
-        _check_common(generator, page, settings["PAGE_REQUIRED_FIELDS"], scans, article=False)
+        _check_common(generator, page, settings.page_required, scans, article=False)
         by_slug[(page.slug, page.lang)].append(page)
     scans.save()
     _report_duplicates(generator, by_slug, "page")
@@ -158,11 +182,62 @@ def _report_duplicates(generator, by_slug: dict, kind: str) -> None:
         paths = sorted(os.path.relpath(i.source_path, generator.path) for i in items)
         for item in items:
             others = [p for p in paths if p != os.path.relpath(item.source_path, generator.path)]
-            _problem(generator, item, "slug", f"duplicate {kind} slug '{slug}' (also used by "
+            _problem(generator, item, "slug", f"duplicate {kind} slug {rules.quote(slug)} (also used by "
                      f"{', '.join(others)}; expected a unique slug)")
 
 
+def check_groups(generators: list) -> None:
+    """The text of every working-group file (read by plugins/working_groups) gets the same scan
+    as posts and pages."""
+    for generator in generators:
+        if hasattr(generator, "working_groups_by_slug"):
+            settings = _settings(generator)
+            scans = SourceScans(generator.settings, "groups", settings)
+            folder = generator.config["WORKING_GROUPS_PATH"]
+            for relative in sorted(generator.get_files([folder])):
+                path = os.path.join(generator.path, relative)
+                for line, field, message in scans.findings(path).problems:
+                    report(generator.context, path, line, field, message)
+            scans.save()
+
+
+def check_site_urls(context: dict) -> None:
+    for name, empty_ok in (("SITEURL", True), ("PUBLIC_SITEURL", False)):
+        value = context.get(name)
+        if value is None or (name == "PUBLIC_SITEURL" and not str(value).startswith("http")):
+            continue  # a missing or non-web public address is the feeds plugin's to report
+        problem = rules.site_url(str(value), empty_ok=empty_ok)
+        if problem:
+            report(context, "pelicanconf.py", None, name, problem)
+
+
+def check_everything(generators: list) -> None:
+    """all_generators_finalized: what needs every generator's results, in one order."""
+    if generators:
+        check_site_urls(generators[0].context)
+    check_unreadable(generators)
+    check_groups(generators)
+    check_tree(generators)
+    check_outputs(generators)
+    check_root_links(generators)
+
+
+def refuse_impossible_dates(_generator, metadata: dict) -> None:
+    """*_generator_context: a date Pelican parsed but cannot compare (a UTC offset beyond a
+    day) would end the whole build when the posts are sorted; failing this one file instead
+    lets the header scan report it with its line."""
+    for field in ("date", "modified"):
+        value = metadata.get(field)
+        if isinstance(value, datetime):
+            try:
+                value.utcoffset()
+            except ValueError:
+                raise ValueError(f"field '{field}': {rules.OFFSET_PROBLEM}") from None
+
+
 def register() -> None:
+    signals.article_generator_context.connect(refuse_impossible_dates)
+    signals.page_generator_context.connect(refuse_impossible_dates)
     signals.article_generator_finalized.connect(check_articles)
     signals.page_generator_finalized.connect(check_pages)
-    signals.all_generators_finalized.connect(check_unreadable)
+    signals.all_generators_finalized.connect(check_everything)

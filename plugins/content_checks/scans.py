@@ -14,17 +14,17 @@ import os
 from pathlib import Path
 
 from publishing import jsonfile
-from publishing.problems import text_lines
-
+from .settings import CheckSettings
 from .source import Findings, scan
 
-VERSION = 1
+VERSION = 2
 
 
 class SourceScans:
     """One build's findings per source file, read from and saved to ``<CACHE_PATH>/<name>``."""
 
-    def __init__(self, settings: dict, name: str) -> None:
+    def __init__(self, settings: dict, name: str, checks: CheckSettings) -> None:
+        self.checks = checks
         cache_path = settings.get("CACHE_PATH") or ""
         self.path = os.path.join(cache_path, "content_checks", f"{name}.json")
         self._save = bool(cache_path) and bool(settings.get("CACHE_CONTENT"))
@@ -42,11 +42,10 @@ class SourceScans:
         digest = hashlib.sha256(data).hexdigest()
         known = self._new.get(digest) or self._old.get(digest)
         if known is not None:
-            images, placeholders = known
-            found = Findings(tuple(map(tuple, images)), tuple(map(tuple, placeholders)))
+            found = Findings(*(tuple(map(tuple, part)) for part in known))
         else:
-            found = scan(text_lines(data))
-        self._new[digest] = [found.images, found.placeholders]
+            found = scan(data, self.checks)
+        self._new[digest] = [found.images, found.placeholders, found.problems]
         return found
 
     def save(self) -> None:

@@ -2,9 +2,10 @@
 
 - images in the Markdown body without alt text (``![](x.png)``, ``<img>`` with no alt);
 - a scaffold placeholder ("REPLACE ME:") left in a post that is no longer a draft;
+- every problem header.py finds in the text (encoding, size, header lines, control
+  characters, nesting, unsafe markup);
 - files Pelican could not read at all (a date that does not parse, no title, an unknown
-  status): Pelican only logs
-  "Could not process", so the field and line are found here.
+  status): Pelican only logs "Could not process", so the field and line are found here.
 
 The text is read and scanned once per file (``scan``); scans.py keeps the findings between builds.
 """
@@ -16,23 +17,23 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from pelican.utils import get_date
-
 from publishing.problems import header_fields, report, source_lines
 from scaffold.templates import PLACEHOLDER
+
+from . import header
+from .rules import quote
+from .settings import CheckSettings, read as read_settings
 
 MARKDOWN_IMAGE = re.compile(r"!\[(?P<alt>[^\]]*)\]\((?P<target>[^)\s]*)")
 HTML_IMG = re.compile(r"<img\b[^>]*>", re.IGNORECASE)
 HTML_ALT = re.compile(r"""\balt\s*=\s*(["'])(?P<alt>.*?)\1""", re.IGNORECASE | re.DOTALL)
 CODE_SPAN = re.compile(r"`[^`]*`")
 FENCE = re.compile(r"^\s*(```|~~~)")
-DATE_FIELDS = ("date", "modified")
 STATUSES = ("published", "draft", "hidden")
 READABLE = (".md", ".markdown", ".mkd", ".mdown")
-DATE_EXPECTED = "expected YYYY-MM-DD or YYYY-MM-DD HH:MM, e.g. 2026-11-23 14:30"
 
 
-def _body(lines: list[str]):
+def body_lines(lines: list[str]):
     """``(line, text)`` of the body outside fenced code, with inline code removed."""
     start = next((i for i, text in enumerate(lines) if not text.strip()), len(lines))
     fenced = False
@@ -56,16 +57,18 @@ class Findings:
 
     images: tuple[Finding, ...]
     placeholders: tuple[Finding, ...]
+    problems: tuple[Finding, ...] = ()  # header.scan_text's, whatever the status
 
 
-def scan(lines: list[str]) -> Findings:
+def scan(data: bytes, settings: CheckSettings) -> Findings:
+    lines, problems = header.scan_text(data, settings.lint_hosts, settings.formatted)
     images: list[Finding] = []
     placeholders: list[Finding] = []
     summary = header_fields(lines).get("summary")
     if summary and PLACEHOLDER in summary[1]:
         placeholders.append((summary[0], "summary", f"still the '{PLACEHOLDER}' text from make "
                              "new-post (expected one or two sentences of your own)"))
-    for number, text in _body(lines):
+    for number, text in body_lines(lines):
         for match in MARKDOWN_IMAGE.finditer(text):
             if not match.group("alt").strip():
                 images.append((number, "alt", f"image '{match.group('target')}' has no alt text "
@@ -78,37 +81,39 @@ def scan(lines: list[str]) -> Findings:
         if PLACEHOLDER in text:
             placeholders.append((number, "content", f"still the '{PLACEHOLDER}' guidance from make "
                                  "new-post (expected your own text; delete the guidance)"))
-    return Findings(tuple(images), tuple(placeholders))
+    return Findings(tuple(images), tuple(placeholders), tuple(problems))
 
 
 def report_findings(context: dict, content, findings: Findings, article: bool) -> None:
     """Report ``findings`` of ``content``'s source; placeholders only in a post about to be
     published (a scaffolded draft may keep them)."""
     found = list(findings.images) if str(content.source_path).endswith(READABLE) else []
+    found += findings.problems
     if article and str(content.metadata.get("status", "published")) != "draft":
         found += findings.placeholders
     for line, field, message in found:
         report(context, content.source_path, line, field, message)
 
 
-def _diagnose(context: dict, path: str) -> None:
-    lines = source_lines(path)
-    header = header_fields(lines)
+def _diagnose(context: dict, path: str, settings: CheckSettings) -> None:
+    try:
+        data = Path(path).read_bytes()
+    except OSError as error:
+        report(context, path, None, None, f"cannot be read: {error.strerror}")
+        return
+    findings = scan(data, settings)
+    for line, field, message in findings.problems:
+        report(context, path, line, field, message)
+    if any(field is None for _line, field, _message in findings.problems):
+        return  # not text, or too large: nothing in it can be trusted
+    header = header_fields(source_lines(path))
     if "title" not in header or not header["title"][1]:
         report(context, path, 1, "title", "missing (required; the first header line should be "
                "'Title: ...')")
-    for field in DATE_FIELDS:
-        if field not in header:
-            continue
-        number, value = header[field]
-        try:
-            get_date(value.replace("_", " "))
-        except ValueError:
-            report(context, path, number, field, f"'{value}' is not a date ({DATE_EXPECTED})")
     status = header.get("status")
     if status and status[1].lower() not in STATUSES:
         report(context, path, status[0], "status",
-               f"unknown status '{status[1]}' (expected one of: {', '.join(STATUSES)})")
+               f"unknown status {quote(status[1])} (expected one of: {', '.join(STATUSES)})")
 
 
 def check_unreadable(generators) -> None:
@@ -116,9 +121,10 @@ def check_unreadable(generators) -> None:
     if not generators:
         return
     context = generators[0].context
+    settings = read_settings(context)
     base = Path(context.get("PATH", "."))
     for relative, content in list(context.get("generated_content", {}).items()):
         if content is None and relative.endswith(READABLE):
             path = base / relative
             if path.is_file():
-                _diagnose(context, os.fspath(path.resolve()))
+                _diagnose(context, os.fspath(path.resolve()), settings)

@@ -11,6 +11,7 @@ import os
 from collections import defaultdict
 from zoneinfo import ZoneInfo
 
+from content_checks.settings import read as read_check_settings
 from markdown import Markdown
 from pelican import signals
 from pelican.generators import Generator
@@ -54,6 +55,7 @@ class EventsGenerator(Generator):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.options = settings.read(self.settings)
+        self.embed_hosts = read_check_settings(self.settings).lint_hosts
         self.events: list[Event] = []
 
     # --- reading -------------------------------------------------------------------------
@@ -91,7 +93,8 @@ class EventsGenerator(Generator):
         if cached is not None:
             return cached
         event, problems = load_event(raw, path, default_slug=default_slug,
-                                     default_timezone=default_timezone, render_markdown=render)
+                                     default_timezone=default_timezone, render_markdown=render,
+                                     embed_hosts=self.embed_hosts)
         for problem in problems:
             report(self.context, problem.path, problem.line, problem.field, problem.message)
         if event is not None:

@@ -12,6 +12,8 @@ from typing import Callable
 
 import yaml
 
+from content_checks import limits, security
+from content_checks.rules import QUOTE_LIMIT, quote
 from publishing.problems import Problem
 
 from . import values
@@ -44,11 +46,35 @@ _Loader.yaml_implicit_resolvers = _FastLoader.yaml_implicit_resolvers = {
 }
 
 
+class AliasFound(ValueError):
+    """An anchor used again (``*name``): event files are plain fields, and an alias is the
+    one way a few lines of YAML expand to gigabytes ("billion laughs")."""
+
+    def __init__(self, line: int) -> None:
+        super().__init__(line)
+        self.line = line
+
+
+def _refuse_aliases(node) -> None:
+    """Raise AliasFound at the first node reached twice, before any value is constructed."""
+    seen: set[int] = set()
+    pending = [node] if node is not None else []
+    while pending:
+        current = pending.pop()
+        if id(current) in seen:
+            raise AliasFound(current.start_mark.line + 1)
+        seen.add(id(current))
+        if isinstance(current.value, list):
+            for item in current.value:
+                pending.extend(item if isinstance(item, tuple) else (item,))
+
+
 def _fast_parse(text: str):
     """(node, data) from libyaml, or None when anything is wrong (the slow path explains it)."""
     loader = _FastLoader(text)
     try:
         node = loader.get_single_node()
+        _refuse_aliases(node)
         return node, (loader.construct_document(node) if node is not None else None)
     except Exception:  # noqa: BLE001 - any failure falls back to the explaining parser
         return None
@@ -117,7 +143,12 @@ def _explain_yaml(text: str, out: _Collector):
         return failed
     try:
         node = loader.get_single_node()
+        _refuse_aliases(node)
         data = loader.construct_document(node) if node is not None else None
+    except AliasFound as error:
+        out.add(_key_near(text.splitlines(), error.line), "uses a YAML alias (*name) "
+                "(expected each value written out; aliases are not allowed)", error.line)
+        return failed
     except yaml.reader.ReaderError as error:
         _unprintable(text, error, out)
         return failed
@@ -131,7 +162,8 @@ def _explain_yaml(text: str, out: _Collector):
                 "'key: value' lines; quote values containing ': ' or '#')", line)
         return failed
     except Exception as error:  # noqa: BLE001 - PyYAML's constructors raise assorted errors on odd tags
-        out.add(None, f"malformed YAML: {error} (expected plain 'key: value' lines)", 1)
+        out.add(None, f"malformed YAML: {quote(str(error))} (expected plain 'key: value' lines)",
+                1)
         return failed
     finally:
         loader.dispose()
@@ -145,7 +177,7 @@ def _fields(node, data, out: _Collector) -> dict | None:
         return None
     seen: set[str] = set()
     for key_node, _value_node in node.value:
-        key = str(key_node.value)
+        key = str(key_node.value)[:QUOTE_LIMIT]
         line = key_node.start_mark.line + 1
         if key in seen:
             out.add(key, "is given twice (expected each field once)", line)
@@ -159,8 +191,9 @@ def _check_keys(data: dict, out: _Collector) -> None:
         if str(key) not in FIELDS:
             close = difflib.get_close_matches(str(key), FIELDS, n=1)
             hint = f"did you mean '{close[0]}'? " if close else ""
-            out.add(str(key), f"unknown field ({hint}expected one of: {', '.join(FIELDS)})",
-                    out.lines.get(str(key)))
+            name = str(key)[:QUOTE_LIMIT]
+            out.add(name, f"unknown field ({hint}expected one of: {', '.join(FIELDS)})",
+                    out.lines.get(name))
 
 
 def _field(data: dict, out: _Collector, name: str, parse: Callable, default=None, **kw):
@@ -186,7 +219,8 @@ def _location(data: dict, event: Event, out: _Collector) -> None:
         return
     for key in value:
         if str(key) not in LOCATION_FIELDS:
-            out.add("location", f"unknown key '{key}' (expected: {', '.join(LOCATION_FIELDS)})")
+            out.add("location", f"unknown key {quote(str(key))} (expected: "
+                    f"{', '.join(LOCATION_FIELDS)})")
     event.location_name = _field(value, out, "name", values.text, "") if "name" in value else ""
     event.location_address = _field(value, out, "address", values.text, "")
     coords = {}
@@ -195,8 +229,8 @@ def _location(data: dict, event: Event, out: _Collector) -> None:
         if number is None:
             continue
         if isinstance(number, bool) or not isinstance(number, (int, float)) or not -limit <= number <= limit:
-            out.add("location", f"{key} {number!r} is not a coordinate (expected a number from "
-                    f"-{limit} to {limit})")
+            out.add("location", f"{key} {quote(number)} is not a coordinate (expected a number "
+                    f"from -{limit} to {limit})")
         else:
             coords[key] = float(number)
     if len(coords) == 1:
@@ -248,8 +282,8 @@ def _times(data: dict, event: Event, out: _Collector, default_timezone: str | No
         return True
     end = _localise(end, tz)
     if end < event.start:
-        out.add("end", f"{data['end']} is before the start {data['start']} (expected an end "
-                "on or after the start)")
+        out.add("end", f"{quote(str(data['end']))} is before the start "
+                f"{quote(str(data['start']))} (expected an end on or after the start)")
         return True
     event.end = end
     return True
@@ -266,6 +300,9 @@ def _recurrence(data: dict, event: Event, out: _Collector) -> None:
             out.add("exdates", "given without a recurrence (expected a 'recurrence:' rule too)")
         return
     items = data["exdates"] if isinstance(data["exdates"], list) else [data["exdates"]]
+    if len(items) > values.MAX_OCCURRENCES:
+        out.add("exdates", f"{len(items)} dates (expected at most {values.MAX_OCCURRENCES})")
+        return
     for item in items:
         try:
             moment = values.when(item)
@@ -273,25 +310,32 @@ def _recurrence(data: dict, event: Event, out: _Collector) -> None:
             out.add("exdates", str(error))
             continue
         if event.all_day and isinstance(moment, datetime):
-            out.add("exdates", f"{item} has a time but the event is all-day (expected a date)")
+            out.add("exdates", f"{quote(str(item))} has a time but the event is all-day "
+                    "(expected a date)")
             continue
         if not event.all_day:
             if not isinstance(moment, datetime):
                 moment = datetime.combine(moment, event.start.timetz())
             moment = moment.replace(tzinfo=event.start.tzinfo)
         probe = moment if isinstance(moment, datetime) else datetime.combine(moment, datetime.min.time())
-        if probe not in rule:
-            out.add("exdates", f"{item} is not an occurrence of the recurrence (expected one "
-                    "of the dates the rule produces)")
+        if not values.is_occurrence(rule, probe):
+            out.add("exdates", f"{quote(str(item))} is not an occurrence of the recurrence "
+                    f"(expected one of the first {values.MAX_OCCURRENCES} dates the rule "
+                    "produces)")
             continue
         event.exdates.append(moment)
 
 
 def load_event(raw: bytes | str, path: str, *, default_slug: str,
                default_timezone: str | None = None,
-               render_markdown: Callable[[str], str] | None = None) -> tuple[Event | None, list[Problem]]:
-    """Parse and validate one event file; returns (event or None, problems)."""
+               render_markdown: Callable[[str], str] | None = None,
+               embed_hosts: tuple[str, ...] | None = ()) -> tuple[Event | None, list[Problem]]:
+    """Parse and validate one event file; returns (event or None, problems). ``embed_hosts``
+    is the content-security lint's allow-list, None to skip the lint."""
     out = _Collector(path)
+    if len(raw) > limits.MAX_BYTES:
+        out.add(None, limits.size_message(len(raw)))
+        return None, out.problems
     text = _decode(raw, out)
     data = _parse_yaml(text, out) if text is not None else None
     if data is None:
@@ -305,7 +349,12 @@ def load_event(raw: bytes | str, path: str, *, default_slug: str,
     timed_ok = _times(data, event, out, default_timezone)
     for name in ("summary", "organizer"):
         setattr(event, name, _field(data, out, name, values.text, "", single_line=True))
-    event.description = _field(data, out, "description", values.text, "")
+    event.description = _field(data, out, "description", values.markdown_text, "")
+    first = out.lines.get("description", 1)
+    for line, _field_name, message in security.lint(
+            enumerate(event.description.splitlines(), start=first + 1), "description",
+            embed_hosts) if embed_hosts is not None else ():
+        out.add("description", message, line)
     for name, attr in (("online_url", "online_url"), ("url", "url_more")):
         setattr(event, attr, _field(data, out, name, values.web_url, ""))
     _location(data, event, out)

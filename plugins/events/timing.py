@@ -25,11 +25,34 @@ def sort_key(moment: date | datetime, floating_tz: tzinfo) -> datetime:
     return as_datetime(moment, floating_tz).astimezone(timezone.utc)
 
 
-def rule_set(event: Event) -> dateutil_rrule.rruleset | None:
-    """The event's occurrences (dates at midnight for all-day events), exdates removed."""
+# The step, in days, of the frequencies whose occurrences repeat on a fixed lattice of days.
+_STEP_DAYS = {"DAILY": 1, "WEEKLY": 7}
+
+
+def _start_near(event: Event, start: datetime, near: datetime | None) -> datetime:
+    """A start as close before ``near`` as the rule allows without changing its dates.
+
+    dateutil finds the occurrence after a moment by stepping from the start, one day at a time
+    for a daily rule: centuries of steps for an event that began long ago. A rule without COUNT
+    or UNTIL, stepping by whole days or weeks, makes the same dates from any start a whole
+    number of its steps later (same time of day, same weekday)."""
+    parts = dict(part.split("=", 1) for part in event.recurrence.split(";"))
+    days = _STEP_DAYS.get(parts["FREQ"])
+    if near is None or days is None or "COUNT" in parts or "UNTIL" in parts:
+        return start
+    step = timedelta(days=days * int(parts.get("INTERVAL", "1")))
+    gap = near.replace(tzinfo=start.tzinfo) - start if start.tzinfo is None else near - start
+    steps = gap // step - 1
+    return start + step * steps if steps > 0 else start
+
+
+def rule_set(event: Event, near: datetime | None = None) -> dateutil_rrule.rruleset | None:
+    """The event's occurrences (dates at midnight for all-day events), exdates removed; with
+    ``near``, only those from shortly before it on (see _start_near)."""
     if not event.recurrence:
         return None
     start = event.start if not event.all_day else datetime.combine(event.start, time())
+    start = _start_near(event, start, near)
     result = dateutil_rrule.rruleset()
     result.rrule(dateutil_rrule.rrulestr(event.recurrence, dtstart=start))
     for skipped in event.exdates:
@@ -54,8 +77,7 @@ def annotate(event: Event, now: datetime, floating_tz: tzinfo) -> None:
     length = event.exclusive_end - event.start
     if event.all_day:
         length = timedelta(days=length.days)
-    rules = rule_set(event)
-    if rules is None:
+    if not event.recurrence:
         event.next_start = event.start
         event.is_upcoming = as_datetime(event.exclusive_end, floating_tz) > now
         return
@@ -64,6 +86,7 @@ def annotate(event: Event, now: datetime, floating_tz: tzinfo) -> None:
     probe = (now - length).astimezone(probe_tz)
     if event.all_day:
         probe = probe.replace(tzinfo=None)
+    rules = rule_set(event, near=probe)
     following = rules.after(probe, inc=False)
     if following is None:
         every = list(rules)  # finite: after() found nothing later

@@ -4,14 +4,23 @@ says what is wrong and what is expected, so loader.py can report it against the 
 from __future__ import annotations
 
 import re
-from datetime import date, datetime, time, timezone
+from datetime import date, datetime, time, timedelta, timezone
+from itertools import islice
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from content_checks import limits, rules
+from content_checks.rules import quote
 from dateutil import rrule as dateutil_rrule
 
 STATUSES = ("confirmed", "tentative", "cancelled")
-SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+SLUG = rules.SLUG
+# Occurrences examined when checking a rule or an exception date: a rule may produce no more
+# than this many in its first year, or in all if it ends (COUNT or UNTIL).
+MAX_OCCURRENCES = 1000
+# A rule's first occurrence must fall within this many years of the start (a 29 February
+# can be eight years away).
+FIRST_OCCURRENCE_YEARS = 8
 _DATE = r"(?P<y>\d{4})-(?P<m>\d{1,2})-(?P<d>\d{1,2})"
 _WHEN = re.compile(_DATE + r"(?:[ T](?P<H>\d{1,2}):(?P<M>\d{2})(?::(?P<S>\d{2}))?"
                    r"(?P<tz>Z|[+-]\d{2}:?\d{2})?)?")
@@ -43,20 +52,38 @@ def text(value: object, *, required: bool = False, single_line: bool = False) ->
         raise FieldError("is empty (expected text)")
     if single_line and ("\n" in value or "\r" in value):
         raise FieldError("spans several lines (expected one line of text)")
+    problem = rules.control_character(value)
+    if problem:
+        raise FieldError(problem)
     return value
+
+
+def markdown_text(value: object) -> str:
+    """Text that becomes Markdown (a description): also within the nesting and safety limits."""
+    result = text(value)
+    deep = limits.deepest(result.splitlines())
+    if deep:
+        raise FieldError(limits.nesting_message(deep[1]))
+    return result
 
 
 def when(value: object, *, allow_offset: bool = False) -> date | datetime:
     """A YAML date or date-time string; naive unless allow_offset and an offset is written."""
-    if isinstance(value, datetime):
-        return value
+    moment = _when(value, allow_offset)
+    problem = rules.year(moment)
+    if problem:
+        raise FieldError(f"{quote(str(value))}: {problem}")
+    return moment
+
+
+def _when(value: object, allow_offset: bool) -> date | datetime:
     if isinstance(value, date):
         return value
     if not isinstance(value, str):
         raise FieldError(f"got {describe(value)} ({WHEN_EXPECTED})")
     match = _WHEN.fullmatch(value.strip())
     if not match:
-        raise FieldError(f"'{value}' is not a date ({WHEN_EXPECTED})")
+        raise FieldError(f"{quote(value)} is not a date ({WHEN_EXPECTED})")
     parts = match.groupdict()
     try:
         day = date(int(parts["y"]), int(parts["m"]), int(parts["d"]))
@@ -64,15 +91,19 @@ def when(value: object, *, allow_offset: bool = False) -> date | datetime:
             return day
         moment = datetime.combine(day, time(int(parts["H"]), int(parts["M"]), int(parts["S"] or 0)))
     except ValueError as error:
-        raise FieldError(f"'{value}' is not a real date or time: {error} ({WHEN_EXPECTED})") from None
+        raise FieldError(f"{quote(value)} is not a real date or time: {error} "
+                         f"({WHEN_EXPECTED})") from None
     if parts["tz"]:
         if not allow_offset:
-            raise FieldError(f"'{value}' has a UTC offset (expected the local time, with the zone "
-                             "in 'timezone:')")
+            raise FieldError(f"{quote(value)} has a UTC offset (expected the local time, with "
+                             "the zone in 'timezone:')")
         if parts["tz"] == "Z":
             return moment.replace(tzinfo=timezone.utc)
-        offset = datetime.strptime(parts["tz"].replace(":", ""), "%z").tzinfo
-        return moment.replace(tzinfo=offset)
+        digits = parts["tz"][1:].replace(":", "")
+        shift = timedelta(hours=int(digits[:2]), minutes=int(digits[2:]))
+        if shift > rules.MAX_OFFSET or int(digits[2:]) > 59:
+            raise FieldError(f"{quote(value)}: {rules.OFFSET_PROBLEM}")
+        return moment.replace(tzinfo=timezone(-shift if parts["tz"][0] == "-" else shift))
     return moment
 
 
@@ -81,7 +112,7 @@ def zone(value: object) -> ZoneInfo:
     try:
         return ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError, OSError):
-        raise FieldError(f"unknown time zone '{name}' (expected an IANA name such as "
+        raise FieldError(f"unknown time zone {quote(name)} (expected an IANA name such as "
                          "Europe/London or America/New_York)") from None
 
 
@@ -89,30 +120,31 @@ def web_url(value: object) -> str:
     url = text(value, required=True, single_line=True)
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.netloc or " " in url:
-        raise FieldError(f"'{url}' is not a web address (expected https://...)")
+        raise FieldError(f"{quote(url)} is not a web address (expected https://...)")
     return url
 
 
 def slug(value: object) -> str:
     result = text(value, required=True)
-    if not SLUG.match(result):
-        raise FieldError(f"'{result}' is not a slug (expected lower-case letters, digits and "
-                         "single hyphens, e.g. open-2020)")
+    problem = rules.slug(result)
+    if problem:
+        raise FieldError(problem)
     return result
 
 
 def status(value: object) -> str:
     result = text(value, required=True).lower()
     if result not in STATUSES:
-        raise FieldError(f"unknown status '{result}' (expected one of: {', '.join(STATUSES)})")
+        raise FieldError(f"unknown status {quote(result)} (expected one of: {', '.join(STATUSES)})")
     return result
 
 
-def integer(value: object, *, minimum: int = 0) -> int:
+def integer(value: object, *, minimum: int = 0, maximum: int = rules.INT32_MAX) -> int:
     if isinstance(value, bool) or not isinstance(value, int):
         raise FieldError(f"got {describe(value)} (expected a whole number)")
-    if value < minimum:
-        raise FieldError(f"{value} is too small (expected a whole number from {minimum})")
+    problem = rules.integer(value, minimum, maximum)
+    if problem:
+        raise FieldError(problem)
     return value
 
 
@@ -124,7 +156,11 @@ def string_list(value: object) -> list[str]:
     result = []
     for item in value:
         if not isinstance(item, str) or not item.strip():
-            raise FieldError(f"item {item!r} is not text (expected a list of words or phrases)")
+            raise FieldError(f"item {quote(item)} is not text (expected a list of words or "
+                             "phrases)")
+        problem = rules.control_character(item)
+        if problem:
+            raise FieldError(f"item {quote(item)} {problem}")
         if item.strip() not in result:
             result.append(item.strip())
     return result
@@ -140,7 +176,7 @@ def recurrence(value: object, start: date | datetime) -> tuple[str, dateutil_rru
     for part in rule.split(";"):
         key, sep, val = part.partition("=")
         if not sep or not val or key not in RRULE_PARTS:
-            raise FieldError(f"'{part}' is not a rule part {expected}")
+            raise FieldError(f"{quote(part)} is not a rule part {expected}")
         if key in parts:
             raise FieldError(f"{key} is given twice {expected}")
         parts[key] = val
@@ -154,11 +190,50 @@ def recurrence(value: object, start: date | datetime) -> tuple[str, dateutil_rru
     for key, low, high in (("COUNT", 1, 5000), ("INTERVAL", 1, 1000)):
         if key in parts and not (parts[key].isdigit() and low <= int(parts[key]) <= high):
             raise FieldError(f"{key}={parts[key]} is out of range {low}-{high} {expected}")
+    dtstart = start if isinstance(start, datetime) else datetime.combine(start, time())
     try:
-        result = dateutil_rrule.rrulestr(rule, dtstart=start if isinstance(start, datetime)
-                                         else datetime.combine(start, time()), forceset=False)
+        result = dateutil_rrule.rrulestr(rule, dtstart=dtstart, forceset=False)
     except (ValueError, TypeError, KeyError, IndexError, OverflowError) as error:
-        raise FieldError(f"'{rule}' is not a valid rule: {error} {expected}") from None
+        raise FieldError(f"{quote(rule)} is not a valid rule: {error} {expected}") from None
     if not isinstance(result, dateutil_rrule.rrule):
-        raise FieldError(f"'{rule}' is not a single rule {expected}")
+        raise FieldError(f"{quote(rule)} is not a single rule {expected}")
+    _bounded(result, dtstart, "COUNT" in parts or "UNTIL" in parts)
     return rule, result
+
+
+def _bounded(rule: dateutil_rrule.rrule, start: datetime, ends: bool) -> None:
+    """Refuse a rule that makes no occurrence in its first years, or more than
+    MAX_OCCURRENCES in its first year (or in all, when it ends): expanding it would cost a build
+    minutes. Each look is bounded: a window of years, or MAX_OCCURRENCES + 1 occurrences."""
+    window = _until(start, FIRST_OCCURRENCE_YEARS)
+    # dateutil compares UNTIL only with the dates it finds, so a rule that finds none steps on,
+    # a day at a time for FREQ=DAILY, to the year 9999. The same BY... parts at FREQ=YEARLY
+    # select the same dates and take a step a year: that probe is bounded.
+    probe = rule.replace(freq=dateutil_rrule.YEARLY, interval=1, bysetpos=None)
+    first = next(iter(probe.replace(until=window, count=None)), None) if window else None
+    if first is None and window is not None:
+        raise FieldError(f"the rule makes no occurrence in its first {FIRST_OCCURRENCE_YEARS} "
+                         "years (expected a rule whose dates include the coming years)")
+    year_later = _until(start, 1) or datetime.max.replace(tzinfo=start.tzinfo)
+    in_first_year = rule.replace(until=year_later, count=None)
+    if len(list(islice(in_first_year, MAX_OCCURRENCES + 1))) > MAX_OCCURRENCES:
+        raise FieldError(f"the rule makes more than {MAX_OCCURRENCES} occurrences in its first "
+                         "year (expected fewer: a larger FREQ or fewer BY... values)")
+    if ends and len(list(islice(rule, MAX_OCCURRENCES + 1))) > MAX_OCCURRENCES:
+        raise FieldError(f"the rule makes more than {MAX_OCCURRENCES} occurrences (expected a "
+                         "smaller COUNT or an earlier UNTIL)")
+
+
+def _until(moment: datetime, years: int) -> datetime | None:
+    try:
+        return moment + timedelta(days=366 * years)
+    except OverflowError:
+        return None
+
+
+def is_occurrence(rule: dateutil_rrule.rrule, moment: datetime) -> bool:
+    """Whether ``moment`` is among the rule's first MAX_OCCURRENCES occurrences."""
+    for occurrence in islice(rule, MAX_OCCURRENCES):
+        if occurrence >= moment:
+            return occurrence == moment
+    return False

@@ -13,6 +13,7 @@ from html import escape
 from pathlib import PurePath
 from urllib.parse import quote
 
+from content_checks.rules import quote as quote_value
 from publishing.clock import now
 
 from .html import absolute_url, clean_html
@@ -87,14 +88,12 @@ def media_problems(article) -> list[tuple[str, str]]:
         if not url:
             continue
         if absolute_url(url, "https://example.org/") is None:
-            problems.append((key.capitalize(), f"{url!r} is not a web address (expected https://...)"))
+            problems.append((key.capitalize(), f"{quote_value(url)} is not a web address (expected "
+                             "https://...)"))
         elif media_type(url, family) is None:
-            problems.append((key.capitalize(), f"cannot tell the {family} type of {url!r} from its "
+            problems.append((key.capitalize(), f"cannot tell the {family} type of {quote_value(url)} from its "
                              f"extension (expected e.g. .mp3, .m4a, .ogg for audio; .mp4, .webm for video)"))
-        length = article.metadata.get(f"{key}_length")
-        if length is not None and not str(length).strip().isdigit():
-            problems.append((f"{key.capitalize()}_length", f"{length!r} is not a size in bytes "
-                             "(expected a whole number such as 32832000)"))
+        # Its <key>_length is checked with the other header fields by content_checks.
     return problems
 
 

@@ -18,6 +18,8 @@ from pelican.settings import read_settings
 
 from .problems import ContentError, Problem
 
+logger = logging.getLogger(__name__)
+
 
 def _settings(settings_file: str, overrides: dict) -> dict:
     return read_settings(settings_file, override=overrides)
@@ -36,6 +38,19 @@ def _print_problems(problems: list[Problem]) -> None:
     print(f"{len(problems)} content {noun} found; nothing was written.", file=sys.stderr)
 
 
+BUG_REPORT = ("This is a bug in the site's build, not a mistake in your content: please report "
+              "it with the command you ran and its output with -v (which shows where it happened).")
+
+
+def _internal_error(command: str, error: BaseException) -> int:
+    logger.info("Where the internal error happened:", exc_info=error)  # shown with -v
+    reason = str(error).splitlines()[0][:200] if str(error) else ""
+    print(f"{command}: internal error: {type(error).__name__}{': ' if reason else ''}{reason}",
+          file=sys.stderr)
+    print(BUG_REPORT, file=sys.stderr)
+    return 2
+
+
 def build(settings_file: str, overrides: dict) -> int:
     """Build the site; on content problems print them, keep the old output, return 1."""
     started = time.perf_counter()
@@ -44,12 +59,17 @@ def build(settings_file: str, overrides: dict) -> int:
     except ContentError as error:
         _print_problems(error.problems)
         return 1
+    except Exception as error:  # noqa: BLE001 - anything else is ours to fix, said plainly
+        return _internal_error("build", error)
     print(f"Site built in {time.perf_counter() - started:.2f} s", file=sys.stderr)
     return 0
 
 
 def check(settings_file: str, overrides: dict) -> int:
-    problems = _instance(_settings(settings_file, overrides)).check()
+    try:
+        problems = _instance(_settings(settings_file, overrides)).check()
+    except Exception as error:  # noqa: BLE001 - as in build()
+        return _internal_error("check", error)
     if problems:
         for problem in problems:
             print(problem)

@@ -82,3 +82,25 @@ def header_fields(lines: list[str]) -> dict[str, tuple[int, str]]:
 def header_line(path: str | os.PathLike, key: str) -> int | None:
     """Line number of a ``Key: value`` metadata line, so errors point where to look."""
     return header_fields(source_lines(path)).get(key.lower(), (None, ""))[0]
+
+
+def output_problem(error: BaseException) -> Problem:
+    """A problem for an error raised while a page, feed or calendar was being written: named
+    after the source file whose object the innermost frame was handling (a post, page, event
+    or group has a ``source_path``), else after the file being written."""
+    source = None
+    trace = error.__traceback__
+    while trace is not None:
+        for value in list(trace.tb_frame.f_locals.values()):
+            try:
+                path = getattr(value, "source_path", None)
+            except Exception:  # noqa: BLE001 - any object may be in a frame
+                continue
+            if isinstance(path, str) and os.path.isfile(path):
+                source = path
+        trace = trace.tb_next
+    reason = str(error).splitlines()[0][:200] if str(error) else type(error).__name__
+    if isinstance(error, OSError) and error.strerror:
+        reason = f"cannot be written: {error.strerror}"
+    return Problem(source or str(getattr(error, "filename", None) or "build"), None, None,
+                   f"{reason} (while writing the site)")

@@ -19,7 +19,7 @@ from pathlib import Path
 from pelican import Pelican, signals
 from pelican.generators import ArticlesGenerator, PagesGenerator
 
-from .problems import ContentError, Problem, problems_of
+from .problems import ContentError, Problem, output_problem, problems_of
 
 logger = logging.getLogger(__name__)
 
@@ -51,9 +51,43 @@ class _ErrorCapture(logging.Handler):
         # reason of the exception being handled (Pelican hides it unless DEBUG is on).
         message = message.splitlines()[0] if message else "error"
         error = sys.exc_info()[1]
-        if error is not None and str(error) and str(error) not in message:
-            message = f"{message}: {str(error).splitlines()[0]}"
-        self.problems.append(Problem(path or "build", None, None, message))
+        reason = str(error).splitlines()[0] if error is not None and str(error) else ""
+        if reason and reason not in message:
+            message = f"{message}: {reason}"
+        # An error that knows its line (a limit of the content checks) is reported as such.
+        line = getattr(error, "line", None)
+        if line is not None and reason:
+            message = reason
+        self.problems.append(Problem(path or "build", line, None, message[:300]))
+
+
+class _HeldBack(logging.Filter):
+    """Keeps Pelican's own warnings and errors off the console while the sources are read: each
+    error becomes a problem line (above), and a warning is printed afterwards only when the file
+    it names has no problem of its own, so no mistake is reported twice."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.records: list[logging.LogRecord] = []
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.levelno >= logging.WARNING and record.name.split(".")[0] == "pelican":
+            self.records.append(record)
+            return False
+        return True
+
+    def release(self, problem_paths: set[str], content_path: str) -> None:
+        """Print the held warnings except those about a file with a problem, or about a file
+        that does not exist (a link or image to it is reported by the content checks)."""
+        for record in self.records:
+            if record.levelno >= logging.ERROR:
+                continue
+            named = {os.path.abspath(os.path.join(content_path, str(arg)))
+                     for arg in (record.args if isinstance(record.args, tuple) else ())
+                     if isinstance(arg, (str, os.PathLike)) and os.sep in str(arg)}
+            if not named & problem_paths and all(os.path.exists(path) for path in named):
+                # callHandlers, not handle: Pelican's logger filters out a record seen before.
+                logging.getLogger(record.name).callHandlers(record)
 
 
 class PublishingPelican(Pelican):
@@ -80,8 +114,12 @@ class PublishingPelican(Pelican):
         context = self._new_context()
         generators = self._generators(context, output_path)
         capture = _ErrorCapture(self.settings["PATH"])
+        held = _HeldBack()
         pelican_logger = logging.getLogger("pelican")
         pelican_logger.addHandler(capture)
+        handlers = logging.getLogger().handlers
+        for handler in handlers:
+            handler.addFilter(held)
         try:
             for generator in generators:
                 if hasattr(generator, "generate_context"):
@@ -91,9 +129,12 @@ class PublishingPelican(Pelican):
             signals.all_generators_finalized.send(generators)
         finally:
             pelican_logger.removeHandler(capture)
+            for handler in handlers:
+                handler.removeFilter(held)
         reported = problems_of(context)
         # A plugin's precise diagnosis of a file (line, field) replaces Pelican's generic one.
         precise = {os.path.abspath(p.path) for p in reported}
+        held.release(precise, self.settings["PATH"])
         problems = reported + [p for p in capture.problems if os.path.abspath(p.path) not in precise]
         if problems:
             raise ContentError(problems)
@@ -119,11 +160,15 @@ class PublishingPelican(Pelican):
                 if hasattr(generator, "refresh_metadata_intersite_links"):
                     generator.refresh_metadata_intersite_links()
             writer = self._get_writer()
-            for generator in generators:
-                if hasattr(generator, "generate_output"):
-                    generator.generate_output(writer)
-            if hasattr(writer, "finish"):  # a writer that defers its work (parallel_writes)
-                writer.finish()
+            try:
+                for generator in generators:
+                    if hasattr(generator, "generate_output"):
+                        generator.generate_output(writer)
+                if hasattr(writer, "finish"):  # a writer that defers its work (parallel_writes)
+                    writer.finish()
+            except (ValueError, TypeError, OSError, RecursionError) as error:
+                # What content can still make a writer raise: named, with its source file.
+                raise ContentError([output_problem(error)]) from error
             signals.finalized.send(self)
         except BaseException:
             if hasattr(writer, "abandon"):  # stop work it started (parallel_writes' jobs)

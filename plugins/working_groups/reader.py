@@ -15,6 +15,8 @@ from urllib.parse import urlsplit
 from pelican.contents import Content
 from pelican.utils import slugify
 
+from content_checks.rules import quote
+from content_checks.tree import escapes
 from publishing.images import image_problems
 from publishing.problems import header_line, report
 from scaffold.templates import PLACEHOLDER
@@ -23,7 +25,6 @@ from .model import Group
 
 logger = logging.getLogger(__name__)
 
-SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 EMAIL = re.compile(r"^[^@\s<>\"]+@[^@\s<>\"]+\.[^@\s<>\"]+$")
 LINK_FIELDS = ("docs", "join", "chat")
 IMAGE_LINK = re.compile(r"^\{(static|attach)\}/?(?P<path>.+)$")
@@ -63,17 +64,15 @@ def _https(check: _Checker, field: str, value: str) -> str | None:
         return None
     parts = urlsplit(value)
     if parts.scheme != "https" or not parts.netloc or " " in value:
-        check.problem(field, f"'{value}' is not an https:// link (expected e.g. https://example.org/page)")
+        check.problem(field, f"{quote(value)} is not an https:// link (expected e.g. https://example.org/page)")
         return None
     return value
 
 
 def _slug(check: _Checker, metadata: dict, path: str, settings: dict) -> str:
+    # A written Slug: is checked with every other header line by content_checks.
     explicit = _text(metadata, "slug")
     if explicit:
-        if not SLUG.match(explicit):
-            check.problem("slug", f"'{explicit}' is not a valid slug (expected lowercase letters, "
-                          "digits and single hyphens, e.g. open-events)")
         return explicit
     stem = Path(path).stem
     return slugify(stem, regex_subs=settings.get("SLUG_REGEX_SUBSTITUTIONS", []))
@@ -86,7 +85,7 @@ def _order(check: _Checker, metadata: dict) -> int | None:
     try:
         return int(raw)
     except ValueError:
-        check.problem("order", f"'{raw}' is not a whole number (expected e.g. Order: 10)")
+        check.problem("order", f"{quote(raw)} is not a whole number (expected e.g. Order: 10)")
         return None
 
 
@@ -95,7 +94,10 @@ def _image(check: _Checker, metadata: dict, content_root: str) -> tuple[str | No
 
     def resolves(value: str) -> bool | None:
         match = IMAGE_LINK.match(value)
-        return None if not match else (Path(content_root) / match.group("path")).exists()
+        if not match:
+            return None
+        candidate = Path(content_root) / match.group("path")
+        return not escapes(content_root, str(candidate)) and candidate.exists()
 
     for field, message, key in image_problems(image, alt, resolves,
                                               "{static}/images/groups/name.svg", ("https://", "/")):
@@ -122,12 +124,12 @@ def validate(context: dict, path: str, metadata: dict, config: dict, settings: d
     if not status:
         check.problem("status", MISSING["status"].format(statuses=", ".join(statuses)))
     elif status not in statuses:
-        check.problem("status", f"unknown status '{_text(metadata, 'status')}' "
+        check.problem("status", f"unknown status {quote(_text(metadata, 'status'))} "
                       f"(expected one of: {', '.join(statuses)})")
     links = {field: _https(check, field, _text(metadata, field)) for field in LINK_FIELDS}
     contact = _text(metadata, "contact") or None
     if contact and not EMAIL.match(contact):
-        check.problem("contact", f"'{contact}' is not an email address (expected e.g. "
+        check.problem("contact", f"{quote(contact)} is not an email address (expected e.g. "
                       "group@example.org)")
     fields = {
         "slug": _slug(check, metadata, path, settings), "title": title, "purpose": purpose,

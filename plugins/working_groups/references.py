@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from pelican.generators import ArticlesGenerator
 
+from content_checks.rules import quote
 from publishing.problems import header_line, report
 
 from .generator import WorkingGroupsGenerator
@@ -17,8 +18,8 @@ from .generator import WorkingGroupsGenerator
 
 def _unknown(slug: str, known: list[str]) -> str:
     if not known:
-        return f"unknown working group '{slug}' (no working groups are defined yet)"
-    return f"unknown working group '{slug}' (expected one of: {', '.join(known)})"
+        return f"unknown working group {quote(slug)} (no working groups are defined yet)"
+    return f"unknown working group {quote(slug)} (expected one of: {', '.join(known)})"
 
 
 def _post_group(article) -> str | None:

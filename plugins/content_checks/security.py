@@ -1,0 +1,77 @@
+"""Content-security lint: markup in a contributor's text that could run script in a reader's
+browser or embed another site's page. Pull requests can come from anyone, and the site's
+Content-Security-Policy (theme/templates/base.html) is the second line of defence, not the first.
+
+Works on raw text lines (Markdown with inline HTML, or an event description), after HTML
+character references are decoded, so ``&#106;avascript:`` is found as well.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from typing import Iterable, Iterator
+from urllib.parse import urlsplit
+
+from .rules import quote
+
+_TAG = re.compile(r"<\s*([a-zA-Z][a-zA-Z0-9-]*)\b([^>]*)>?", re.DOTALL)
+_HANDLER = re.compile(r"(?:^|[\s/\"'])(on[a-z]+)\s*=", re.IGNORECASE)
+_SRC = re.compile(r"""\b(?:src|data)\s*=\s*(["']?)([^"'\s>]*)\1""", re.IGNORECASE)
+# A URL value in an attribute, a Markdown link or image, or a reference definition.
+_URL = re.compile(r"""(?:\b[a-z-]+\s*=\s*["']?|\]\(\s*<?|^\s*\[[^\]]*\]:\s*<?)\s*([a-z][a-z0-9+.-]*)\s*:""",
+                  re.IGNORECASE)
+_BAD_SCHEMES = ("javascript", "vbscript", "data")
+_EMBEDS = ("iframe", "object", "embed", "frame", "frameset", "applet")
+# Browsers drop these inside a URL scheme ("java\tscript:" is javascript:).
+_INVISIBLE = re.compile(r"[\t\n\r\x00]")
+
+# What every finding needs somewhere in the text: markup, a character reference, or a
+# "script:"/"data:" scheme. Texts without any skip the line-by-line look.
+_SCHEME_END = re.compile(r"(?:script|data)\s*:")
+
+Finding = tuple[int, str, str]
+
+
+def suspect(text: str) -> bool:
+    """Whether ``text`` needs the line-by-line look at all (plain substring tests first: a
+    case-insensitive pattern over every post costs more than the rest of the checks)."""
+    if "<" in text or "&" in text:
+        return True
+    low = text.lower()
+    return ("script" in low or "data" in low) and _SCHEME_END.search(low) is not None
+
+
+def lint(lines: Iterable[tuple[int, str]], field: str, embed_hosts: tuple[str, ...]) -> Iterator[Finding]:
+    """``(line, field, message)`` for each unsafe construct in ``(line, text)`` pairs."""
+    for number, raw in lines:
+        if not suspect(raw):
+            continue
+        text = _INVISIBLE.sub("", html.unescape(raw))
+        for match in _TAG.finditer(text):
+            name, attributes = match.group(1).lower(), match.group(2)
+            if name == "script":
+                yield number, field, ("contains a <script> element (expected no scripts in "
+                                      "content; the site runs only its own)")
+            elif name in _EMBEDS:
+                yield from _embed(number, field, name, attributes, embed_hosts)
+            handler = _HANDLER.search(attributes)
+            if handler:
+                yield number, field, (f"<{name}> has an event handler attribute "
+                                      f"{quote(handler.group(1))} (expected no scripts in content)")
+        for match in _URL.finditer(text):
+            scheme = match.group(1).lower()
+            if scheme in _BAD_SCHEMES:
+                yield number, field, (f"links to a {scheme}: URL (expected an https:// address "
+                                      "or a file under content/)")
+
+
+def _embed(number: int, field: str, name: str, attributes: str,
+           hosts: tuple[str, ...]) -> Iterator[Finding]:
+    source = _SRC.search(attributes)
+    host = urlsplit(source.group(2)).hostname if source else None
+    allowed = ", ".join(hosts) if hosts else "none are allowed (CONTENT_EMBED_HOSTS is empty)"
+    if host is None or host.lower() not in hosts:
+        where = f"from {quote(host)}" if host else "without an https:// source"
+        yield number, field, (f"embeds an <{name}> {where} (expected a host on the allow-list: "
+                              f"{allowed})")

@@ -1,0 +1,56 @@
+"""The content folder itself: nothing in it may lead outside it, and no source file may be
+skipped silently.
+
+- A symbolic link whose target lies outside content/ is refused: the pull-request check builds
+  and uploads the site, so nothing outside content/ may ever reach it.
+- A file with a source extension in another case (``x.MD``, ``x.YAML``) is not read by Pelican
+  or the events plugin (they match extensions exactly), so it would vanish from the site.
+- ``{static}``, ``{attach}`` and ``{filename}`` references must stay inside content/ once
+  resolved (``escapes`` below, used by the link and image checks).
+"""
+
+from __future__ import annotations
+
+import os
+
+from publishing.problems import report
+
+# Source extensions, lower case, as Pelican's Markdown reader and the events plugin match them.
+SOURCE_EXTENSIONS = ("md", "markdown", "mkd", "mdown", "yaml", "yml")
+
+
+def _inside(path: str, root: str) -> bool:
+    return path == root or path.startswith(root.rstrip(os.sep) + os.sep)
+
+
+def escapes(root: str, candidate: str) -> bool:
+    """True when ``candidate`` (a path built from a reference) resolves outside ``root``,
+    through ``..`` or through a symbolic link."""
+    return not _inside(os.path.realpath(candidate), os.path.realpath(root))
+
+
+def check_tree(generators: list) -> None:
+    """all_generators_finalized: symbolic links out of content/, wrong-case extensions."""
+    if not generators:
+        return
+    context = generators[0].context
+    root = os.path.realpath(context.get("PATH", "."))
+    static = tuple(str(p).strip("/") + "/" for p in context.get("STATIC_PATHS") or [])
+    for folder, dirs, files in os.walk(root):
+        for name in sorted(dirs + files):
+            path = os.path.join(folder, name)
+            relative = os.path.relpath(path, root).replace(os.sep, "/")
+            if os.path.islink(path) and not _inside(os.path.realpath(path), root):
+                report(context, path, None, None, "is a symbolic link to "
+                       f"{os.path.realpath(path)!s:.80}, outside content/ (expected the file "
+                       "itself, copied into content/)")
+                if name in dirs:
+                    dirs.remove(name)
+                continue
+            if name in files and not relative.startswith(static):
+                stem, dot, extension = name.rpartition(".")
+                if dot and stem and extension.lower() in SOURCE_EXTENSIONS \
+                        and extension != extension.lower():
+                    report(context, path, None, None,
+                           f"use the .{extension.lower()} extension (a .{extension} file is "
+                           "not read, so it would be missing from the site)")

@@ -1,0 +1,528 @@
+"""Careless and hostile input: every case ends in exit 1 with the file and field named, the
+previous output untouched, within a time and memory bound, and no traceback.
+
+Structured cases cover each class of problem through the real command line (``python -m
+publishing check|build`` in a subprocess whose CPU time and address space are capped with
+resource limits). Property-based cases (hypothesis) throw generated hostile values at every
+field of posts, pages, groups and events; those run the check in-process on a small site, with
+the same assertions on the problems it returns.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings, strategies as st
+
+from conftest import EPOCH, ROOT, tree_digest
+
+# CPU seconds and address space one check or build of the small site may use: the site itself
+# needs about 1.5 s and 300 MiB of address space; the bounds leave room, not minutes or GiB.
+CPU_SECONDS = 30
+CHECK_SECONDS = 20
+ADDRESS_SPACE = 1536 * 1024 * 1024
+
+POST = """\
+Title: {title}
+Date: 2020-05-01 10:00
+Category: Commons
+Tags: commons
+Authors: Ada Lovelace
+Summary: A short summary.
+{extra}
+
+Body text.
+"""
+EVENT = "title: Meet-up\nstart: 2027-03-04 18:00\ntimezone: Europe/London\n"
+GROUP = "Title: Gardens\nPurpose: Grow food together.\nStatus: active\n\nWe meet monthly.\n"
+
+
+def _limits(cpu: int = CPU_SECONDS) -> None:  # in the child before exec (POSIX only)
+    import resource
+
+    resource.setrlimit(resource.RLIMIT_CPU, (cpu, cpu))
+    resource.setrlimit(resource.RLIMIT_AS, (ADDRESS_SPACE, ADDRESS_SPACE))
+
+
+def _env() -> dict:
+    env = {**os.environ, "PYTHONPATH": str(ROOT / "plugins"), "SOURCE_DATE_EPOCH": EPOCH}
+    env.pop("SITEURL", None)
+    return env
+
+
+# Runs `check` in one long-lived process, once per line read (JSON overrides), answering with
+# the problem lines as JSON: most cases need no new interpreter, only a new check.
+CHECKER = textwrap.dedent("""
+    import json, sys, traceback
+    from publishing.cli import _instance, _settings
+    base = json.loads(sys.argv[1])
+    for line in sys.stdin:
+        try:
+            problems = _instance(_settings("pelicanconf.py", {**base, **json.loads(line)})).check()
+            print(json.dumps([str(p) for p in problems]), flush=True)
+        except BaseException:
+            print(json.dumps({"traceback": traceback.format_exc()}), flush=True)
+""")
+
+
+class Site:
+    """A small content folder with a post, a page, a group and an event, built once (so there
+    is an output to keep intact), then given one hostile file at a time."""
+
+    def __init__(self, root: Path) -> None:
+        self.root, self.content, self.output = root, root / "content", root / "output"
+        self.write("posts/fine.md", POST.format(title="Fine", extra=""))
+        self.write("pages/about.md", "Title: About\nSlug: about\n\nAbout us.\n")
+        self.write("working-groups/gardens.md", GROUP)
+        self.write("events/meet-up.yaml", EVENT + "group: gardens\ntags: [food]\n")
+        self.write("images/pic.svg", "<svg xmlns='http://www.w3.org/2000/svg'/>")
+        self.settings = {"PATH": str(self.content), "CACHE_PATH": str(self.root / "cache")}
+        self._checker = None
+
+    def write(self, relative: str, data: str | bytes) -> Path:
+        path = self.content / relative
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(data, bytes):
+            path.write_bytes(data)
+        else:
+            path.write_text(data, encoding="utf-8")
+        return path
+
+    def run(self, command: str, overrides: dict | None = None,
+            flags: tuple[str, ...] = ("-q",)) -> subprocess.CompletedProcess:
+        settings = {**self.settings, **(overrides or {})}
+        args = [sys.executable, "-m", "publishing", command, "-s", "pelicanconf.py", *flags,
+                "-o", str(self.output), "-e", *[f"{k}={json.dumps(v)}" for k, v in settings.items()]]
+        return subprocess.run(args, cwd=ROOT, env=_env(), capture_output=True, text=True,
+                              timeout=120, preexec_fn=_limits if os.name == "posix" else None)
+
+    def check(self, overrides: dict | None = None) -> list[str]:
+        """The problems ``check`` finds, from the long-lived checking process; each check must
+        answer within CHECK_SECONDS."""
+        if self._checker is None:
+            self._checker = subprocess.Popen(
+                [sys.executable, "-c", CHECKER, json.dumps(self.settings)], cwd=ROOT, env=_env(),
+                stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
+                preexec_fn=(lambda: _limits(600)) if os.name == "posix" else None)
+        self._checker.stdin.write(json.dumps(overrides or {}) + "\n")
+        self._checker.stdin.flush()
+        if os.name == "posix":
+            import select
+
+            ready, _, _ = select.select([self._checker.stdout], [], [], CHECK_SECONDS)
+            assert ready, f"check took more than {CHECK_SECONDS} s"
+        line = self._checker.stdout.readline()
+        assert line, "the checking process died (over its memory limit?)"
+        answer = json.loads(line)
+        assert not isinstance(answer, dict), answer["traceback"]
+        return answer
+
+    def close(self) -> None:
+        if self._checker is not None:
+            self._checker.stdin.close()
+            self._checker.wait(timeout=60)
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory) -> Site:
+    site = Site(tmp_path_factory.mktemp("hostile"))
+    result = site.run("build")
+    assert result.returncode == 0, result.stderr
+    yield site
+    site.close()
+
+
+@pytest.fixture
+def hostile(built: Site):
+    """The built site; each test's files are removed afterwards so the next starts clean."""
+    before = {p for p in built.content.rglob("*")}
+    digest = tree_digest(built.output)
+    yield built, digest
+    for path in sorted(set(built.content.rglob("*")) - before, reverse=True):
+        if path.is_dir() and not path.is_symlink():
+            path.rmdir()
+        else:
+            path.unlink()
+
+
+def refused(site: Site, digest: dict, expected: list[str], *, overrides: dict | None = None,
+            build: bool = False) -> None:
+    """``check`` lists every ``expected`` text; with ``build``, the real command line exits 1
+    with them too and no traceback, and the output is byte for byte what it was."""
+    problems = site.check(overrides)
+    text = "\n".join(problems)
+    for needle in expected:
+        assert needle in text, f"check: {needle!r} not in\n{text}"
+    for line in problems:
+        assert len(line) < 400, f"an overlong message: {line[:200]}..."
+    if build:
+        result = site.run("build", overrides)
+        text = result.stdout + result.stderr
+        assert result.returncode == 1, f"build: exit {result.returncode}\n{text}"
+        assert "Traceback" not in text and "Cannot get modification stamp" not in text, text
+        for needle in expected:
+            assert needle in text, f"build: {needle!r} not in\n{text}"
+    assert tree_digest(site.output) == digest
+
+
+# --- output names ----------------------------------------------------------------------------
+
+@pytest.mark.parametrize("relative, text, expected", [
+    ("events/calendar.yaml", EVENT, "events/calendar.yaml:1: field 'slug': 'calendar' is reserved"),
+    ("events/x.yaml", EVENT + "slug: index\n", "events/x.yaml:4: field 'slug': 'index' is reserved"),
+    ("events/x.yaml", EVENT + "slug: group\n", "events/x.yaml:4: field 'slug': 'group' is reserved"),
+    ("events/x.yaml", EVENT + "slug: tag\n", "events/x.yaml:4: field 'slug': 'tag' is reserved"),
+    ("pages/x.md", "Title: X\nSlug: blog\n\nx\n", "pages/x.md:2: field 'slug': 'blog' is reserved"),
+    ("pages/x.md", "Title: X\nSlug: events\n\nx\n", "pages/x.md:2: field 'slug': 'events' is reserved"),
+    ("pages/x.md", "Title: X\nSlug: feeds\n\nx\n", "pages/x.md:2: field 'slug': 'feeds' is reserved"),
+    ("pages/x.md", "Title: X\nSlug: images\n\nx\n", "pages/x.md:2: field 'slug': 'images' is reserved"),
+    ("pages/x.md", "Title: X\nSlug: theme\n\nx\n", "pages/x.md:2: field 'slug': 'theme' is reserved"),
+    ("pages/x.md", "Title: X\nSlug: pagefind\n\nx\n", "pages/x.md:2: field 'slug': 'pagefind' is reserved"),
+    ("pages/x.md", "Title: X\nSlug: 404\n\nx\n", "pages/x.md:2: field 'slug': '404' is reserved"),
+    ("pages/x.md", "Title: X\nSlug: search\n\nx\n", "pages/x.md:2: field 'slug': 'search' is reserved"),
+    ("pages/x.md", "Title: X\nSlug: tag\n\nx\n", "pages/x.md:2: field 'slug': 'tag' is reserved"),
+    ("pages/x.md", "Title: X\nSlug: a/b\n\nx\n", "pages/x.md:2: field 'slug': 'a/b' is not a slug"),
+    ("pages/x.md", "Title: X\nSlug: /srv/x\n\nx\n", "pages/x.md:2: field 'slug': '/srv/x' is not a slug"),
+    ("pages/x.md", "Title: X\nSlug: Big Name\n\nx\n", "field 'slug': 'Big Name' is not a slug"),
+    ("pages/x.md", "Title: X\nSlug: " + "a" * 300 + "\n\nx\n", "field 'slug': 'aaaa"),
+    ("posts/x.md", POST.format(title="X", extra="Slug: ../../x"), "field 'slug': '../../x' is not a slug"),
+    ("posts/x.md", POST.format(title="🎉", extra=""), "posts/x.md:1: field 'title': gives the slug is empty"),
+    ("posts/x.md", POST.format(title="X", extra="").replace("Tags: commons", "Tags: 🎉"),
+     "posts/x.md:4: field 'tags': '🎉' gives an empty address"),
+    ("posts/x.md", POST.format(title="X", extra="").replace("Tags: commons", "Tags: " + "t" * 300),
+     "posts/x.md:4: field 'tags': 'tttt"),
+    ("events/x.yaml", EVENT + "tags: ['" + "t" * 300 + "']\n", "events/x.yaml:4: field 'tags':"),
+])
+def test_reserved_and_invalid_names(hostile, relative, text, expected):
+    site, digest = hostile
+    site.write(relative, text)
+    # The build too where it once went wrong: a replaced calendar, a traceback, a long name.
+    refused(site, digest, [expected], build=any(word in text for word in ("blog", "aaaaa"))
+            or "calendar" in relative)
+
+
+def test_a_tag_only_hidden_posts_use_is_refused_as_a_link_nowhere(hostile):
+    site, digest = hostile
+    site.write("posts/x.md", POST.format(title="X", extra="Status: hidden").replace(
+        "Tags: commons", "Tags: secret-only"))
+    refused(site, digest, ["posts/x.md:4: field 'tags': 'secret-only' is used only by hidden"])
+
+
+# --- files and references --------------------------------------------------------------------
+
+def test_wrong_case_extensions_are_reported(hostile):
+    site, digest = hostile
+    site.write("posts/x.MD", POST.format(title="X", extra=""))
+    site.write("events/y.YAML", EVENT)
+    refused(site, digest, ["posts/x.MD: use the .md extension", "events/y.YAML: use the .yaml extension"])
+
+
+@pytest.mark.parametrize("body, expected", [
+    ("![x]({static}/../../../../etc/passwd)", "field 'link': {static}/../../../../etc/passwd points outside content/"),
+    ("![x](/images/nope.jpg)", "field 'link': '/images/nope.jpg' is not a page or file of this site"),
+    ("[x](/blog/2099/01/nothing/)", "field 'link': '/blog/2099/01/nothing/' is not a page or file"),
+])
+def test_references_that_leave_content_or_lead_nowhere(hostile, body, expected):
+    site, digest = hostile
+    site.write("posts/x.md", POST.format(title="X", extra="").replace("Body text.", body))
+    refused(site, digest, ["posts/x.md:9: " + expected], build=True)
+
+
+def test_an_image_field_outside_content_is_refused(hostile):
+    site, digest = hostile
+    site.write("posts/x.md", POST.format(
+        title="X", extra="Image: {static}/../../../../etc/passwd\nImage_alt: a file"))
+    refused(site, digest, ["posts/x.md:7: field 'image':"])
+
+
+def test_a_symlink_out_of_content_is_refused(hostile, tmp_path):
+    site, digest = hostile
+    outside = tmp_path / "secret.md"
+    outside.write_text(POST.format(title="Secret", extra=""), encoding="utf-8")
+    (site.content / "posts" / "link.md").symlink_to(outside)
+    refused(site, digest, ["posts/link.md: is a symbolic link to", "outside content/"], build=True)
+
+
+# --- values ------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("extra, expected", [
+    ("Title: Again", "posts/x.md:7: field 'title': is given twice"),
+    ("Category: Open", "posts/x.md:7: field 'category': is given twice"),
+    ("Date: 2021-01-01", "posts/x.md:7: field 'date': is given twice"),
+    ("Duration: ninety minutes", "posts/x.md:7: field 'duration': 'ninety minutes' is not a duration"),
+    ("Audio_length: 99999999999999999999999", "posts/x.md:7: field 'audio_length':"),
+    ("Modified: 2026-11-20 12:00+99:00", "posts/x.md:7: field 'modified': '2026-11-20 12:00+99:00': the UTC offset"),
+])
+def test_post_header_values(hostile, extra, expected):
+    site, digest = hostile
+    site.write("posts/x.md", POST.format(title="X", extra=extra))
+    refused(site, digest, [expected], build="Duration" in extra)
+
+
+@pytest.mark.parametrize("date, expected", [
+    ("12:00", "field 'date': '12:00' is not a full date"),
+    ("2026-11-20 12:00+99:00", "field 'date': '2026-11-20 12:00+99:00': the UTC offset is beyond"),
+    ("0001-01-01", "field 'date': year 1 is outside"),
+])
+def test_post_dates(hostile, date, expected):
+    site, digest = hostile
+    site.write("posts/x.md", POST.format(title="X", extra="").replace("2020-05-01 10:00", date))
+    refused(site, digest, ["posts/x.md:2: " + expected], build="+99" in date)
+
+
+@pytest.mark.parametrize("title, expected", [
+    ("A\x00B", "posts/x.md:1: field 'title': contains the control character U+0000"),
+    ("A\x07B", "posts/x.md:1: field 'title': contains the control character U+0007"),
+])
+def test_control_characters_in_a_post(hostile, title, expected):
+    site, digest = hostile
+    site.write("posts/x.md", POST.format(title=title, extra=""))
+    refused(site, digest, [expected], build=True)
+
+
+@pytest.mark.parametrize("extra, expected", [
+    ('title: "A\\x07B"', "field 'title': contains the control character U+0007"),
+    ("sequence: 99999999999", "field 'sequence': '99999999999' is out of range"),
+    ("start: 9999-12-31 23:30", "field 'start': '9999-12-31 23:30': year 9999 is outside"),
+    ("updated: 2026-11-20 12:00+99:00", "field 'updated': '2026-11-20 12:00+99:00': the UTC offset"),
+    ("description: |\n" + "".join("  " + "  " * i + "- x\n" for i in range(60)),
+     "field 'description': nests lists"),
+    ("recurrence: FREQ=DAILY;BYHOUR=" + ",".join(map(str, range(24))) + ";BYMINUTE="
+     + ",".join(map(str, range(60))) + ";BYSECOND=" + ",".join(map(str, range(60))),
+     "field 'recurrence': the rule makes more than 1000 occurrences in its first year"),
+    ("recurrence: FREQ=DAILY;BYMONTH=2;BYMONTHDAY=31", "field 'recurrence': the rule makes no occurrence"),
+    ("description: <script>alert(1)</script>", "field 'description': contains a <script> element"),
+])
+def test_event_values(hostile, extra, expected):
+    site, digest = hostile
+    lines = EVENT.splitlines()
+    key = extra.split(":", 1)[0]
+    kept = [line for line in lines if not line.startswith(key + ":")]
+    site.write("events/x.yaml", "\n".join(kept) + "\n" + extra + "\n")
+    refused(site, digest, ["events/x.yaml:", expected],
+            build=key in ("sequence", "start", "description") and "script" not in extra)
+
+
+def test_yaml_aliases_are_refused_before_expansion(hostile):
+    site, digest = hostile
+    laughs = ['a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]']
+    for level in "bcdefghi":
+        previous = chr(ord(level) - 1)
+        laughs.append(f"{level}: &{level} [" + ",".join([f"*{previous}"] * 9) + "]")
+    site.write("events/x.yaml", EVENT + "\n".join(laughs) + "\ntags: *i\n")
+    refused(site, digest, ["events/x.yaml:", "uses a YAML alias (*name)"])
+
+
+def test_deep_nesting_and_size_are_bounded(hostile):
+    site, digest = hostile
+    nested = "".join("    " * i + "- x\n" for i in range(200))
+    site.write("posts/x.md", POST.format(title="X", extra="").replace("Body text.", nested))
+    site.write("pages/big.md", "Title: Big\n\n" + "word " * 300_000)
+    refused(site, digest, ["posts/x.md:", "field 'content': nests lists, quotes or indentation",
+                           "pages/big.md: the file is"], build=True)
+
+
+@pytest.mark.parametrize("data, expected", [
+    ("Title: X\n\nbody\n".encode("utf-16"), "pages/x.md:1: is not UTF-8 text"),
+    (bytes(range(1, 256)) * 4, "pages/x.md:2: byte 0x80 is not UTF-8 text"),
+])
+def test_encodings(hostile, data, expected):
+    site, digest = hostile
+    site.write("pages/x.md", data)
+    refused(site, digest, [expected])
+
+
+@pytest.mark.parametrize("body, expected", [
+    ("<script>alert(1)</script>", "contains a <script> element"),
+    ('<a href="#" onclick="x()">a</a>', "<a> has an event handler attribute 'onclick'"),
+    ("[a](javascript:alert(1))", "links to a javascript: URL"),
+    ('<a href="&#106;avascript:alert(1)">a</a>', "links to a javascript: URL"),
+    ("![a](data:image/svg+xml;base64,PHN2Zz4=)", "links to a data: URL"),
+    ('<iframe src="https://evil.example/"></iframe>', "embeds an <iframe> from 'evil.example'"),
+    ('<object data="https://evil.example/x.swf"></object>', "embeds an <object> from 'evil.example'"),
+])
+def test_content_security_lint(hostile, body, expected):
+    site, digest = hostile
+    site.write("pages/x.md", f"Title: X\n\n{body}\n")
+    site.write("working-groups/x.md", GROUP + f"\n{body}\n")
+    refused(site, digest, ["pages/x.md:3: field 'content': " + expected,
+                           "working-groups/x.md:7: field 'content': " + expected])
+
+
+def test_an_allowed_embed_host_passes(hostile):
+    site, _digest = hostile
+    site.write("pages/x.md", 'Title: X\n\n<iframe src="https://video.example/e/1" title="v"></iframe>\n')
+    result = site.run("check", {"CONTENT_EMBED_HOSTS": ["video.example"]})
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+@pytest.mark.parametrize("url", ['https://x.example/"><script>', "https://x .example", "ftp://x.example",
+                                 "https://x.example/'onmouseover='"])
+def test_site_urls_are_validated(hostile, url):
+    site, digest = hostile
+    refused(site, digest, ["field 'SITEURL':"], overrides={"SITEURL": url}, build='"' in url)
+
+
+def test_reader_pages_carry_a_content_security_policy(built):
+    from bs4 import BeautifulSoup
+
+    page = BeautifulSoup((built.output / "about" / "index.html").read_text(encoding="utf-8"),
+                         "html.parser")
+    meta = page.find("meta", attrs={"http-equiv": "Content-Security-Policy"})
+    policy = dict(part.strip().split(" ", 1) for part in meta["content"].split(";"))
+    assert "'unsafe-inline'" not in policy["script-src"]
+    assert policy["object-src"] == "'none'" and policy["frame-src"] == "'none'"
+
+
+# --- messages: each problem once, no traceback ---------------------------------------------
+
+def test_pelicans_own_log_lines_are_not_printed_beside_the_problems(hostile):
+    site, digest = hostile
+    site.write("posts/x.md", POST.format(title="X", extra="").replace("2020-05-01 10:00", "soon")
+               .replace("Body text.", "![a]({static}/images/nope.svg) and ![b](/images/nope.svg)"))
+    for command in ("check", "build"):
+        result = site.run(command, flags=())  # warnings shown, as `make check` shows them
+        text = result.stdout + result.stderr
+        assert result.returncode == 1, text
+        assert "Could not process" not in text and "Cannot get modification stamp" not in text, text
+        assert text.count("posts/x.md:2: field 'date': 'soon' is not a full date") == 1, text
+    assert tree_digest(site.output) == digest
+
+
+PLUGIN = """\
+from pelican import signals
+
+
+def fail(generators):
+    raise RuntimeError("a plugin bug")
+
+
+def register():
+    signals.all_generators_finalized.connect(fail)
+"""
+
+
+def test_an_internal_error_is_plain_and_its_traceback_only_under_verbose(built, tmp_path):
+    (tmp_path / "broken_probe.py").write_text(PLUGIN, encoding="utf-8")
+    plugins = ["content_checks", "events", "working_groups", "feeds", "seo", "broken_probe"]
+    overrides = {"PLUGIN_PATHS": [str(ROOT / "plugins"), str(tmp_path)], "PLUGINS": plugins}
+    for command in ("check", "build"):
+        plain = built.run(command, overrides)
+        assert plain.returncode == 2
+        assert "internal error: RuntimeError: a plugin bug" in plain.stderr
+        assert "please report it" in plain.stderr
+        assert "Traceback" not in plain.stdout + plain.stderr
+    verbose = built.run("check", overrides, flags=("-v",))
+    text = verbose.stdout + verbose.stderr  # Pelican's log console writes to stdout
+    assert "a plugin bug" in text and "Traceback" in text
+
+
+def test_an_error_while_writing_names_the_source_file(tmp_path):
+    from publishing.problems import output_problem
+
+    class Post:
+        source_path = str(tmp_path / "x.md")
+
+    Path(Post.source_path).write_text("x", encoding="utf-8")
+
+    def render(article):
+        raise ValueError("All strings must be XML compatible")
+
+    try:
+        render(Post())
+    except ValueError as error:
+        problem = output_problem(error)
+    assert problem.path == Post.source_path
+    assert str(problem).endswith("All strings must be XML compatible (while writing the site)")
+
+
+# --- property-based: any value in any field --------------------------------------------------
+
+HOSTILE = st.one_of(
+    st.text(alphabet=st.characters(codec="utf-8", exclude_characters="\n\r"), min_size=1, max_size=40),
+    st.sampled_from(["\x00", "\x07", "<script>x</script>", "../../etc/passwd", "{static}/../../x",
+                     "9999-12-31 23:59", "2026-01-01 12:00+99:00", "🎉", "a" * 400, "*a", "&a x",
+                     "javascript:alert(1)", "calendar", "index", "blog", "-1", "1e309"]),
+)
+POST_FIELDS = ("Title", "Date", "Modified", "Category", "Tags", "Authors", "Summary", "Slug",
+               "Status", "Image", "Image_alt", "Group", "Audio", "Audio_length", "Video",
+               "Duration", "Feed_id")
+PAGE_FIELDS = ("Title", "Slug", "Status", "Summary")
+GROUP_FIELDS = ("Title", "Purpose", "Status", "Slug", "Order", "Docs", "Join", "Chat", "Contact",
+                "Image", "Image_alt")
+EVENT_FIELDS = ("title", "start", "end", "timezone", "location", "online_url", "url", "summary",
+                "description", "organizer", "group", "tags", "status", "recurrence", "exdates",
+                "slug", "uid", "updated", "sequence")
+FEW = settings(max_examples=4, deadline=None, derandomize=True,
+               suppress_health_check=[HealthCheck.function_scoped_fixture])
+
+
+@pytest.fixture(scope="module")
+def in_process(tmp_path_factory):
+    """Writes one file, checks the site in the long-lived process, removes the file."""
+    site = Site(tmp_path_factory.mktemp("properties"))
+
+    def check(relative: str, text: str) -> list[str]:
+        path = site.write(relative, text)
+        try:
+            return site.check()
+        finally:
+            path.unlink()
+
+    yield check
+    site.close()
+
+
+def _named(problems: list[str], relative: str, field: str) -> bool:
+    return any(relative in p and f"field '{field}'" in p for p in problems)
+
+
+def _accepted_or_named(problems: list[str], relative: str, field: str, value: str) -> None:
+    """A hostile value is either harmless (no problem at all) or refused on its own field."""
+    for problem in problems:
+        assert len(problem) < 400
+    if problems:
+        assert _named(problems, relative, field), (value, problems)
+
+
+@FEW
+@given(field=st.sampled_from(POST_FIELDS), value=HOSTILE)
+def test_any_value_in_any_post_field(in_process, field, value):
+    header = dict(line.split(": ", 1) for line in POST.format(title="X", extra="").splitlines()
+                  if ": " in line)
+    header[field] = value
+    text = "\n".join(f"{k}: {v}" for k, v in header.items()) + "\n\nBody.\n"
+    _accepted_or_named(in_process("posts/p.md", text), "posts/p.md", field.lower(), value)
+
+
+@FEW
+@given(field=st.sampled_from(PAGE_FIELDS), value=HOSTILE)
+def test_any_value_in_any_page_field(in_process, field, value):
+    header = {"Title": "P", "Slug": "p", field: value}
+    text = "\n".join(f"{k}: {v}" for k, v in header.items()) + "\n\nBody.\n"
+    _accepted_or_named(in_process("pages/p.md", text), "pages/p.md", field.lower(), value)
+
+
+@FEW
+@given(field=st.sampled_from(GROUP_FIELDS), value=HOSTILE)
+def test_any_value_in_any_group_field(in_process, field, value):
+    header = {"Title": "G", "Purpose": "A purpose.", "Status": "active", field: value}
+    text = "\n".join(f"{k}: {v}" for k, v in header.items()) + "\n\nBody.\n"
+    _accepted_or_named(in_process("working-groups/g.md", text), "working-groups/g.md",
+                       field.lower(), value)
+
+
+@FEW
+@given(field=st.sampled_from(EVENT_FIELDS), value=HOSTILE)
+def test_any_value_in_any_event_field(in_process, field, value):
+    data = {"title": "E", "start": "2027-03-04 18:00", "timezone": "Europe/London"}
+    data[field] = value
+    text = "".join(f"{k}: {json.dumps(v)}\n" for k, v in data.items())
+    problems = in_process("events/e.yaml", text)
+    _accepted_or_named(problems, "events/e.yaml", field, value)
