@@ -7,8 +7,8 @@ open Chromium tab (Debian's, driven by Playwright, as the browser tests use it).
                  returns that sentence, and until the open tab shows it (the page reloads itself);
   template edit: article.html (in a copy of the theme) gets a new line; the same two times for a
                  post page;
-  vanilla warm:  vanilla Pelican with its content cache on, rebuilt after one post edit (run.py's
-                 a_warm when it ran in the same run).
+  vanilla warm:  run.py's a_warm, vanilla Pelican with its content cache on, rebuilt after one
+                 post edit, in the same run.
 
 Rounds wait for the preview to be idle (rebuild and search index done) before the next edit.
 Nothing here asserts a time; ``run.py`` prints and saves the medians.
@@ -40,24 +40,6 @@ STARTED = re.compile(r"^(Building the site|Changed: )", re.MULTILINE)
 FINISHED = re.compile(r"^(Rebuilt in |\d+ problem\(s\); the preview)", re.MULTILINE)
 INDEXED = re.compile(r"^(Search index updated|Search index not rebuilt)", re.MULTILINE)
 
-VANILLA_WARM = """\
-# Vanilla Pelican with its own content cache: what a warm rebuild costs without this project.
-PATH = {path!r}
-ARTICLE_PATHS = ["posts"]
-PAGE_PATHS = []
-STATIC_PATHS = ["images"]
-OUTPUT_PATH = {output!r}
-SITENAME = "Benchmark"
-SITEURL = ""
-TIMEZONE = "Europe/London"
-FEED_DOMAIN = "https://example.org"
-FEED_ALL_ATOM = "feeds/all.atom.xml"
-CATEGORY_FEED_ATOM = "feeds/{{slug}}.atom.xml"
-PLUGINS = []
-CACHE_CONTENT = True
-LOAD_CONTENT_CACHE = True
-CACHE_PATH = {cache!r}
-"""
 
 
 def _free_port() -> int:
@@ -184,25 +166,9 @@ def _time_change(server: _Server, page, url: str, marker: str, change) -> dict:
     return result
 
 
-def _vanilla_warm(workdir: Path, content: Path, env: dict, rounds: int, cli: list[str]) -> list:
-    conf = workdir / "vanilla-warm.py"
-    conf.write_text(VANILLA_WARM.format(path=str(content), output=str(workdir / "vanilla-warm"),
-                                        cache=str(workdir / "vanilla-cache")))
-    subprocess.run(cli + ["-s", str(conf), "-q"], cwd=workdir, env=env, check=True)
-    times = []
-    posts = sorted((content / "posts").rglob("*.md"))
-    for number in range(rounds):
-        _append_to_body(posts[-1 - number], f"Edited for vanilla's warm rebuild {number}.")
-        started = time.perf_counter()
-        subprocess.run(cli + ["-s", str(conf), "-q"], cwd=workdir, env=env, check=True)
-        times.append(round(time.perf_counter() - started, 3))
-    return times
-
-
-def run(workdir: Path, content: Path, rounds: int, env: dict, pelican_cli: list[str],
-        vanilla_warm: float | None = None) -> dict:
+def run(workdir: Path, content: Path, rounds: int, env: dict, vanilla_warm: float) -> dict:
     """The medians; ``vanilla_warm`` is vanilla Pelican's warm rebuild measured in the same run
-    (run.py's a_warm), else measured here."""
+    (run.py's a_warm)."""
     theme = workdir / "devserver-theme"
     shutil.copytree(ROOT / "theme", theme, dirs_exist_ok=True)
     posts = sorted((content / "posts").rglob("*.md"))
@@ -236,9 +202,7 @@ def run(workdir: Path, content: Path, rounds: int, env: dict, pelican_cli: list[
         if browser is not None:
             browser.close()
             playwright.stop()
-    vanilla = ([vanilla_warm] if vanilla_warm is not None
-               else _vanilla_warm(workdir, content, env, rounds, pelican_cli))
-    return summarise(runs, vanilla, browser is not None)
+    return summarise(runs, [vanilla_warm], browser is not None)
 
 
 def _median(values: list[float]) -> float | None:

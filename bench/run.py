@@ -307,8 +307,8 @@ def main(argv: list[str] | None = None) -> int:
         results["machine"] = host
         if args.devserver:
             results["devserver"] = devserver_bench.run(
-                workdir, workdir / "content", args.rounds, _env(), _pelican_cli(),
-                vanilla_warm=results["median_seconds"].get("a_warm"))
+                workdir, workdir / "content", args.rounds, _env(),
+                vanilla_warm=results["median_seconds"]["a_warm"])
     finally:
         if args.keep:
             print(f"corpus kept in {workdir}", file=sys.stderr)

@@ -7,13 +7,7 @@ import subprocess
 
 import pytest
 
-from workflow_support import TINY_POST, env_for, invoke, make, project_copy
-
-
-def git(cwd, *args: str) -> str:
-    done = subprocess.run(["git", *args], cwd=cwd, capture_output=True, text=True, timeout=60)
-    assert done.returncode == 0, done.stderr
-    return done.stdout
+from workflow_support import TINY_POST, env_for, git, invoke, make, project_copy
 
 
 @pytest.fixture

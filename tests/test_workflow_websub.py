@@ -15,7 +15,7 @@ from urllib.parse import parse_qs
 import pytest
 from lxml import etree
 
-from workflow_support import TINY_POST, env_for, make, project_copy
+from workflow_support import TINY_POST, env_for, git, make, project_copy
 
 SITE = "https://open.coop"
 ATOM = "{http://www.w3.org/2005/Atom}"
@@ -62,12 +62,6 @@ def hub():
     stub = HubStub()
     yield stub
     stub.close()
-
-
-def git(cwd, *args: str) -> str:
-    done = subprocess.run(["git", *args], cwd=cwd, capture_output=True, text=True, timeout=60)
-    assert done.returncode == 0, done.stderr
-    return done.stdout
 
 
 @pytest.fixture

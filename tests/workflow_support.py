@@ -110,3 +110,9 @@ def contributing_example(section: str, language: str) -> str:
     match = re.compile(rf"```{language}\n(.*?)```", re.DOTALL).search(text, start)
     assert match, f"no {language} example under '{section}'"
     return match.group(1)
+
+
+def git(cwd, *args: str) -> str:
+    done = subprocess.run(["git", *args], cwd=cwd, capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    return done.stdout
