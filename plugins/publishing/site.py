@@ -90,8 +90,22 @@ class _HeldBack(logging.Filter):
                 logging.getLogger(record.name).callHandlers(record)
 
 
+class PluginLoadError(RuntimeError):
+    """A plugin named in PLUGINS could not be imported or registered."""
+
+
 class PublishingPelican(Pelican):
     """Pelican with staged output, collected content problems and a write-free ``check``."""
+
+    def init_plugins(self) -> None:
+        # Pelican logs a plugin that fails to import and builds on without it: a site missing a
+        # whole plugin's pages and checks must not pass for a good build.
+        wanted = [name for name in self.settings.get("PLUGINS") or [] if isinstance(name, str)]
+        super().init_plugins()
+        missing = [name for name in wanted if name not in self.settings["PLUGINS"]]
+        if missing:
+            raise PluginLoadError(f"plugin(s) {', '.join(missing)} could not be loaded "
+                                  "(the error above says why)")
 
     def _generators(self, context: dict, output_path: str) -> list:
         return [
