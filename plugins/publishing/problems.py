@@ -8,6 +8,8 @@ from pathlib import Path
 from typing import Iterable
 
 CONTEXT_KEY = "CONTENT_PROBLEMS"
+# What content can still make writing a page, feed or calendar raise (see output_problem).
+WRITING_ERRORS = (ValueError, TypeError, OSError, RecursionError)
 
 
 @dataclass(frozen=True, order=True)
@@ -34,6 +36,10 @@ class ContentError(Exception):
     def __init__(self, problems: Iterable[Problem]):
         self.problems = sorted(set(problems), key=lambda p: (p.path, p.line or 0, p.field or "", p.message))
         super().__init__("\n".join(str(p) for p in self.problems))
+
+    def __reduce__(self):
+        # Raised in a worker process, it reaches the build whole (problems, not their text).
+        return (type(self), (self.problems,))
 
 
 def display_path(path: str | os.PathLike) -> str:

@@ -19,7 +19,7 @@ from pathlib import Path
 from pelican import Pelican, signals
 from pelican.generators import ArticlesGenerator, PagesGenerator
 
-from .problems import ContentError, Problem, output_problem, problems_of
+from .problems import WRITING_ERRORS, ContentError, Problem, output_problem, problems_of
 
 logger = logging.getLogger(__name__)
 
@@ -166,7 +166,7 @@ class PublishingPelican(Pelican):
                         generator.generate_output(writer)
                 if hasattr(writer, "finish"):  # a writer that defers its work (fastbuild)
                     writer.finish()
-            except (ValueError, TypeError, OSError, RecursionError) as error:
+            except WRITING_ERRORS as error:
                 # What content can still make a writer raise: named, with its source file.
                 raise ContentError([output_problem(error)]) from error
             signals.finalized.send(self)
