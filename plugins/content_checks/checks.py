@@ -22,6 +22,7 @@ from .outputs import check_outputs, check_root_links
 from .settings import CheckSettings, read as read_settings
 from .source import STATUSES, check_unreadable, findings_of, report_findings
 from .tree import check_tree, escapes
+from .unstaged import connect_last
 # {filename}, {static} and {attach} links, in Markdown or HTML, as Pelican resolves them.
 IMAGE_LINK = re.compile(r"\{(static|attach|filename)\}(.+)")
 LINK = re.compile(r"""(?:href|src)=(["'])\{(filename|static|attach)\}(?P<target>[^"'#?]+)""")
@@ -230,3 +231,4 @@ def register() -> None:
     signals.article_generator_finalized.connect(check_articles)
     signals.page_generator_finalized.connect(check_pages)
     signals.all_generators_finalized.connect(check_everything)
+    signals.initialized.connect(connect_last)

@@ -19,7 +19,8 @@ from pathlib import Path
 from pelican import Pelican, signals
 from pelican.generators import ArticlesGenerator, PagesGenerator
 
-from .problems import WRITING_ERRORS, ContentError, Problem, output_problem, problems_of
+from .problems import (WRITING_ERRORS, ContentError, Problem, collect_problems, output_problem,
+                       problems_of)
 
 logger = logging.getLogger(__name__)
 
@@ -106,7 +107,7 @@ class PublishingPelican(Pelican):
         context["static_links"] = set()
         context["static_content"] = {}
         context["localsiteurl"] = self.settings["SITEURL"]
-        problems_of(context)
+        collect_problems(context)
         return context
 
     def _read(self, output_path: str) -> tuple[dict, list]:
