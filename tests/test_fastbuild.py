@@ -307,3 +307,15 @@ def test_the_plain_pelican_class_stops_on_content_problems(site, tmp_path):
     assert "1 content problem found; nothing was written" in proc.stderr
     assert "make html" in proc.stderr and "Traceback" not in proc.stdout + proc.stderr
     assert not out.exists() or html_files(out) == []
+
+
+def test_two_cold_builds_give_the_same_bytes_search_index_included(searchable_site, tmp_path):
+    output = tmp_path / "output"
+    overrides = {"CACHE_PATH": str(tmp_path / "cache")}
+    assert run_publishing("build", output=output, overrides=overrides).ok
+    indexed = run_publishing("index", output=output, overrides=overrides)
+    assert indexed.ok, indexed.stderr
+    again = tree_digest(output)
+    assert any(name.startswith("pagefind/filter/") for name in again)
+    assert any(name.startswith("pagefind/pagefind.") and name.endswith(".pf_meta") for name in again)
+    assert again == tree_digest(searchable_site)
