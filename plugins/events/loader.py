@@ -24,6 +24,9 @@ FIELDS = ("title", "start", "end", "timezone", "location", "online_url", "url", 
           "description", "organizer", "group", "tags", "status", "recurrence", "exdates", "slug",
           "uid", "updated", "sequence")
 LOCATION_FIELDS = ("name", "address", "lat", "lon")
+# What a required field left out is told (the browser editor shows the same words).
+MISSING = {"title": "missing (required; expected e.g. 'title: OPEN 2020')",
+           "start": "missing (required; expected e.g. 'start: 2020-06-18 14:00')"}
 _TIMESTAMP = "tag:yaml.org,2002:timestamp"
 
 
@@ -248,8 +251,7 @@ def _localise(moment: date | datetime, tz) -> date | datetime:
 def _times(data: dict, event: Event, out: _Collector, default_timezone: str | None) -> bool:
     """Fill start, end, timezone; False when the start is unusable (nothing depends on it then)."""
     if "start" not in data:
-        out.add("start", "missing (required; expected e.g. 'start: 2020-06-18 14:00')",
-                out.lines.get("title") or 1)
+        out.add("start", MISSING["start"], out.lines.get("title") or 1)
         return False
     start = _field(data, out, "start", values.when)
     if start is None:
@@ -342,7 +344,7 @@ def load_event(raw: bytes | str, path: str, *, default_slug: str,
     event = Event(slug=default_slug, title="", start=date.min, end=date.min, all_day=True,
                   timezone=None, source_path=path, lines=dict(out.lines))
     if "title" not in data:
-        out.add("title", "missing (required; expected e.g. 'title: OPEN 2020')", 1)
+        out.add("title", MISSING["title"], 1)
     event.title = _field(data, out, "title", values.text, "", required=True, single_line=True)
     timed_ok = _times(data, event, out, default_timezone)
     for name in ("summary", "organizer"):

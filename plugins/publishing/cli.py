@@ -11,7 +11,6 @@ import logging
 import os
 import sys
 import time
-from pathlib import Path
 
 from pelican.log import init as init_logging
 from pelican.settings import read_settings
@@ -79,13 +78,6 @@ def check(settings_file: str, overrides: dict) -> int:
     return 0
 
 
-def _rebuild_once(settings_file: str, overrides: dict) -> None:
-    # Runs in a fresh process each time (watchfiles.run_process), so plugin edits take effect.
-    init_logging(level=logging.WARNING, name="pelican")
-    if build(settings_file, overrides) == 0:
-        index_for_search(_settings(settings_file, overrides))
-
-
 def index_for_search(settings: dict) -> int:
     """Index the built site for /search/ with Pagefind; the swap replaces output/, index
     included, so every build is followed by this (fastbuild.searchindex keeps the index of
@@ -99,45 +91,35 @@ def index_for_search(settings: dict) -> int:
 
 
 def serve(settings_file: str, overrides: dict, bind: str, port: int, autoreload: bool) -> int:
-    """Serve the output folder; with autoreload, rebuild whenever content, theme or code changes."""
-    import functools
-    import threading
+    """Serve the output folder; with autoreload, the live preview (publishing/devserver.py)."""
+    if autoreload:
+        from .devserver import serve as live_preview
+
+        return live_preview(settings_file, overrides, bind, port)
+    from functools import partial
     from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 
-    settings = _settings(settings_file, overrides)
-    output = Path(settings["OUTPUT_PATH"])
-    if not autoreload:
-        build(settings_file, overrides)
+    from .devserver import port_in_use_message
+
+    build(settings_file, overrides)
+    output = _settings(settings_file, overrides)["OUTPUT_PATH"]
 
     class Handler(SimpleHTTPRequestHandler):
-        def translate_path(self, path: str) -> str:
-            # Resolve against the current output folder on every request: builds swap it.
-            self.directory = str(output)
-            return super().translate_path(path)
-
         def log_message(self, format: str, *args) -> None:  # noqa: A002 - stdlib signature
             pass
 
-    server = ThreadingHTTPServer((bind, port), functools.partial(Handler, directory=str(output)))
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
+    try:
+        server = ThreadingHTTPServer((bind, port), partial(Handler, directory=output))
+    except OSError:
+        print(port_in_use_message(bind, port), file=sys.stderr)
+        return 1
     print(f"Serving {output} at http://{bind}:{port}/ (Ctrl-C to stop)", file=sys.stderr, flush=True)
     try:
-        if autoreload:
-            import watchfiles
-
-            root = Path(settings_file).resolve().parent
-            watched = [p for p in (settings["PATH"], settings["THEME"], root / "plugins",
-                                   Path(settings_file).resolve()) if Path(p).exists()]
-            watchfiles.run_process(*watched, target=_rebuild_once,
-                                   args=(settings_file, overrides), debounce=300,
-                                   watch_filter=lambda change, path: "__pycache__" not in path)
-        else:
-            thread.join()
+        server.serve_forever()
     except KeyboardInterrupt:
         pass
     finally:
-        server.shutdown()
+        server.server_close()
     return 0
 
 

@@ -28,6 +28,11 @@ logger = logging.getLogger(__name__)
 EMAIL = re.compile(r"^[^@\s<>\"]+@[^@\s<>\"]+\.[^@\s<>\"]+$")
 LINK_FIELDS = ("docs", "join", "chat")
 IMAGE_LINK = re.compile(r"^\{(static|attach)\}/?(?P<path>.+)$")
+# What a required field left out is told (the browser editor shows the same words).
+MISSING = {"title": "missing (required; add a 'Title:' line to the header)",
+           "purpose": "missing (required; one or two sentences saying what the group is for, "
+                      "on a 'Purpose:' line)",
+           "status": "missing (required; expected one of: {statuses})"}
 
 
 class GroupDocument(Content):
@@ -106,11 +111,10 @@ def validate(context: dict, path: str, metadata: dict, config: dict, settings: d
     check = _Checker(context, path)
     title = _text(metadata, "title")
     if not title:
-        check.problem("title", "missing (required; add a 'Title:' line to the header)")
+        check.problem("title", MISSING["title"])
     purpose = _text(metadata, "purpose")
     if not purpose:
-        check.problem("purpose", "missing (required; one or two sentences saying what the group "
-                      "is for, on a 'Purpose:' line)")
+        check.problem("purpose", MISSING["purpose"])
     elif purpose.startswith(PLACEHOLDER):
         # make new-group leaves this placeholder; a group page is public as soon as it exists.
         check.problem("purpose", f"still the '{PLACEHOLDER}' text from make new-group (expected "
@@ -118,7 +122,7 @@ def validate(context: dict, path: str, metadata: dict, config: dict, settings: d
     statuses = tuple(config["WORKING_GROUP_STATUSES"])
     status = _text(metadata, "status").lower()
     if not status:
-        check.problem("status", f"missing (required; expected one of: {', '.join(statuses)})")
+        check.problem("status", MISSING["status"].format(statuses=", ".join(statuses)))
     elif status not in statuses:
         check.problem("status", f"unknown status {quote(_text(metadata, 'status'))} "
                       f"(expected one of: {', '.join(statuses)})")

@@ -37,6 +37,7 @@ def screenshot_dir(tmp_path_factory) -> Path:
 def pytest_terminal_summary(terminalreporter, exitstatus, config):
     rows = config.stash.get(WEIGHTS, None)
     if rows:
-        terminalreporter.write_sep("-", "page weight (HTML + CSS bytes, heaviest page per kind)")
+        terminalreporter.write_sep("-", "page weight (HTML + CSS bytes, heaviest page per kind; "
+                                        "editor: CSS column = CSS + scripts, no budget)")
         for line in weight_table(rows):
             terminalreporter.write_line(line)

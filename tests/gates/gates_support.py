@@ -45,6 +45,8 @@ KIND_PATTERNS = [
     ("working-groups", r"working-groups/index\.html"),
     ("group", r"working-groups/[^/]+/index\.html"),
     ("search", r"search/index\.html"),
+    # The browser editor: a tool for writers, weighed apart from the pages readers get.
+    ("editor", r"admin/index\.html"),
     ("page", r"[^/]+/index\.html"),
 ]
 # Every kind the finished site must have; "other" catches anything unforeseen (checked, not required).
@@ -53,7 +55,7 @@ ALL_KINDS = [kind for kind, _ in KIND_PATTERNS] + ["other"]
 
 # The pages the browser checks visit (the issue's list): name -> how to find it in the output.
 BROWSER_PAGES = ["home", "post", "category", "events", "event", "working-groups", "group",
-                 "contact", "search", "404"]
+                 "contact", "search", "404", "editor"]
 
 
 def missing(what: str) -> None:
@@ -79,7 +81,7 @@ def browser_page_url(output: Path, name: str) -> str | None:
     """The site URL of one page of each kind the issue lists, or None if the build has none."""
     fixed = {"home": "index.html", "events": "events/index.html",
              "working-groups": "working-groups/index.html", "contact": "contact/index.html",
-             "search": "search/index.html", "404": "404.html"}
+             "search": "search/index.html", "404": "404.html", "editor": "admin/index.html"}
     if name in fixed:
         relative = fixed[name]
         if not (output / relative).is_file():

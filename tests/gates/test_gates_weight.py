@@ -1,5 +1,6 @@
-"""Page weight gate: each page's HTML plus the stylesheets it links stays under 50 KB. The table
-of the heaviest page per kind is printed at the end of the run (pytest's terminal summary)."""
+"""Page weight gate: each reader page's HTML plus the stylesheets it links stays under 50 KB. The
+table of the heaviest page per kind is printed at the end of the run (pytest's terminal summary),
+with the browser editor (/admin/) apart: its scripts are counted, and no budget applies to it."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from .gates_support import (ALL_KINDS, PAGE_BUDGET, REQUIRED_KINDS, WEIGHTS,
 
 _STYLESHEET = re.compile(r"<link\b[^>]*\brel=\"?stylesheet\"?[^>]*>", re.IGNORECASE)
 _HREF = re.compile(r"\bhref=\"([^\"]+)\"", re.IGNORECASE)
+_SCRIPT_SRC = re.compile(r"<script\b[^>]*\bsrc=\"([^\"]+)\"", re.IGNORECASE)
 
 
 def page_weight(output: Path, page: Path) -> tuple[int, int]:
@@ -31,7 +33,34 @@ def page_weight(output: Path, page: Path) -> tuple[int, int]:
     return len(html), css
 
 
-@pytest.mark.parametrize("kind", ALL_KINDS)
+def script_weight(output: Path, page: Path) -> int:
+    """Bytes of the local scripts a page loads (the editor's, with the chunks beside them)."""
+    html = page.read_text(encoding="utf-8")
+    total = 0
+    for src in _SCRIPT_SRC.findall(html):
+        script = output / urlsplit(src).path.lstrip("/")
+        assert script.is_file(), f"{page}: script {src} is missing"
+        total += script.stat().st_size
+        if script.name == "decap-cms.js":
+            total += sum(chunk.stat().st_size for chunk in script.parent.glob("*.decap-cms.js"))
+    return total
+
+
+def test_the_editor_is_weighed_apart_and_reader_pages_load_none_of_it(real_site, request):
+    (editor,) = pages_by_kind(real_site)["editor"]
+    html, css = page_weight(real_site, editor)
+    scripts = script_weight(real_site, editor)
+    assert scripts > PAGE_BUDGET, "the editor page loads no editor (is Decap CMS installed?)"
+    request.config.stash.setdefault(WEIGHTS, {})["editor"] = (
+        1, editor.relative_to(real_site).as_posix(), html, css + scripts)
+    readers = [page for kind, pages in pages_by_kind(real_site).items() if kind != "editor"
+               for page in pages]
+    loading = [page.relative_to(real_site).as_posix() for page in readers
+               if "/admin/" in " ".join(_SCRIPT_SRC.findall(page.read_text(encoding="utf-8")))]
+    assert readers and not loading, loading
+
+
+@pytest.mark.parametrize("kind", [kind for kind in ALL_KINDS if kind != "editor"])
 def test_every_page_is_under_the_weight_budget(kind, real_site, request):
     pages = pages_by_kind(real_site)[kind]
     if not pages:

@@ -1,0 +1,216 @@
+"""The editor's configuration (Decap CMS config.yml), computed from the site's own schema so the
+editor offers what `make check` accepts and refuses what it refuses, in the same words."""
+
+from __future__ import annotations
+
+import zoneinfo
+from typing import Any, Iterable, Mapping
+
+from content_checks.checks import missing_message
+from content_checks.source import STATUSES as POST_STATUSES
+from events.loader import MISSING as EVENT_MISSING
+from events.values import STATUSES as EVENT_STATUSES
+from working_groups.reader import MISSING as GROUP_MISSING
+from working_groups.settings import read_settings as group_settings
+
+from .settings import EditorSettings
+
+DATETIME = {"widget": "datetime", "format": "YYYY-MM-DD HH:mm", "date_format": "YYYY-MM-DD",
+            "time_format": "HH:mm", "picker_utc": False}
+SLUG_PATTERN = ["^[a-z0-9]+(-[a-z0-9]+)*$",
+                "lowercase letters, digits and single hyphens, e.g. our-first-year"]
+HTTPS_PATTERN = ["^https://\\S+$", "an https:// link, e.g. https://example.org/page"]
+
+
+def _field(name: str, label: str, widget: str = "string", *, problem: str | None = None,
+           hint: str = "", **options: Any) -> dict:
+    """One Decap field. A required one names its widget `required-<widget>` (editor.js) and
+    carries the message `make check` gives when the field is left out."""
+    field: dict[str, Any] = {"name": name, "label": label, "widget": widget,
+                             "required": problem is not None}
+    if problem is not None:
+        field["widget"] = f"required-{widget}"
+        field["problem"] = f"field '{name}': {problem}"
+    if hint:
+        field["hint"] = hint
+    field.update(options)
+    return field
+
+
+def _existing(label: str, names: Iterable[str]) -> str:
+    names = list(names)
+    return f"Comma-separated. {label}: {', '.join(names)}" if names else "Comma-separated."
+
+
+def _names(pairs: Any) -> list[str]:
+    return sorted({str(thing) for thing, _ in (pairs or [])}, key=str.lower)
+
+
+def _groups(context: Mapping[str, Any]) -> list[dict]:
+    groups = list(context.get("working_groups") or []) + list(
+        context.get("archived_working_groups") or [])
+    return [{"label": g.title, "value": g.slug} for g in sorted(groups, key=lambda g: g.title.lower())]
+
+
+def _tags(context: Mapping[str, Any]) -> list[str]:
+    tags = set(_names(context.get("tags")))
+    for event in context.get("events") or []:
+        tags.update(getattr(event, "tags", None) or [])
+    return sorted(tags, key=str.lower)
+
+
+def post_fields(settings: Mapping[str, Any], context: Mapping[str, Any]) -> list[dict]:
+    required = set(settings.get("POST_REQUIRED_FIELDS") or [])
+    groups = _groups(context)
+
+    def need(name: str) -> str | None:
+        return missing_message(name) if name in required else None
+
+    return [
+        _field("title", "Title", problem=need("title")),
+        _field("date", "Date", problem=need("date"), hint=(
+            f"{settings.get('TIMEZONE', 'UTC')} time; it also sets the address "
+            "/blog/YYYY/MM/<slug>/"), **DATETIME),
+        _field("modified", "Modified", hint="When you changed the post substantially (optional).",
+               default="", **DATETIME),
+        _field("category", "Category", "select", problem=need("category"),
+               options=list(settings.get("PUBLICATION_CATEGORIES") or [])),
+        _field("tags", "Tags", "list", problem=need("tags"),
+               hint=_existing("Existing tags", _tags(context))),
+        _field("authors", "Authors", "list", problem=need("authors"),
+               hint=_existing("Existing authors", _names(context.get("authors")))),
+        _field("summary", "Summary", "text", problem=need("summary"),
+               hint="One or two plain sentences: shown in lists, feeds and search results."),
+        _field("slug", "Slug", pattern=SLUG_PATTERN,
+               hint="The last part of the address; left empty, it is made from the title."),
+        _field("status", "Status", "select", options=list(POST_STATUSES), default="draft",
+               hint="draft: checked, never published; hidden: published, not listed."),
+        _field("image", "Image", "image", hint="The picture shown with the post."),
+        _field("image_alt", "Image description", hint=(
+            "What the picture shows, for people who cannot see it (needed with an image).")),
+        _field("group", "Working group", "select", options=groups) if groups else None,
+        _field("audio", "Audio", pattern=HTTPS_PATTERN, hint="Podcasts: the MP3 file's address."),
+        _field("audio_length", "Audio length", hint="With Audio: the file's size in bytes.",
+               pattern=["^[0-9]+$", "a whole number of bytes"]),
+        _field("video", "Video", pattern=HTTPS_PATTERN),
+        _field("duration", "Duration", pattern=["^[0-9]{2}:[0-9]{2}:[0-9]{2}$", "HH:MM:SS"]),
+        _field("body", "Body", "markdown", hint="Start sections at ## (the title is the top heading)."),
+    ]
+
+
+def event_fields(settings: Mapping[str, Any], context: Mapping[str, Any]) -> list[dict]:
+    zone = settings.get("EVENTS_DEFAULT_TIMEZONE") or settings.get("TIMEZONE") or "UTC"
+    groups = _groups(context)
+    return [
+        _field("title", "Title", problem=EVENT_MISSING["title"]),
+        _field("start", "Start", "when", problem=EVENT_MISSING["start"],
+               hint="The clock time where the event happens; tick All day for a date only."),
+        _field("end", "End", "when", hint="Not before the start; an all-day end is the last day."),
+        _field("timezone", "Time zone", "select", default=zone,
+               options=sorted(zoneinfo.available_timezones())),
+        _field("location", "Location", "location",
+               hint="Text (Online, Manchester), or a place with name, address and coordinates."),
+        _field("online_url", "Online link", pattern=HTTPS_PATTERN,
+               hint="The link to join: makes it an online (or mixed) event."),
+        _field("url", "More information", pattern=HTTPS_PATTERN),
+        _field("summary", "Summary", hint="One line."),
+        _field("description", "Description", "markdown"),
+        _field("organizer", "Organizer"),
+        _field("group", "Working group", "select", options=groups) if groups else None,
+        _field("tags", "Tags", "list", hint=_existing("Existing tags", _tags(context))),
+        _field("status", "Status", "select", options=list(EVENT_STATUSES), default="confirmed",
+               hint="Keep a cancelled event and set cancelled, so calendars show it."),
+        _field("recurrence", "Repeats", hint=(
+            "An RFC 5545 rule, e.g. FREQ=WEEKLY;BYDAY=TU;COUNT=10 (empty: happens once).")),
+        _field("exdates", "Skipped dates", "list", hint="Occurrences that do not happen.",
+               field={"name": "date", "label": "Date", "widget": "datetime",
+                      "format": "YYYY-MM-DD", "date_format": "YYYY-MM-DD", "time_format": False,
+                      "picker_utc": False}),
+        _field("slug", "Slug", pattern=SLUG_PATTERN,
+               hint="The address /events/<slug>/; left empty, the start date and the title."),
+        _field("updated", "Updated", default="", hint="When the details last changed.", **DATETIME),
+        _field("sequence", "Sequence", "number", value_type="int", min=0, hint=(
+            "Add one every time the time or place changes, so calendars update.")),
+    ]
+
+
+def group_fields(settings: Mapping[str, Any]) -> list[dict]:
+    statuses = list(group_settings(dict(settings))["WORKING_GROUP_STATUSES"])
+    return [
+        _field("title", "Title", problem=GROUP_MISSING["title"]),
+        _field("slug", "Slug", pattern=SLUG_PATTERN, hint="What posts' and events' Group refers to."),
+        _field("purpose", "Purpose", "text", problem=GROUP_MISSING["purpose"]),
+        _field("status", "Status", "select", options=statuses, default="forming",
+               problem=GROUP_MISSING["status"].format(statuses=", ".join(statuses))),
+        _field("docs", "Working docs", pattern=HTTPS_PATTERN),
+        _field("join", "Join link", pattern=HTTPS_PATTERN),
+        _field("chat", "Chat", pattern=HTTPS_PATTERN),
+        _field("contact", "Contact email"),
+        _field("order", "Order", "number", value_type="int", min=0,
+               hint="The Collaborate page lists groups by Order, then by title."),
+        _field("image", "Image", "image"),
+        _field("image_alt", "Image description"),
+        _field("body", "Background", "markdown"),
+    ]
+
+
+def page_fields() -> list[dict]:
+    return [
+        _field("title", "Title", problem=missing_message("title")),
+        _field("slug", "Slug", pattern=SLUG_PATTERN, hint="The address /<slug>/."),
+        _field("status", "Status", "select", options=list(POST_STATUSES), default="published"),
+        _field("body", "Body", "markdown"),
+    ]
+
+
+def _present(fields: list[dict | None]) -> list[dict]:
+    return [field for field in fields if field is not None]
+
+
+def editor_config(config: EditorSettings, settings: Mapping[str, Any],
+                  context: Mapping[str, Any]) -> dict:
+    """The whole config.yml as a dict."""
+    content = config.content_folder
+    backend: dict[str, Any] = {"name": "github", "repo": config.repo, "branch": config.branch,
+                               "open_authoring": config.open_authoring}
+    if config.auth_base_url:
+        backend["base_url"] = config.auth_base_url
+    if config.auth_endpoint:
+        backend["auth_endpoint"] = config.auth_endpoint
+    result: dict[str, Any] = {"backend": backend, "publish_mode": "editorial_workflow"}
+    if config.local_backend:
+        result["local_backend"] = {"url": config.local_backend,
+                                   "allowed_hosts": ["127.0.0.1", "localhost"]}
+    if config.public_siteurl:
+        result["site_url"] = config.public_siteurl
+    result.update({
+        "media_folder": f"{content}/images/posts",
+        "public_folder": "{static}/images/posts",
+        "slug": {"encoding": "ascii", "clean_accents": True},
+        "collections": [
+            {"name": "posts", "label": "Posts", "label_singular": "Post",
+             "folder": f"{content}/posts", "extension": "md", "format": "pelican",
+             "create": True, "path": "{{year}}/{{slug}}", "slug": "{{fields.slug}}",
+             "identifier_field": "title", "summary": "{{title}} ({{date}})",
+             "sortable_fields": ["date", "title"],
+             "preview_path": "blog/{{year}}/{{month}}/{{slug}}/",
+             # Decap would put a collection with `path` next to its entries' files.
+             "media_folder": f"/{content}/images/posts", "public_folder": "{static}/images/posts",
+             "fields": _present(post_fields(settings, context))},
+            {"name": "events", "label": "Events", "label_singular": "Event",
+             "folder": f"{content}/{settings.get('EVENTS_PATH', 'events')}", "extension": "yaml",
+             "format": "yaml", "create": True, "slug": "{{fields.slug}}",
+             "identifier_field": "title", "summary": "{{title}} ({{start}})",
+             "fields": _present(event_fields(settings, context))},
+            {"name": "groups", "label": "Working groups", "label_singular": "Working group",
+             "folder": f"{content}/{group_settings(dict(settings))['WORKING_GROUPS_PATH']}",
+             "extension": "md", "format": "pelican", "create": True, "slug": "{{fields.slug}}",
+             "identifier_field": "title", "media_folder": f"/{content}/images/groups",
+             "public_folder": "{static}/images/groups", "fields": group_fields(settings)},
+            {"name": "pages", "label": "Pages", "label_singular": "Page",
+             "folder": f"{content}/pages", "extension": "md", "format": "pelican",
+             "create": True, "slug": "{{fields.slug}}", "identifier_field": "title",
+             "fields": page_fields()},
+        ],
+    })
+    return result

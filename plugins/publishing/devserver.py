@@ -1,0 +1,382 @@
+"""``make devserver``: a live preview that follows every save.
+
+Two processes. The one started from the terminal serves the output folder with the live-reload
+script and tells the open tabs what changed (publishing/livereload.py). The builder process,
+which it starts and starts afresh after an edit of the settings or of a plugin (only a new
+process picks those up), keeps the site in memory (publishing/preview.py) and, after each save,
+renders the edited page at once, rebuilds, sends the changed files over a pipe, then re-indexes
+the search in the background. The builder runs no thread of its own, so the build may start
+worker processes the fastest way the platform allows, and serving never waits for the build.
+
+Ctrl-C (or SIGTERM) stops both processes and everything they started.
+"""
+
+from __future__ import annotations
+
+import logging
+import multiprocessing
+import os
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import traceback
+import uuid
+from pathlib import Path
+
+from pelican.log import init as init_logging
+from pelican.settings import read_settings
+
+from .livereload import Broadcast, make_server
+from .preview import SEARCH_INDEX, Preview
+from .problems import ContentError, display_path
+from .treesync import Changes
+
+logger = logging.getLogger(__name__)
+
+# The builder's exit code that asks for a new builder process.
+RESTART = 3
+# After a change, wait this long for more before acting (an editor saving several files).
+STEP_MS = 30
+# How often the builder looks at the settings files and at the search indexer.
+POLL_MS = 200
+# After rendering an edited page at once, the rebuild waits this long: the open tab reloads
+# meanwhile without sharing the CPUs with it.
+RELOAD_GRACE_S = 0.4
+
+
+def port_in_use_message(bind: str, port: int) -> str:
+    return (f"devserver: port {port} on {bind} is already in use (another devserver or "
+            f"`make serve`?). Stop it, or pick another port: make devserver PORT={port + 1}")
+
+
+def _stop_on_sigterm() -> None:
+    """SIGTERM (and Windows' Ctrl-Break) end the process the way Ctrl-C does, so cleanup runs."""
+    def interrupt(signum, frame):
+        raise KeyboardInterrupt
+
+    for name in ("SIGTERM", "SIGBREAK"):
+        if hasattr(signal, name):
+            signal.signal(getattr(signal, name), interrupt)
+
+
+def serve(settings_file: str, overrides: dict, bind: str, port: int) -> int:
+    """Serve with live reload until Ctrl-C, with a builder process (a new one after a restart)."""
+    output = Path(read_settings(settings_file, override=overrides)["OUTPUT_PATH"])
+    output.mkdir(parents=True, exist_ok=True)
+    broadcast = Broadcast(uuid.uuid4().hex)
+    try:
+        server = make_server(bind, port, output, broadcast)
+    except OSError:
+        print(port_in_use_message(bind, port), file=sys.stderr)
+        return 1
+    threading.Thread(target=server.serve_forever, name="devserver-http", daemon=True).start()
+    host = f"[{bind}]" if ":" in bind else bind
+    print(f"Preview at http://{host}:{server.server_port}/ (Ctrl-C to stop)", file=sys.stderr,
+          flush=True)
+    _stop_on_sigterm()
+    spawn = multiprocessing.get_context("spawn")
+    child = None
+    try:
+        while True:
+            receiver, sender = spawn.Pipe(duplex=False)
+            child = spawn.Process(target=_builder_process, name="devserver-builder",
+                                  args=(settings_file, overrides, sender))
+            child.start()
+            sender.close()
+            code = _relay(child, receiver, broadcast)
+            if code != RESTART:
+                return code or 0
+            print("devserver: settings or plugins changed; restarting the builder",
+                  file=sys.stderr, flush=True)
+    except KeyboardInterrupt:
+        return 0
+    finally:
+        if child is not None:
+            _stop(child)
+        broadcast.close()
+        server.shutdown()
+        server.server_close()
+
+
+def _relay(child: multiprocessing.process.BaseProcess, receiver, broadcast: Broadcast) -> int:
+    """Pass the builder's news to the tabs until it exits; its exit code."""
+    while True:
+        # A bounded wait: Ctrl-C is only noticed between two waits on some platforms.
+        if receiver.poll(0.5):
+            try:
+                kind, data = receiver.recv()
+            except EOFError:
+                break
+            if kind == "ready":
+                broadcast.ready.set()
+            elif kind == "changed":
+                broadcast.changed(data)
+            elif kind == "problems":
+                broadcast.problems(data)
+        elif not child.is_alive():
+            break
+    child.join()
+    return child.exitcode
+
+
+def _stop(child: multiprocessing.process.BaseProcess) -> None:
+    """Stop the builder and let it stop what it started. A terminal's Ctrl-C reaches it too; a
+    SIGTERM sent to this process alone is passed on (SIGTERM ends it as Ctrl-C does)."""
+    child.join(1)
+    if child.is_alive():
+        child.terminate()
+        child.join(10)
+    if child.is_alive():
+        child.kill()
+        child.join()
+
+
+class Tabs:
+    """The builder's side of the pipe to the server: what the open tabs should hear."""
+
+    def __init__(self, sender) -> None:
+        self.sender = sender
+
+    def _send(self, kind: str, data: object) -> None:
+        try:
+            self.sender.send((kind, data))
+        except OSError:  # the server process is gone: stop too
+            raise KeyboardInterrupt from None
+
+    def ready(self) -> None:
+        self._send("ready", None)
+
+    def changed(self, paths: list[str]) -> None:
+        if paths:
+            self._send("changed", paths)
+
+    def problems(self, problems: list[str]) -> None:
+        self._send("problems", problems)
+
+
+def _builder_process(settings_file: str, overrides: dict, sender) -> None:
+    init_logging(level=logging.WARNING, name="pelican")
+    _stop_on_sigterm()
+    try:
+        code = run_builder(settings_file, overrides, Tabs(sender))
+    except KeyboardInterrupt:
+        code = 0
+    sys.exit(code)
+
+
+class _Restart(Exception):
+    pass
+
+
+class Watched:
+    """The folders the preview process watches, and the settings files it polls (an editor that
+    saves by renaming replaces the file a watcher of that one file would follow)."""
+
+    def __init__(self, settings_file: str, settings: dict) -> None:
+        self.content = Path(settings["PATH"]).resolve()
+        self.theme = Path(settings["THEME"]).resolve()
+        self.plugins = [Path(p).resolve() for p in settings.get("PLUGIN_PATHS", [])]
+        self.settings_folder = Path(settings_file).resolve().parent
+        self._settings_stamp = self._stamp()
+
+    @property
+    def folders(self) -> list[Path]:
+        return [p for p in (self.content, self.theme, *self.plugins) if p.is_dir()]
+
+    def _stamp(self) -> dict[str, tuple[int, int]]:
+        stamps = {}
+        for path in self.settings_folder.glob("*.py"):
+            try:
+                stat = path.stat()
+            except OSError:
+                continue
+            stamps[path.name] = (stat.st_size, stat.st_mtime_ns)
+        return stamps
+
+    def check_restart(self, changes: set) -> None:
+        """Raise _Restart when a plugin or a settings file changed."""
+        for _, path in changes:
+            if any(_inside(Path(path), folder) for folder in self.plugins):
+                raise _Restart(path)
+        if self._stamp() != self._settings_stamp:
+            raise _Restart("settings")
+
+
+def _inside(path: Path, folder: Path) -> bool:
+    try:
+        path.resolve().relative_to(folder)
+    except ValueError:
+        return False
+    return True
+
+
+def run_builder(settings_file: str, overrides: dict, tabs: Tabs) -> int:
+    """The builder: build, then follow the saves until Ctrl-C or a restart."""
+    import watchfiles
+
+    settings = read_settings(settings_file, override=overrides)
+    preview = Preview(settings)
+    watched = Watched(settings_file, settings)
+    indexer = SearchIndexer(preview.output)
+    batches = watchfiles.watch(*watched.folders, step=STEP_MS, rust_timeout=POLL_MS,
+                               yield_on_timeout=True, raise_interrupt=True)
+    try:
+        next(batches)  # watching from here on: a save during the first build is seen
+        print("Building the site", file=sys.stderr, flush=True)
+        changes = _rebuild(preview, tabs, settings)
+        tabs.ready()
+        if changes is not None and (changes or not (preview.output / SEARCH_INDEX).is_dir()):
+            indexer.start()
+        for batch in batches:
+            watched.check_restart(batch)
+            indexer.poll()
+            if not batch:
+                continue
+            indexer.cancel()
+            started = time.perf_counter()
+            names = sorted(display_path(path) for _, path in batch)
+            more = f" (and {len(names) - 1} more)" if len(names) > 1 else ""
+            print(f"Changed: {names[0]}{more}", file=sys.stderr, flush=True)
+            edited = [Path(path) for change, path in batch
+                      if change != watchfiles.Change.deleted and Path(path).is_file()]
+            quick = preview.render_edited(edited)
+            if quick:
+                tabs.changed(quick)
+                print(f"Rendered {', '.join(quick)} in {time.perf_counter() - started:.2f} s",
+                      file=sys.stderr, flush=True)
+                time.sleep(RELOAD_GRACE_S)
+            changes = _rebuild(preview, tabs, settings)
+            if quick or (changes and any(p.endswith(".html") for p in _paths(changes))):
+                indexer.start()
+    except _Restart:
+        return RESTART
+    finally:
+        indexer.cancel()
+        batches.close()
+    return 0
+
+
+def _rebuild(preview: Preview, tabs: Tabs, settings: dict) -> Changes | None:
+    """Rebuild and tell the tabs; on failure report the problems, keep the last good pages."""
+    started = time.perf_counter()
+    try:
+        changes = preview.build()
+    except ContentError as error:
+        problems = [str(problem) for problem in error.problems]
+    except Exception as error:  # a template or plugin error: the preview keeps running
+        problems = [describe_error(error, settings)]
+        logger.debug("build failed", exc_info=True)
+    else:
+        tabs.problems([])
+        tabs.changed(changes.written + changes.deleted)
+        print(f"Rebuilt in {time.perf_counter() - started:.2f} s: {len(changes.written)} files "
+              f"written, {len(changes.deleted)} deleted", file=sys.stderr, flush=True)
+        return changes
+    restored = preview.restore()
+    for problem in problems:
+        print(problem, file=sys.stderr)
+    print(f"{len(problems)} problem(s); the preview shows the last good build.", file=sys.stderr,
+          flush=True)
+    tabs.problems(problems)
+    tabs.changed(_paths(restored))
+    return None
+
+
+def _paths(changes: Changes) -> list[str]:
+    return changes.written + changes.deleted
+
+
+def describe_error(error: BaseException, settings: dict) -> str:
+    """``path:line: message`` for an error raised while building, pointing at the template or
+    source file it came from when there is one (Jinja puts template lines in tracebacks; a
+    worker process's traceback comes as the text of the error's cause)."""
+    from jinja2 import TemplateSyntaxError
+
+    message = f"{type(error).__name__}: {error}"
+    if isinstance(error, TemplateSyntaxError) and error.filename:
+        return f"{display_path(error.filename)}:{error.lineno}: {message}"
+    frames = [(frame.filename, frame.lineno) for frame in traceback.extract_tb(error.__traceback__)]
+    remote = getattr(error.__cause__, "tb", None)
+    if isinstance(remote, str):
+        frames += [(path, int(line)) for path, line in _FRAME.findall(remote)]
+    roots = [Path(settings["THEME"]).resolve(), Path(settings["PATH"]).resolve()]
+    for path, line in reversed(frames):
+        if any(_inside(Path(path), root) for root in roots):
+            return f"{display_path(path)}:{line}: {message}"
+    if frames:
+        return f"{display_path(frames[-1][0])}:{frames[-1][1]}: {message}"
+    return message
+
+
+_FRAME = re.compile(r'File "([^"]+)", line (\d+)')
+
+
+class SearchIndexer:
+    """Runs Pagefind over the output folder in the background, into a folder of its own that
+    replaces ``<output>/pagefind`` once complete; a new save cancels a run still going. The
+    builder calls ``poll`` between two waits for changes."""
+
+    def __init__(self, output: Path) -> None:
+        self.output = output
+        self.folder = output.with_name(f".{output.name}-{SEARCH_INDEX}-{os.getpid()}")
+        self._process: subprocess.Popen | None = None
+        self._errors = None
+        self._started = 0.0
+
+    def start(self) -> None:
+        self.cancel()
+        shutil.rmtree(self.folder, ignore_errors=True)
+        command = [sys.executable, "-m", "pagefind", "--site", str(self.output),
+                   "--output-path", str(self.folder), "--quiet"]
+        self._errors = tempfile.TemporaryFile(mode="w+", encoding="utf-8")
+        self._started = time.perf_counter()
+        try:
+            self._process = subprocess.Popen(command, stdout=subprocess.DEVNULL,
+                                             stderr=self._errors)
+        except OSError as error:
+            print(f"Search index not rebuilt: {error}", file=sys.stderr)
+            self._process = None
+
+    def poll(self) -> None:
+        process = self._process
+        if process is None or process.poll() is None:
+            return
+        self._process = None
+        self._errors.seek(0)
+        errors = self._errors.read().strip()
+        self._errors.close()
+        if process.returncode != 0:
+            print(f"Search index not rebuilt: {errors}", file=sys.stderr, flush=True)
+            return
+        target = self.output / SEARCH_INDEX
+        retired = self.folder.with_name(self.folder.name + "-old")
+        try:
+            shutil.rmtree(retired, ignore_errors=True)
+            if target.exists():
+                target.rename(retired)
+            self.folder.rename(target)
+        except OSError as error:  # Windows: a file of the old index is being served
+            print(f"Search index not replaced: {error}", file=sys.stderr, flush=True)
+            return
+        finally:
+            shutil.rmtree(retired, ignore_errors=True)
+        print(f"Search index updated in {time.perf_counter() - self._started:.2f} s",
+              file=sys.stderr, flush=True)
+
+    def cancel(self) -> None:
+        process, self._process = self._process, None
+        if process is not None:
+            if process.poll() is None:
+                process.terminate()
+                try:
+                    process.wait(10)
+                except subprocess.TimeoutExpired:
+                    process.kill()
+                    process.wait()
+            self._errors.close()
+        shutil.rmtree(self.folder, ignore_errors=True)

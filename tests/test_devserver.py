@@ -1,0 +1,170 @@
+"""The live preview's long-lived build: after any sequence of saves, the output folder it keeps
+is byte for byte what a cold build of the same sources writes (the search index aside: Pagefind
+writes it apart, after the pages)."""
+
+from __future__ import annotations
+
+import socket
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from conftest import run_publishing, tree_digest
+from devserver_support import Devserver, fetch
+from workflow_support import env_for, project_copy
+
+NEW_POST = """\
+Title: Written during the preview
+Date: 2026-10-02 09:30
+Category: Commons
+Tags: commons, preview tags
+Authors: Ada Lovelace
+Summary: A post added while the devserver runs.
+Slug: written-during-the-preview
+
+A new post, added while the preview was open.
+"""
+
+NEW_EVENT = """\
+title: Preview picnic
+start: 2026-12-20 12:00
+end: 2026-12-20 15:00
+timezone: Europe/Berlin
+location:
+  name: Tempelhofer Feld
+  address: Berlin, Germany
+summary: An event added while the devserver runs.
+tags: [commons]
+"""
+
+
+def edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text, f"{old!r} not in {path}"
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def site_files(output: Path) -> dict[str, str]:
+    return {name: digest for name, digest in tree_digest(output).items()
+            if not name.startswith("pagefind")}
+
+
+def assert_same_as_cold(project: Path, tmp_path: Path, step: str) -> None:
+    cold = tmp_path / f"cold-{step}"
+    # The environment the devserver runs in (Devserver uses env_for too).
+    result = run_publishing("build", output=cold, cwd=project, env=env_for(project),
+                            overrides={"CACHE_PATH": str(tmp_path / f"cold-cache-{step}")})
+    assert result.ok, result.stderr
+    served, expected = site_files(project / "output"), site_files(cold)
+    differ = sorted(name for name in set(served) | set(expected)
+                    if served.get(name) != expected.get(name))
+    assert not differ, f"after {step}, the devserver's output differs from a cold build: {differ[:20]}"
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    return project_copy(tmp_path / "project")
+
+
+def test_output_after_a_sequence_of_saves_is_byte_identical_to_a_cold_build(project, tmp_path):
+    server = Devserver(project, tmp_path / "devserver.err")
+    content = project / "content"
+    try:
+        server.settle()
+        post = content / "posts/2024/choosing-a-legal-form.md"
+        page = project / "output/blog/2024/03/choosing-a-legal-form/index.html"
+        url = f"{server.url}/blog/2024/03/choosing-a-legal-form/"
+        edit(post, "\n\n", "\n\nA paragraph written in the preview.\n\n")
+        server.settle()
+        served = fetch(url)
+        assert served and "A paragraph written in the preview." in served
+        assert "/__devserver/livereload.js" in served, "pages served get the live-reload script"
+        assert "__devserver" not in page.read_text(encoding="utf-8"), "never the files in output/"
+
+        edit(post, "Title: ", "Title: Retitled: ")
+        server.settle()
+        edit(content / "posts/2020/commons-and-co-ops.md", "Date: 2020-", "Date: 2021-")
+        server.settle()
+
+        (content / "posts/2026/written-during-the-preview.md").write_text(NEW_POST, encoding="utf-8")
+        server.settle()
+        (content / "posts/2024/book-review-everything-for-everyone.md").unlink()
+        server.settle()
+        edit(content / "posts/2026/towards-a-co-op-ontology-v1.md", "Status: draft\n", "")
+        server.settle()
+        # A content error: reported as path:line: field, the last good pages stay served.
+        edit(content / "posts/2026/written-during-the-preview.md", "Category: Commons",
+             "Category: Gardening")
+        server.settle()
+        assert "written-during-the-preview.md:3: field 'category'" in server.log()
+        kept = project / "output/blog/2026/10/written-during-the-preview/index.html"
+        assert "Gardening" not in kept.read_text(encoding="utf-8"), "last good page kept"
+        edit(content / "posts/2026/written-during-the-preview.md", "Category: Gardening",
+             "Category: Commons")
+        server.settle()
+        assert_same_as_cold(project, tmp_path, "post edits, new, deleted and published posts")
+
+        edit(content / "events/governance-workshop-nyc.yaml", "start: 2026-12-10 18:00",
+             "start: 2026-12-10 17:15")
+        server.settle()
+        edit(content / "events/governance-workshop-nyc.yaml", "timezone: America/New_York",
+             "timezone: America/Chicago")
+        server.settle()
+        (content / "events/preview-picnic.yaml").write_text(NEW_EVENT, encoding="utf-8")
+        server.settle()
+        (content / "events/manchester-meetup-2020.yaml").unlink()
+        server.settle()
+        edit(content / "working-groups/ontology.md", "Status: forming", "Status: active")
+        server.settle()
+
+        edit(project / "theme/templates/article.html", "</article>",
+             "<p>Template edited in the preview.</p></article>")
+        server.settle()
+        assert "Template edited in the preview." in fetch(url)
+        with open(project / "theme/static/css/site.css", "a", encoding="utf-8") as css:
+            css.write("\n.preview-edit { color: rebeccapurple; }\n")
+        server.settle()
+        # A template error while a post is edited: reported with the template's line, the
+        # last good pages stay; once fixed, the post's page shows the edit.
+        template = project / "theme/templates/article.html"
+        good = template.read_text(encoding="utf-8")
+        template.write_text(good.replace("</article>", "{{ article.nothing.deeper }}</article>"),
+                            encoding="utf-8")
+        server.settle()
+        assert "theme/templates/article.html:" in server.log()
+        edit(post, "A paragraph written in the preview.", "A paragraph rewritten in the preview.")
+        server.settle()
+        template.write_text(good, encoding="utf-8")
+        server.settle()
+        assert "A paragraph rewritten in the preview." in fetch(url)
+        # A settings change: a new builder process reads them.
+        edit(project / "pelicanconf.py", 'SITESUBTITLE = "', 'SITESUBTITLE = "Previewed: ')
+        server.settle()
+        assert "restarting the builder" in server.log()
+        assert_same_as_cold(project, tmp_path, "events, groups, template, stylesheet, settings")
+        assert (project / "output/pagefind").is_dir(), "the search index follows the pages"
+
+        assert server.interrupt() == 0
+        assert not server.group_alive(), "Ctrl-C stops every process the devserver started"
+        with socket.socket() as probe:  # the port is free for the next server
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            probe.bind(("127.0.0.1", server.port))
+    finally:
+        server.kill()
+
+
+
+def test_a_port_in_use_gets_a_clear_message(tmp_path):
+    project = project_copy(tmp_path / "project", real_content=False)
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        proc = subprocess.run([sys.executable, "-m", "publishing", "serve", "--autoreload",
+                               "--port", str(port), "-s", "pelicanconf.py"], cwd=project,
+                              env=env_for(project), capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 1
+    assert f"port {port} on 127.0.0.1 is already in use" in proc.stderr
+    assert f"make devserver PORT={port + 1}" in proc.stderr

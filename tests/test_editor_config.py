@@ -1,0 +1,54 @@
+"""The editor's configuration is the site's own schema, and /admin/ stays out of readers' way:
+noindex, not in the sitemap or the search index."""
+
+from __future__ import annotations
+
+import runpy
+import zoneinfo
+from pathlib import Path
+
+import yaml
+
+from conftest import ROOT
+
+SETTINGS = runpy.run_path(str(ROOT / "pelicanconf.py"))
+
+
+def _config(real_site: Path) -> dict:
+    return yaml.safe_load((real_site / "admin" / "config.yml").read_text(encoding="utf-8"))
+
+
+def _fields(config: dict, collection: str) -> dict[str, dict]:
+    (found,) = [c for c in config["collections"] if c["name"] == collection]
+    return {field["name"]: field for field in found["fields"]}
+
+
+def test_the_editor_offers_what_the_checks_accept(real_site):
+    config = _config(real_site)
+    posts = _fields(config, "posts")
+    assert posts["category"]["options"] == SETTINGS["PUBLICATION_CATEGORIES"]
+    required = {name for name, field in posts.items() if field["required"]}
+    assert required == set(SETTINGS["POST_REQUIRED_FIELDS"])
+    for name in required:
+        assert posts[name]["widget"].startswith("required-")
+        assert posts[name]["problem"] == (f"field '{name}': missing (required; add a "
+                                          f"'{name.title()}:' line to the header)")
+    events = _fields(config, "events")
+    assert set(events["timezone"]["options"]) == zoneinfo.available_timezones()
+    groups = sorted(p.stem for p in (ROOT / "content" / "working-groups").glob("*.md"))
+    assert sorted(option["value"] for option in events["group"]["options"]) == groups
+    assert sorted(option["value"] for option in posts["group"]["options"]) == groups
+    assert "Ada Lovelace" not in posts["authors"]["hint"]  # only the content's own authors
+    assert config["backend"]["name"] == "github" and config["backend"]["open_authoring"] is True
+    assert config["publish_mode"] == "editorial_workflow"
+    assert "local_backend" not in config  # only make editor points the editor at the working copy
+
+
+def test_the_editor_stays_out_of_readers_and_search_engines_way(real_site):
+    page = (real_site / "admin" / "index.html").read_text(encoding="utf-8")
+    assert '<meta name="robots" content="noindex, nofollow">' in page
+    assert 'data-pagefind-ignore="all"' in page
+    assert "/admin/" not in (real_site / "sitemap.xml").read_text(encoding="utf-8")
+    scripts = [src for src in ("/admin/decap-cms.js", "/admin/editor.js") if src in page]
+    assert scripts == ["/admin/decap-cms.js", "/admin/editor.js"]
+    assert (real_site / "admin" / "decap-cms.js").stat().st_size > 1_000_000
