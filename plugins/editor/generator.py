@@ -12,7 +12,7 @@ from typing import Any
 import yaml
 from pelican.generators import Generator
 
-from publishing.outputcache import write_new
+from fastbuild.outputcache import write_new
 
 from .schema import editor_config
 from .settings import EditorSettings, read
