@@ -15,6 +15,8 @@ from pathlib import Path
 
 import pytest
 
+from pelican.settings import read_settings
+
 from conftest import EPOCH, ROOT, FixtureSite, html_files, run_publishing, tree_digest
 
 sys.path.insert(0, str(ROOT / "plugins"))
@@ -238,3 +240,82 @@ def test_pull_requests_build_and_test_on_macos_and_windows():
     import tasks  # noqa: PLC0415  (the invoke task the job calls exists)
 
     assert callable(tasks.html)
+
+
+# A filter that fails only in a worker process (this process renders slowly, so the workers take
+# some pages), and an article template that applies it to a post's title.
+WORKER_PROBE = """\
+import os
+import time
+
+from pelican import signals
+
+MAIN = os.getpid()
+
+
+def shout(text):
+    if os.getpid() == MAIN:
+        time.sleep(0.05)
+        return text
+    raise ValueError("the probe cannot shout here")
+
+
+def add_filter(generator):
+    generator.env.filters["shout"] = shout
+
+
+def register():
+    signals.generator_init.connect(add_filter)
+"""
+
+
+def test_a_page_failing_in_a_worker_is_named_after_its_source_file(site, tmp_path):
+    for number in range(24):
+        site.post(f"post-{number:02d}")
+    probe = tmp_path / "probe_plugins" / "worker_probe"
+    probe.mkdir(parents=True)
+    (probe / "__init__.py").write_text(WORKER_PROBE, encoding="utf-8")
+    templates = tmp_path / "templates"
+    templates.mkdir()
+    (templates / "article.html").write_text("<h1>{{ article.title | shout }}</h1>\n",
+                                            encoding="utf-8")
+    plugins = read_settings(str(ROOT / "pelicanconf.py"))["PLUGINS"]
+    overrides = {**SETTINGS, "PLUGIN_PATHS": [str(ROOT / "plugins"), str(probe.parent)],
+                 "PLUGINS": [*plugins, "worker_probe"],
+                 "THEME_TEMPLATES_OVERRIDES": [str(templates)]}
+    result = site.build(overrides=overrides)
+    assert result.returncode == 1, result.stdout + result.stderr
+    problems = [line for line in result.stderr.splitlines() if "while writing the site" in line]
+    assert problems and all(
+        line.endswith("the probe cannot shout here (while writing the site)") for line in problems)
+    named = {line.split(":")[0] for line in problems}
+    posts = {str(path) for path in (site.content / "posts").glob("post-*.md")}
+    assert named and {os.path.abspath(name) for name in named} <= posts, problems
+    assert "Traceback" not in result.stdout + result.stderr
+    assert not site.output.exists()
+
+
+def test_the_plain_pelican_class_stops_on_content_problems(site, tmp_path):
+    site.post("fine")
+    site.post("wrong", category="Misc")
+    out = tmp_path / "out"
+    proc = _pelican("-o", str(out), "-e", f"PATH={json.dumps(str(site.content))}",
+                    f"CACHE_PATH={json.dumps(str(tmp_path / 'cache'))}",
+                    'PELICAN_CLASS="pelican.Pelican"')
+    assert proc.returncode == 1, proc.stdout + proc.stderr
+    assert "wrong.md:3: field 'category': unknown category 'Misc'" in proc.stderr
+    assert "1 content problem found; nothing was written" in proc.stderr
+    assert "make html" in proc.stderr and "Traceback" not in proc.stdout + proc.stderr
+    assert not out.exists() or html_files(out) == []
+
+
+def test_two_cold_builds_give_the_same_bytes_search_index_included(searchable_site, tmp_path):
+    output = tmp_path / "output"
+    overrides = {"CACHE_PATH": str(tmp_path / "cache")}
+    assert run_publishing("build", output=output, overrides=overrides).ok
+    indexed = run_publishing("index", output=output, overrides=overrides)
+    assert indexed.ok, indexed.stderr
+    again = tree_digest(output)
+    assert any(name.startswith("pagefind/filter/") for name in again)
+    assert any(name.startswith("pagefind/pagefind.") and name.endswith(".pf_meta") for name in again)
+    assert again == tree_digest(searchable_site)

@@ -19,10 +19,10 @@ from publishing.problems import header_line, report
 
 from . import rules
 from .outputs import check_outputs, check_root_links
-from .scans import SourceScans
 from .settings import CheckSettings, read as read_settings
-from .source import STATUSES, check_unreadable, report_findings
+from .source import STATUSES, check_unreadable, findings_of, report_findings
 from .tree import check_tree, escapes
+from .unstaged import connect_last
 # {filename}, {static} and {attach} links, in Markdown or HTML, as Pelican resolves them.
 IMAGE_LINK = re.compile(r"\{(static|attach|filename)\}(.+)")
 LINK = re.compile(r"""(?:href|src)=(["'])\{(filename|static|attach)\}(?P<target>[^"'#?]+)""")
@@ -114,7 +114,7 @@ def _check_slug(generator, content) -> None:
         _problem(generator, content, "title", f"gives the slug {problem} (add a 'Slug:' line)")
 
 
-def _check_common(generator, content, required: tuple[str, ...], scans: SourceScans,
+def _check_common(generator, content, required: tuple[str, ...], settings: CheckSettings,
                   article: bool) -> None:
     _check_slug(generator, content)
     for field in required:
@@ -127,7 +127,7 @@ def _check_common(generator, content, required: tuple[str, ...], scans: SourceSc
                  f"unknown status {rules.quote(str(status))} (expected one of: {', '.join(STATUSES)})")
     _check_image(generator, content)
     _check_links(generator, content)
-    report_findings(generator.context, content, scans.findings(content.source_path), article)
+    report_findings(generator.context, content, findings_of(content.source_path, settings), article)
 
 
 def check_articles(generator) -> None:
@@ -137,9 +137,8 @@ def check_articles(generator) -> None:
                   + generator.drafts_translations + generator.hidden_articles
                   + generator.hidden_translations)
     by_slug: dict[str, list] = defaultdict(list)
-    scans = SourceScans(generator.settings, "posts", settings)
     for article in everything:
-        _check_common(generator, article, settings.post_required, scans, article=True)
+        _check_common(generator, article, settings.post_required, settings, article=True)
         category = article.metadata.get("category")
         if category is not None and allowed and str(category) not in allowed:
             _problem(generator, article, "category", f"unknown category {rules.quote(str(category))} "
@@ -150,7 +149,6 @@ def check_articles(generator) -> None:
                      f"{modified:%Y-%m-%d %H:%M} is before the post's date {date:%Y-%m-%d %H:%M} "
                      "(expected a later date, or remove the line)")
         by_slug[(article.slug, article.lang)].append(article)
-    scans.save()
     _report_duplicates(generator, by_slug, "post")
 
 
@@ -167,11 +165,9 @@ def check_pages(generator) -> None:
                   + generator.hidden_translations + generator.draft_pages
                   + generator.draft_translations)
     by_slug: dict[str, list] = defaultdict(list)
-    scans = SourceScans(generator.settings, "pages", settings)
     for page in everything:
-        _check_common(generator, page, settings.page_required, scans, article=False)
+        _check_common(generator, page, settings.page_required, settings, article=False)
         by_slug[(page.slug, page.lang)].append(page)
-    scans.save()
     _report_duplicates(generator, by_slug, "page")
 
 
@@ -192,14 +188,12 @@ def check_groups(generators: list) -> None:
     for generator in generators:
         if hasattr(generator, "working_groups_by_slug"):
             settings = _settings(generator)
-            scans = SourceScans(generator.settings, "groups", settings)
             folder = generator.config["WORKING_GROUPS_PATH"]
             for relative in sorted(generator.get_files([folder])):
                 path = os.path.join(generator.path, relative)
-                for line, field, message in scans.findings(path).problems:
+                for line, field, message in findings_of(path, settings).problems:
                     report(generator.context, path, line, field, message)
-            scans.save()
-
+        
 
 def check_site_urls(context: dict) -> None:
     for name, empty_ok in (("SITEURL", True), ("PUBLIC_SITEURL", False)):
@@ -241,3 +235,4 @@ def register() -> None:
     signals.article_generator_finalized.connect(check_articles)
     signals.page_generator_finalized.connect(check_pages)
     signals.all_generators_finalized.connect(check_everything)
+    signals.initialized.connect(connect_last)

@@ -1,7 +1,6 @@
 """What the text of a Markdown source (post, page, working group) shows before any reader
 touches it: its encoding and size, every header line, and the body's control characters,
-nesting and unsafe markup. Pure text in, ``(line, field, message)`` out, so the findings can be
-cached by the file's hash (scans.py).
+nesting and unsafe markup. Pure text in, ``(line, field, message)`` out.
 """
 
 from __future__ import annotations

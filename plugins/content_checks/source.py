@@ -7,7 +7,7 @@
 - files Pelican could not read at all (a date that does not parse, no title, an unknown
   status): Pelican only logs "Could not process", so the field and line are found here.
 
-The text is read and scanned once per file (``scan``); scans.py keeps the findings between builds.
+The text is read and scanned once per file, every build (``findings_of``).
 """
 
 from __future__ import annotations
@@ -82,6 +82,15 @@ def scan(data: bytes, settings: CheckSettings) -> Findings:
             placeholders.append((number, "content", f"still the '{PLACEHOLDER}' guidance from make "
                                  "new-post (expected your own text; delete the guidance)"))
     return Findings(tuple(images), tuple(placeholders), tuple(problems))
+
+
+def findings_of(path: str, settings: CheckSettings) -> Findings:
+    """``scan`` of the file at ``path``; nothing found in a file that cannot be read (Pelican,
+    which read it first, reports that)."""
+    try:
+        return scan(Path(path).read_bytes(), settings)
+    except OSError:
+        return Findings((), ())
 
 
 def report_findings(context: dict, content, findings: Findings, article: bool) -> None:

@@ -24,6 +24,7 @@ build.
 from __future__ import annotations
 
 import collections
+import contextlib
 import gc
 import logging
 import weakref
@@ -31,6 +32,8 @@ from typing import Callable
 
 from pelican import signals
 from pelican.writers import FileOverwriteFailedError, Writer
+
+from publishing.problems import WRITING_ERRORS, ContentError, output_problem
 
 from . import pool
 from .contents import bodies_unchanged, reads_of_one_page, writing
@@ -246,13 +249,26 @@ class FastWriter(Writer):
         return written
 
 
+@contextlib.contextmanager
+def _named_problems():
+    """An error content can cause, raised as the problem naming its source file. The source is
+    found in the traceback, which stays in the worker process that raised it: a worker must
+    name it there, as the build does for what it writes itself."""
+    try:
+        yield
+    except WRITING_ERRORS as error:
+        raise ContentError([output_problem(error)]) from error
+
+
 def _run_job(index: int) -> None:
-    _current._to_run[index]()
+    with _named_problems():
+        _current._to_run[index]()
 
 
 def _play_batch(indices: list[int]) -> Written:
     writer = _current
-    return writer.play([writer._played[i] for i in indices])
+    with _named_problems():
+        return writer.play([writer._played[i] for i in indices])
 
 
 def _weight(args: tuple, kwargs: dict, settings: dict) -> int:

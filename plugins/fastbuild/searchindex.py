@@ -1,9 +1,9 @@
 """The Pagefind search index, built again only when a page it indexes changed.
 
-Pagefind writes its filter files in an order that changes from run to run, so two indexes of the
-same pages differ in bytes. The index of a set of pages (keyed by every HTML file's bytes and
-Pagefind's version) is kept in CACHE_PATH and linked into the output as long as the pages are the
-same: an unchanged rebuild leaves ``output/pagefind/`` byte for byte as it was, at no cost.
+The index of a set of pages (keyed by every HTML file's bytes, Pagefind's version and
+pagefindorder.py) is kept in CACHE_PATH and linked into the output as long as the pages are the
+same: an unchanged rebuild leaves ``output/pagefind/`` as it was without running Pagefind. Each index Pagefind writes is put
+in one order (pagefindorder.py), so two cold builds give the same bytes too.
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ import sys
 from importlib import metadata
 from pathlib import Path
 
+from . import pagefindorder
 from .settings import read as read_config
 
 logger = logging.getLogger(__name__)
@@ -29,6 +30,8 @@ def _pages_key(output: Path) -> str:
         digest.update(metadata.version("pagefind").encode())
     except metadata.PackageNotFoundError:
         pass
+    # A bundle kept from before the ordering changed must not be reused as it is.
+    digest.update(Path(pagefindorder.__file__).read_bytes())
     for path in sorted(output.rglob("*.html")):
         relative = path.relative_to(output).as_posix()
         if not relative.startswith(f"{BUNDLE}/"):
@@ -38,8 +41,11 @@ def _pages_key(output: Path) -> str:
 
 
 def _pagefind(site: Path, bundle: Path) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "pagefind", "--site", str(site), "--output-path",
-                           str(bundle), "--quiet"], capture_output=True, text=True)
+    result = subprocess.run([sys.executable, "-m", "pagefind", "--site", str(site),
+                             "--output-path", str(bundle), "--quiet"], capture_output=True, text=True)
+    if result.returncode == 0:
+        pagefindorder.canonicalise(bundle)
+    return result
 
 
 def _link_tree(source: Path, target: Path) -> None:

@@ -8,6 +8,9 @@ from pathlib import Path
 from typing import Iterable
 
 CONTEXT_KEY = "CONTENT_PROBLEMS"
+COLLECTED_KEY = "CONTENT_PROBLEMS_COLLECTED"
+# What content can still make writing a page, feed or calendar raise (see output_problem).
+WRITING_ERRORS = (ValueError, TypeError, OSError, RecursionError)
 
 
 @dataclass(frozen=True, order=True)
@@ -35,6 +38,10 @@ class ContentError(Exception):
         self.problems = sorted(set(problems), key=lambda p: (p.path, p.line or 0, p.field or "", p.message))
         super().__init__("\n".join(str(p) for p in self.problems))
 
+    def __reduce__(self):
+        # Raised in a worker process, it reaches the build whole (problems, not their text).
+        return (type(self), (self.problems,))
+
 
 def display_path(path: str | os.PathLike) -> str:
     """Path relative to the working directory when inside it: what a contributor types."""
@@ -48,6 +55,17 @@ def display_path(path: str | os.PathLike) -> str:
 def problems_of(context: dict) -> list[Problem]:
     """The build's shared problem list; it lives in the Pelican context so it dies with the build."""
     return context.setdefault(CONTEXT_KEY, [])
+
+
+def collect_problems(context: dict) -> None:
+    """Mark ``context`` as a build that raises ContentError with its problems (PublishingPelican)."""
+    context[COLLECTED_KEY] = True
+    problems_of(context)
+
+
+def problems_collected(context: dict) -> bool:
+    """False under a Pelican class that never looks at the problem list (plain ``pelican``)."""
+    return bool(context.get(COLLECTED_KEY))
 
 
 def report(context: dict, path: str, line: int | None, field: str | None, message: str) -> None:

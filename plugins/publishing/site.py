@@ -19,7 +19,8 @@ from pathlib import Path
 from pelican import Pelican, signals
 from pelican.generators import ArticlesGenerator, PagesGenerator
 
-from .problems import ContentError, Problem, output_problem, problems_of
+from .problems import (WRITING_ERRORS, ContentError, Problem, collect_problems, output_problem,
+                       problems_of)
 
 logger = logging.getLogger(__name__)
 
@@ -120,7 +121,7 @@ class PublishingPelican(Pelican):
         context["static_links"] = set()
         context["static_content"] = {}
         context["localsiteurl"] = self.settings["SITEURL"]
-        problems_of(context)
+        collect_problems(context)
         return context
 
     def _read(self, output_path: str) -> tuple[dict, list]:
@@ -180,7 +181,7 @@ class PublishingPelican(Pelican):
                         generator.generate_output(writer)
                 if hasattr(writer, "finish"):  # a writer that defers its work (fastbuild)
                     writer.finish()
-            except (ValueError, TypeError, OSError, RecursionError) as error:
+            except WRITING_ERRORS as error:
                 # What content can still make a writer raise: named, with its source file.
                 raise ContentError([output_problem(error)]) from error
             signals.finalized.send(self)
