@@ -173,3 +173,15 @@ def test_a_build_that_fails_stops_the_jobs_it_started(site, tmp_path):
     assert not marker.exists()
     assert tree_digest(site.output) == before
     assert [p.name for p in site.root.iterdir() if p.name.startswith(".output")] == []
+
+
+def test_a_plugin_that_cannot_load_stops_the_build(site):
+    site.post("good-post")
+    assert site.build().ok
+    before = tree_digest(site.output)
+    plugins = read_settings(str(ROOT / "pelicanconf.py"))["PLUGINS"]
+    result = site.build(overrides={"PLUGINS": [*plugins, "no_such_plugin"]})
+    assert result.returncode != 0
+    assert "no_such_plugin could not be loaded" in result.stderr, result.stderr
+    assert "Site built" not in result.stderr
+    assert tree_digest(site.output) == before
