@@ -119,7 +119,8 @@ def site_outputs(context: dict) -> Iterator[tuple[str, str]]:
 class _Claims:
     def __init__(self) -> None:
         self.site: dict[tuple[str, str], str] = {}
-        self.items: dict[tuple[str, str], list[Owner]] = defaultdict(list)
+        # Owners kept in a dict as an ordered set: a popular tag has an owner per post.
+        self.items: dict[tuple[str, str], dict[Owner, None]] = defaultdict(dict)
 
     def add_site(self, path: str, source: str) -> None:
         for name in _prefixes(path):
@@ -128,8 +129,8 @@ class _Claims:
 
     def add_item(self, save_as: str, owner: Owner) -> None:
         name = _name(save_as) if save_as else None
-        if name is not None and owner not in self.items[name]:
-            self.items[name].append(owner)
+        if name is not None:
+            self.items[name].setdefault(owner)
 
 
 def _slug_owner(content, kind: str, save_as: str) -> Owner:
@@ -254,7 +255,7 @@ def _wrappers(article) -> Iterator[tuple[str, object]]:
             yield field, wrapper
 
 
-def _first_per_file(owners: list[Owner]) -> Iterable[Owner]:
+def _first_per_file(owners: Iterable[Owner]) -> Iterable[Owner]:
     seen: set[tuple[str, str]] = set()
     for owner in owners:
         key = (owner.path, owner.kind)
