@@ -8,6 +8,7 @@ from typing import Any
 
 from pelican.generators import Generator
 
+from fastbuild.outputcache import write_new
 from publishing import links
 from publishing.problems import header_line, report
 
@@ -94,13 +95,7 @@ class MurmurationsGenerator(Generator):
         logger.info("Wrote %d Murmurations profiles", 1 + len(self.groups))
 
     def _write(self, save_as: str, profile: dict) -> None:
-        # A new file renamed into place: never written into one another build may share (hard
-        # links between builds' outputs).
-        path = os.path.join(self.output_path, save_as)
-        os.makedirs(os.path.dirname(path), exist_ok=True)
-        with open(path + ".tmp", "wb") as handle:
-            handle.write(dumps(profile))
-        os.replace(path + ".tmp", path)
+        write_new(os.path.join(self.output_path, save_as), dumps(profile))
 
 
 def get_generators(pelican: Any) -> type[MurmurationsGenerator]:
