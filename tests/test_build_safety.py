@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import time
 
 from pelican.settings import read_settings
@@ -185,3 +186,21 @@ def test_a_plugin_that_cannot_load_stops_the_build(site):
     assert "no_such_plugin could not be loaded" in result.stderr, result.stderr
     assert "Site built" not in result.stderr
     assert tree_digest(site.output) == before
+
+
+def test_a_warm_build_scans_an_edited_file_again_even_with_its_old_size_and_time(site):
+    # The checks keep each file's findings by its bytes: an edit that keeps the file's size
+    # and modification time (cp -p, rsync -t) must still be checked.
+    post = site.post("kept", body="Plain words here.")
+    assert site.build().ok
+    assert list((site.root / "cache").rglob("content-checks-scans.pickle"))
+    stat = post.stat()
+    text = post.read_text(encoding="utf-8")
+    post.write_text(text.replace("Plain words here.", "![](/a.png) here."), encoding="utf-8")
+    os.utime(post, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+    assert post.stat().st_size == stat.st_size
+    result = site.build()
+    assert result.returncode == 1
+    assert "kept.md" in result.stderr and "field 'alt': image '/a.png' has no alt text" in result.stderr
+    post.write_text(text, encoding="utf-8")
+    assert site.build().ok

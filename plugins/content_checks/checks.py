@@ -17,10 +17,10 @@ from pelican import signals
 from publishing.images import image_problems
 from publishing.problems import header_line, report
 
-from . import rules
-from .outputs import check_outputs, check_root_links
+from . import rules, scans
+from .outputs import check_outputs, check_root_links, content_items
 from .settings import CheckSettings, read as read_settings
-from .source import STATUSES, check_unreadable, findings_of, report_findings
+from .source import STATUSES, Findings, check_unreadable, findings_of, report_findings
 from .tree import check_tree, escapes
 from .unstaged import connect_last
 # {filename}, {static} and {attach} links, in Markdown or HTML, as Pelican resolves them.
@@ -44,14 +44,18 @@ def _candidate(generator, content, target: str) -> str:
 
 
 def _target_exists(generator, content, kind: str, target: str) -> bool:
+    return _target(generator, content, target) == "found"
+
+
+def _target(generator, content, target: str) -> str:
+    """"outside" content/, "found" or "missing". Most posts link the same few images: each
+    distinct path is resolved once per build (the memo lives on the generator, so it dies with
+    the build)."""
     candidate = _candidate(generator, content, target)
-    if escapes(generator.path, candidate):
-        return False
-    # Most posts link the same few images: look each distinct path up once per build (the
-    # memo lives on the generator, so it dies with the build).
     known = generator.__dict__.setdefault("_content_checks_targets", {})
     if candidate not in known:
-        known[candidate] = _exists(candidate)
+        known[candidate] = ("outside" if escapes(generator.path, candidate)
+                            else "found" if _exists(candidate) else "missing")
     return known[candidate]
 
 
@@ -78,12 +82,13 @@ def _line_of(path: str, needle: str) -> int | None:
 def _check_links(generator, content) -> None:
     for match in LINK.finditer(content._content or ""):
         kind, target = match.group(2), match.group("target")
-        if escapes(generator.path, _candidate(generator, content, target)):
+        where = _target(generator, content, target)
+        if where == "outside":
             line = _line_of(content.source_path, target)
             report(generator.context, content.source_path, line, "link",
                    f"{{{kind}}}{rules.quote(target)[1:-1]} points outside content/ (expected a "
                    "file under content/)")
-        elif not _target_exists(generator, content, kind, target):
+        elif where == "missing":
             line = _line_of(content.source_path, target)
             report(generator.context, content.source_path, line, "link",
                    f"{{{kind}}}{target} points at a file that does not exist")
@@ -106,8 +111,8 @@ def missing_message(field: str) -> str:
     return f"missing (required; add a '{field.title()}:' line to the header)"
 
 
-def _check_slug(generator, content) -> None:
-    if "slug" in content.metadata and header_line(content.source_path, "slug"):
+def _check_slug(generator, content, findings: Findings) -> None:
+    if "slug" in content.metadata and findings.line_of("slug"):
         return  # the header scan checks a written Slug: line
     problem = rules.slug(content.slug or "")
     if problem:
@@ -116,7 +121,8 @@ def _check_slug(generator, content) -> None:
 
 def _check_common(generator, content, required: tuple[str, ...], settings: CheckSettings,
                   article: bool) -> None:
-    _check_slug(generator, content)
+    findings = findings_of(content.source_path, settings)
+    _check_slug(generator, content, findings)
     for field in required:
         value = content.metadata.get(field)
         if value is None or (isinstance(value, (str, list)) and not value):
@@ -127,10 +133,11 @@ def _check_common(generator, content, required: tuple[str, ...], settings: Check
                  f"unknown status {rules.quote(str(status))} (expected one of: {', '.join(STATUSES)})")
     _check_image(generator, content)
     _check_links(generator, content)
-    report_findings(generator.context, content, findings_of(content.source_path, settings), article)
+    report_findings(generator.context, content, findings, article)
 
 
 def check_articles(generator) -> None:
+    scans.load(generator.settings)
     settings = _settings(generator)
     allowed = settings.categories
     everything = (generator.articles + generator.translations + generator.drafts
@@ -160,6 +167,7 @@ def _before(later, earlier) -> bool:
 
 
 def check_pages(generator) -> None:
+    scans.load(generator.settings)
     settings = _settings(generator)
     everything = (generator.pages + generator.translations + generator.hidden_pages
                   + generator.hidden_translations + generator.draft_pages
@@ -212,8 +220,9 @@ def check_everything(generators: list) -> None:
     check_unreadable(generators)
     check_groups(generators)
     check_tree(generators)
-    check_outputs(generators)
-    check_root_links(generators)
+    items = content_items(generators)
+    check_outputs(generators, items)
+    check_root_links(generators, items)
 
 
 def refuse_impossible_dates(_generator, metadata: dict) -> None:
@@ -229,10 +238,16 @@ def refuse_impossible_dates(_generator, metadata: dict) -> None:
                 raise ValueError(f"field '{field}': {rules.OFFSET_PROBLEM}") from None
 
 
+def save_scans(pelican) -> None:
+    """finalized: keep each file's findings for the next build."""
+    scans.save(pelican.settings)
+
+
 def register() -> None:
     signals.article_generator_context.connect(refuse_impossible_dates)
     signals.page_generator_context.connect(refuse_impossible_dates)
     signals.article_generator_finalized.connect(check_articles)
     signals.page_generator_finalized.connect(check_pages)
     signals.all_generators_finalized.connect(check_everything)
+    signals.finalized.connect(save_scans)
     signals.initialized.connect(connect_last)

@@ -19,22 +19,21 @@ from __future__ import annotations
 import importlib
 import os
 import posixpath
-import re
 from collections import defaultdict
 from dataclasses import dataclass
 from typing import Iterable, Iterator
 
-from publishing.problems import header_line, report, source_lines
+from publishing.problems import header_line, report
 
 from .rules import derived_slug, quote, slug as slug_problem
-from .source import READABLE, body_lines
+from .settings import read as read_settings
+from .source import READABLE, findings_of
 
 # Written by Pagefind into the built site after each build (publishing.cli index_for_search).
 SEARCH_INDEX_PATH = "pagefind/"
 # Folder names the site's own outputs use; the "index" of any folder is its listing page.
 _FOLDER_INDEX = "index"
 _OPEN_SOURCES = ("THEME_STATIC_DIR", "FEEDS_PATH", "the search index")
-_ROOT_LINK = re.compile(r"""(?:\]\(\s*<?|\b(?:href|src)\s*=\s*["']?)(/[^)\s"'<>#?]*)""")
 
 
 @dataclass(frozen=True)
@@ -138,18 +137,23 @@ def _slug_owner(content, kind: str, save_as: str) -> Owner:
     return Owner(content.source_path, None, field, kind, save_as)
 
 
-def _content_items(generators: list) -> Iterator[tuple[str, Owner]]:
+def content_items(generators: list) -> list[tuple[str, Owner]]:
+    """(save_as, owner) of every post and page, hidden ones and translations included. Pelican
+    works a content object's save_as out again at each use, so the checks ask once a build."""
+    items: list[tuple[str, Owner]] = []
+    lists = {"post": ("articles", "translations", "hidden_articles", "hidden_translations"),
+             "page": ("pages", "translations", "hidden_pages", "hidden_translations")}
     for generator in generators:
-        lists = {"post": ("articles", "translations", "hidden_articles", "hidden_translations"),
-                 "page": ("pages", "translations", "hidden_pages", "hidden_translations")}
         kind = "post" if hasattr(generator, "articles") else "page" if hasattr(generator, "pages") \
             else None
         if kind is None:
             continue
         for name in lists[kind]:
             for content in getattr(generator, name, []):
-                if content.save_as:
-                    yield content.save_as, _slug_owner(content, kind, content.save_as)
+                save_as = content.save_as
+                if save_as:
+                    items.append((save_as, _slug_owner(content, kind, save_as)))
+    return items
 
 
 def _taxonomies(generators: list, context: dict) -> Iterator[tuple[str, Owner, object]]:
@@ -190,15 +194,17 @@ def _report(context: dict, owner: Owner, message: str) -> None:
     report(context, owner.path, owner.where(), owner.field, message)
 
 
-def check_outputs(generators: list) -> None:
-    """all_generators_finalized: every name taken once, every derived slug usable."""
+def check_outputs(generators: list, items: list[tuple[str, Owner]] | None = None) -> None:
+    """all_generators_finalized: every name taken once, every derived slug usable. ``items``:
+    content_items(generators), when the caller has it already."""
     if not generators:
         return
     context = generators[0].context
     claims = _Claims()
     for path, source in site_outputs(context):
         claims.add_site(path, source)
-    for save_as, owner in list(_content_items(generators)) + list(_events_and_groups(context)):
+    items = content_items(generators) if items is None else items
+    for save_as, owner in items + list(_events_and_groups(context)):
         if owner.kind == "working group" and owner.field == "title":
             problem = slug_problem(posixpath.basename(posixpath.dirname(save_as)))
             if problem:  # the file name made the slug: say so
@@ -264,7 +270,8 @@ def _first_per_file(owners: Iterable[Owner]) -> Iterable[Owner]:
             yield owner
 
 
-def written_urls(generators: list, context: dict) -> set[str]:
+def written_urls(generators: list, context: dict,
+                 items: list[tuple[str, Owner]] | None = None) -> set[str]:
     """Every root-relative path the build writes or copies (``/blog/2026/11/x/`` and
     ``/blog/2026/11/x/index.html`` both), for checking links."""
     found: set[str] = set()
@@ -282,7 +289,8 @@ def written_urls(generators: list, context: dict) -> set[str]:
 
     for path, _source in site_outputs(context):
         add(path)
-    for save_as, _owner in list(_content_items(generators)) + list(_events_and_groups(context)):
+    items = content_items(generators) if items is None else items
+    for save_as, _owner in items + list(_events_and_groups(context)):
         add(save_as)
     for generator in generators:
         if hasattr(generator, "articles"):
@@ -294,33 +302,25 @@ def written_urls(generators: list, context: dict) -> set[str]:
     return found
 
 
-def check_root_links(generators: list) -> None:
+def check_root_links(generators: list, items: list[tuple[str, Owner]] | None = None) -> None:
     """Each root-relative link or image in a post or page must reach an output of the build."""
     if not generators:
         return
     context = generators[0].context
-    known = written_urls(generators, context)
+    items = content_items(generators) if items is None else items
+    known = written_urls(generators, context, items)
+    settings = read_settings(context)
     # Folders whose files the build does not list one by one (the theme's, the feeds', the
     # search index) are trusted as a whole.
     open_folders = tuple(f"/{path.split('{')[0].lstrip('/')}" for path, source in
                          site_outputs(context) if source in _OPEN_SOURCES)
-    for _save_as, owner in _content_items(generators):
+    for _save_as, owner in items:
         if not owner.path.endswith(READABLE):
             continue
-        for line, url in _root_links(owner.path):
+        for line, url in findings_of(owner.path, settings).links:
             folder = url if url.endswith("/") or posixpath.splitext(url)[1] else url + "/"
             if url in known or folder in known or url.startswith(open_folders):
                 continue
             report(context, owner.path, line, "link", f"{quote(url)} is not a page or file of "
                    "this site (expected an address the build writes, e.g. /blog/ or "
                    "{static}/images/...)")
-
-
-def _root_links(path: str) -> Iterator[tuple[int, str]]:
-    lines = source_lines(path)
-    for number, text in body_lines(lines):
-        for match in _ROOT_LINK.finditer(text):
-            url = match.group(1)
-            if not url.startswith("//"):
-                yield number, url
-

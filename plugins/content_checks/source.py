@@ -7,7 +7,8 @@
 - files Pelican could not read at all (a date that does not parse, no title, an unknown
   status): Pelican only logs "Could not process", so the field and line are found here.
 
-The text is read and scanned once per file, every build (``findings_of``).
+Each file's text is read every build; it is scanned again only when its bytes (or the check
+settings) changed since an earlier scan (``findings_of``, scans.py).
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from pathlib import Path
 from publishing.problems import header_fields, report, source_lines
 from scaffold.templates import PLACEHOLDER
 
-from . import header
+from . import header, scans
 from .rules import quote
 from .settings import CheckSettings, read as read_settings
 
@@ -29,6 +30,8 @@ HTML_IMG = re.compile(r"<img\b[^>]*>", re.IGNORECASE)
 HTML_ALT = re.compile(r"""\balt\s*=\s*(["'])(?P<alt>.*?)\1""", re.IGNORECASE | re.DOTALL)
 CODE_SPAN = re.compile(r"`[^`]*`")
 FENCE = re.compile(r"^\s*(```|~~~)")
+# Root-relative links and images (``](/x/)``, ``href="/x/"``), checked against what the site writes.
+ROOT_LINK = re.compile(r"""(?:\]\(\s*<?|\b(?:href|src)\s*=\s*["']?)(/[^)\s"'<>#?]*)""")
 STATUSES = ("published", "draft", "hidden")
 READABLE = (".md", ".markdown", ".mkd", ".mdown")
 
@@ -58,13 +61,21 @@ class Findings:
     images: tuple[Finding, ...]
     placeholders: tuple[Finding, ...]
     problems: tuple[Finding, ...] = ()  # header.scan_text's, whatever the status
+    links: tuple[tuple[int, str], ...] = ()  # (line, root-relative URL) in the body
+    header: tuple[tuple[str, int], ...] = ()  # (lower-case header key, its line)
+
+    def line_of(self, key: str) -> int | None:
+        """The line of the ``Key:`` header line, None when the header has none."""
+        return dict(self.header).get(key.lower())
 
 
 def scan(data: bytes, settings: CheckSettings) -> Findings:
     lines, problems = header.scan_text(data, settings.lint_hosts, settings.formatted)
     images: list[Finding] = []
     placeholders: list[Finding] = []
-    summary = header_fields(lines).get("summary")
+    links: list[tuple[int, str]] = []
+    fields = header_fields(lines)
+    summary = fields.get("summary")
     if summary and PLACEHOLDER in summary[1]:
         placeholders.append((summary[0], "summary", f"still the '{PLACEHOLDER}' text from make "
                              "new-post (expected one or two sentences of your own)"))
@@ -81,16 +92,20 @@ def scan(data: bytes, settings: CheckSettings) -> Findings:
         if PLACEHOLDER in text:
             placeholders.append((number, "content", f"still the '{PLACEHOLDER}' guidance from make "
                                  "new-post (expected your own text; delete the guidance)"))
-    return Findings(tuple(images), tuple(placeholders), tuple(problems))
+        links.extend((number, match.group(1)) for match in ROOT_LINK.finditer(text)
+                     if not match.group(1).startswith("//"))
+    return Findings(tuple(images), tuple(placeholders), tuple(problems), tuple(links),
+                    tuple((key, line) for key, (line, _value) in fields.items()))
 
 
 def findings_of(path: str, settings: CheckSettings) -> Findings:
     """``scan`` of the file at ``path``; nothing found in a file that cannot be read (Pelican,
     which read it first, reports that)."""
     try:
-        return scan(Path(path).read_bytes(), settings)
+        data = Path(path).read_bytes()
     except OSError:
         return Findings((), ())
+    return scans.remembered(path, settings, data, scan)
 
 
 def report_findings(context: dict, content, findings: Findings, article: bool) -> None:
