@@ -26,10 +26,13 @@ def vnu_errors(real_site: Path) -> list[dict]:
 
 
 @pytest.fixture(scope="session")
-def screenshot_dir(tmp_path_factory) -> Path:
-    """Where each checked page's screenshot goes (GATES_SCREENSHOTS=folder keeps them)."""
+def screenshot_dir() -> Path | None:
+    """Where each checked page's screenshot goes: GATES_SCREENSHOTS=folder (invoke screenshots
+    sets it); None, and no screenshots, otherwise."""
     chosen = os.environ.get("GATES_SCREENSHOTS")
-    folder = Path(chosen) if chosen else tmp_path_factory.mktemp("screenshots")
+    if not chosen:
+        return None
+    folder = Path(chosen)
     folder.mkdir(parents=True, exist_ok=True)
     return folder
 
