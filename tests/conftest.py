@@ -12,6 +12,7 @@ import os
 import subprocess
 import sys
 import textwrap
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -48,6 +49,27 @@ def run_publishing(command: str, *, settings: str = "pelicanconf.py", output: Pa
     proc = subprocess.run(args, cwd=cwd, env=full_env, capture_output=True, text=True,
                           timeout=timeout)
     return BuildResult(proc.returncode, proc.stdout, proc.stderr, output or cwd / "output")
+
+
+def usable_cpus() -> int:
+    """The CPUs this process may use (os.process_cpu_count from Python 3.13)."""
+    counter = getattr(os, "process_cpu_count", None)
+    if counter is not None:
+        return max(1, counter() or 1)
+    if hasattr(os, "sched_getaffinity"):
+        return max(1, len(os.sched_getaffinity(0)))
+    return max(1, os.cpu_count() or 1)
+
+
+def side_by_side(*calls):
+    """The results of independent calls (each a build or check in its own subprocess), run at
+    the same time where there are CPUs for it, in the order given. Calls must not share an
+    output or cache folder."""
+    workers = min(len(calls), usable_cpus())
+    if workers < 2:
+        return [call() for call in calls]
+    with ThreadPoolExecutor(workers) as pool:
+        return [future.result() for future in [pool.submit(call) for call in calls]]
 
 
 def build(output: Path, **kwargs) -> BuildResult:
