@@ -25,6 +25,8 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-
                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 
 PAGE_BUDGET = 50 * 1024
+# Seconds between a test server's checks for shutdown() (socketserver's default is 0.5).
+SHUTDOWN_POLL = 0.02
 # The weight gate leaves its per-kind table here for the terminal summary (conftest.py).
 WEIGHTS = pytest.StashKey[dict]()
 
@@ -137,7 +139,8 @@ def serve_folder(folder: Path) -> ThreadingHTTPServer:
     """A static server for folder on a free port of 127.0.0.1, running in a daemon thread."""
     handler = functools.partial(_QuietHandler, directory=str(folder))
     server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
+    # shutdown() waits for the loop's next poll: a short one lets each test end at once.
+    threading.Thread(target=server.serve_forever, args=(SHUTDOWN_POLL,), daemon=True).start()
     return server
 
 
