@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from .gates_support import WEIGHTS, run_vnu, serve_folder, weight_table
+from .gates_support import WEIGHTS, message_path, run_vnu, serve_folder, weight_table
 
 
 @pytest.fixture(scope="session")
@@ -20,9 +20,27 @@ def served_site(searchable_site: Path):
     server.server_close()
 
 
+# A page with two errors the checker must report: proof the gate can fail.
+INVALID_PAGE = ('<!DOCTYPE html><html lang="en"><head><title>x</title></head>'
+                '<body><p id="a">one</p><p id="a">two</div></body></html>')
+
+
 @pytest.fixture(scope="session")
-def vnu_errors(real_site: Path) -> list[dict]:
-    return run_vnu(real_site)
+def vnu_report(real_site: Path, tmp_path_factory) -> dict[str, list[dict]]:
+    """One Nu Html Checker run over the built site and INVALID_PAGE (each run starts a Java
+    virtual machine): the site's errors and the invalid page's, apart."""
+    invalid = tmp_path_factory.mktemp("vnu-invalid")
+    (invalid / "broken").mkdir()
+    (invalid / "broken" / "index.html").write_text(INVALID_PAGE, encoding="utf-8")
+    report: dict[str, list[dict]] = {"site": [], "invalid": []}
+    for message in run_vnu(real_site, invalid):
+        report["invalid" if message_path(message).is_relative_to(invalid) else "site"].append(message)
+    return report
+
+
+@pytest.fixture(scope="session")
+def vnu_errors(vnu_report) -> list[dict]:
+    return vnu_report["site"]
 
 
 @pytest.fixture(scope="session")

@@ -13,6 +13,7 @@ import subprocess
 import threading
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from urllib.parse import unquote, urlsplit
 
 import pytest
 
@@ -144,12 +145,13 @@ def serve_folder(folder: Path) -> ThreadingHTTPServer:
     return server
 
 
-def run_vnu(folder: Path) -> list[dict]:
-    """Every error the Nu Html Checker reports for the HTML files under folder."""
+def run_vnu(*folders: Path) -> list[dict]:
+    """Every error the Nu Html Checker reports for the HTML files under the folders (one Java
+    process for all)."""
     java = require_tool("java", "apt-get install -y openjdk-17-jre-headless")
     jar = require_tool(VNU_JAR, "npm ci --ignore-scripts (make test does it)")
     proc = subprocess.run([java, "-jar", jar, "--errors-only", "--skip-non-html", "--format", "json",
-                           str(folder)], capture_output=True, text=True, timeout=240)
+                           *map(str, folders)], capture_output=True, text=True, timeout=240)
     # vnu writes its JSON report on stderr; exit status 1 only means "errors found".
     try:
         report = json.loads(proc.stderr or proc.stdout)
@@ -157,6 +159,11 @@ def run_vnu(folder: Path) -> list[dict]:
         pytest.fail(f"vnu did not produce a JSON report (exit {proc.returncode}):\n"
                     f"{proc.stdout}\n{proc.stderr}", pytrace=False)
     return [m for m in report["messages"] if m.get("type") in ("error", "non-document-error")]
+
+
+def message_path(message: dict) -> Path:
+    """The file a Nu Html Checker message is about."""
+    return Path(unquote(urlsplit(message.get("url", "")).path))
 
 
 def weight_table(rows: dict) -> list[str]:
