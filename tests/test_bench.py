@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT, page_at, run_publishing, soup, tree_digest
+from conftest import ROOT, page_at, run_publishing, side_by_side, soup, tree_digest
 
 sys.path[:0] = [str(ROOT / "bench"), str(ROOT / "plugins")]
 import corpus  # noqa: E402
@@ -62,9 +62,11 @@ def test_corpus_events_and_groups_follow_their_formats(bench_corpus):
 
 def test_corpus_checks_clean_and_builds_every_post(bench_corpus, tmp_path):
     overrides = {"PATH": str(bench_corpus), "CACHE_PATH": str(tmp_path / "cache")}
-    checked = run_publishing("check", overrides=overrides)
+    checked, built = side_by_side(
+        lambda: run_publishing("check", overrides={**overrides,
+                                                   "CACHE_PATH": str(tmp_path / "check-cache")}),
+        lambda: run_publishing("build", output=tmp_path / "out", overrides=overrides))
     assert checked.returncode == 0, checked.stdout + checked.stderr
-    built = run_publishing("build", output=tmp_path / "out", overrides=overrides)
     assert built.ok, built.stderr
     pages = [p for p in (tmp_path / "out" / "blog").rglob("index.html")
              if re.search(r"/post-\d{5}/index\.html$", str(p))]
