@@ -95,11 +95,15 @@ def render_chunk(paths: list[str], markdown_settings: dict,
 
 
 class Prerender:
-    """Conversions running in a pool, taken as the reader reaches each file."""
+    """Conversions running in a pool, taken as the reader reaches each file. A chunk the pool
+    has not started when the reader reaches it is converted in this process: this process is
+    one of the converters, and the pool needs one process fewer (and its memory)."""
 
     def __init__(self, paths: list[str], markdown_settings: dict, formatted_fields: list[str],
                  workers: int, chunk_size: int = 16) -> None:
         self._futures: dict[str, concurrent.futures.Future] = {}
+        self._chunks: dict[int, list[str]] = {}
+        self._settings = (markdown_settings, formatted_fields)
         # ids, not futures: a future (and the results it holds) must die once its last file is
         # taken.
         self._collected: set[int] = set()
@@ -112,6 +116,7 @@ class Prerender:
                 chunk = paths[start:start + chunk_size]
                 future = self._pool.submit(render_chunk, chunk, markdown_settings, formatted_fields)
                 self._futures.update(dict.fromkeys(chunk, future))
+                self._chunks[id(future)] = chunk
         except pool.START_FAILURES as error:
             self._failed(error)
 
@@ -123,7 +128,7 @@ class Prerender:
     def close(self) -> None:
         """Stop the pool (cancelling what nobody will take) and wait for its processes and
         threads to end: a fork later in the build must find no thread running."""
-        self._futures = {}
+        self._futures, self._chunks = {}, {}
         if self._pool is not None:
             self._pool.shutdown(wait=True, cancel_futures=True)
             self._pool = None
@@ -133,8 +138,11 @@ class Prerender:
         future = self._futures.pop(path, None)
         if future is not None and id(future) not in self._collected:
             self._collected.add(id(future))
+            chunk = self._chunks.pop(id(future), [])
             try:
-                for done_digest, result in future.result():
+                results = (render_chunk(chunk, *self._settings) if future.cancel()
+                           else future.result())
+                for done_digest, result in results:
                     if result is not None:
                         self._rendered[done_digest] = result
             except pool.BROKEN as error:
@@ -226,8 +234,9 @@ def start_prerender(generator, kind: str) -> None:
     # The same check Readers.read_file makes before calling read(): no work for cache hits.
     paths = [p for p in paths if owner.get_cached_data(p, _MISSING) is _MISSING]
     if config.processes > 1 and len(paths) >= config.min_files:
+        # This process converts too (the chunks the pool has not reached): one worker fewer.
         reader.prerender = Prerender(paths, generator.settings["MARKDOWN"],
-                                     generator.settings["FORMATTED_FIELDS"], config.processes)
+                                     generator.settings["FORMATTED_FIELDS"], config.processes - 1)
         _started.append(reader.prerender)
 
 
