@@ -4,11 +4,11 @@ When a generator reads its first file, every Markdown file it will read that Pel
 cache cannot serve is sent to a pool, in small chunks, in the generator's own reading order.
 Each ``read()`` takes its file's HTML (checked by the SHA-256 of the file's bytes) and runs
 Pelican's own metadata processing on the ``Meta`` the worker returned, so the result is what
-Pelican's reader gives; anything not converted in the pool is read the ordinary way. Workers get
-only paths and settings, so any start method works.
+Pelican's reader gives; a file not converted in the pool is converted the same way in this
+process. Workers get only paths and settings, so any start method works.
 
 One private seam: ``MarkdownReader._parse_metadata`` is called with a stand-in for the reader's
-``_md`` (tests/test_fastbuild_seams.py pins both upstream functions).
+``_md`` (tests/test_fastbuild.py pins both upstream functions).
 """
 
 from __future__ import annotations
@@ -173,8 +173,9 @@ class _PrerenderedMarkdown:
 
 # Pelican names a content's ``reader`` metadata after the class: keep it "markdown".
 class MarkdownReader(readers.MarkdownReader):
-    """Takes each file's HTML from the pool when it has it; parses the documented date forms
-    without dateutil (the same SafeDatetime values, Pelican's errors for anything else)."""
+    """Takes each file's HTML from the pool when it has it, else converts it the same way here;
+    parses the documented date forms without dateutil (the same SafeDatetime values, Pelican's
+    errors for anything else)."""
 
     prerender: Prerender | None = None  # set per Readers instance by start_prerender
 
@@ -192,7 +193,10 @@ class MarkdownReader(readers.MarkdownReader):
         pending = self.prerender
         rendered = pending.take(source_path, digest_of(source_path)) if pending else None
         if rendered is None:
-            return super().read(source_path)
+            # Converted here, on this process's reused Markdown instances (Pelican builds a new
+            # one, extensions and all, for every file).
+            rendered = render_file(source_path, self.settings["MARKDOWN"],
+                                   self.settings["FORMATTED_FIELDS"])
         self._source_path = source_path
         if rendered.meta is None:
             return rendered.content, {}
