@@ -37,7 +37,7 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-
                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 LIMIT = 300.0
 STARTED = re.compile(r"^(Building the site|Changed: )", re.MULTILINE)
-FINISHED = re.compile(r"^(Rebuilt in |\d+ problem\(s\); the preview)", re.MULTILINE)
+FINISHED = re.compile(r"^(Rebuilt in |Rebuild stopped |\d+ problem\(s\); the preview)", re.MULTILINE)
 INDEXED = re.compile(r"^(Search index updated|Search index not rebuilt)", re.MULTILINE)
 
 

@@ -21,7 +21,7 @@ WINDOWS = os.name == "nt"
 LIMIT = 90  # seconds any single wait may take before the test fails
 # One line as each build starts and one as it ends, good or failed (publishing/devserver.py).
 STARTED = re.compile(r"^(Building the site|Changed: )", re.MULTILINE)
-FINISHED = re.compile(r"^(Rebuilt in |\d+ problem\(s\); the preview)", re.MULTILINE)
+FINISHED = re.compile(r"^(Rebuilt in |Rebuild stopped |\d+ problem\(s\); the preview)", re.MULTILINE)
 
 
 def fetch(url: str) -> str | None:

@@ -168,3 +168,53 @@ def test_a_port_in_use_gets_a_clear_message(tmp_path):
     assert proc.returncode == 1
     assert f"port {port} on 127.0.0.1 is already in use" in proc.stderr
     assert f"make devserver PORT={port + 1}" in proc.stderr
+
+
+STOPPED_REBUILD = """\
+import sys
+from pathlib import Path
+from pelican.settings import read_settings
+from publishing.preview import CHECKPOINTS, Preview, Superseded
+
+settings = read_settings("pelicanconf.py")
+asked = []
+def superseded():
+    asked.append(1)
+    return sys.argv[1] == "stop" and len(asked) == int(sys.argv[2])
+preview = Preview(settings, superseded=superseded)
+try:
+    preview.build()
+except Superseded:
+    print("stopped at", len(asked))
+else:
+    print("built, checkpoints asked:", len(asked))
+"""
+
+
+@pytest.mark.parametrize("stage", [1, 2, 3])
+def test_a_rebuild_stopped_for_a_newer_save_leaves_the_served_site_as_it_was(project, tmp_path,
+                                                                            stage):
+    # A save during a rebuild stops it at its next checkpoint; nothing it had begun reaches
+    # the output folder, and the next rebuild serves what a cold build writes.
+    script = tmp_path / "stopped.py"
+    script.write_text(STOPPED_REBUILD, encoding="utf-8")
+    env = env_for(project)
+
+    def run(*args: str) -> str:
+        done = subprocess.run([sys.executable, str(script), *args], cwd=project, env=env,
+                              capture_output=True, text=True, timeout=300)
+        assert done.returncode == 0, done.stderr
+        return done.stdout
+
+    assert "built, checkpoints asked: 3" in run("build")
+    before = site_files(project / "output")
+    edit(project / "content/posts/2024/choosing-a-legal-form.md", "\n\n",
+         "\n\nA paragraph the stopped rebuild must not show.\n\n")
+    assert f"stopped at {stage}" in run("stop", str(stage))
+    assert site_files(project / "output") == before
+    mirror = project / "cache" / "devserver"
+    assert [p.name for p in mirror.iterdir() if p.name.startswith(".site")] == []
+    assert "built" in run("build")
+    assert "A paragraph the stopped rebuild must not show." in (
+        project / "output/blog/2024/03/choosing-a-legal-form/index.html").read_text(encoding="utf-8")
+    assert_same_as_cold(project, tmp_path, f"after-stop-{stage}")

@@ -148,3 +148,27 @@ def test_search_page_without_javascript_still_offers_a_form(served, browser):
     finally:
         context.close()
 
+
+
+def test_every_page_marked_for_search_is_in_the_index_and_nothing_else(searchable_site):
+    # Pagefind is given only the kinds of pages that carry data-pagefind-body; every one of
+    # them (posts, pages, events, groups) must still be found in what it wrote.
+    import gzip
+    import json
+
+    site = searchable_site
+    marked = set()
+    for path in site.rglob("*.html"):
+        relative = path.relative_to(site).as_posix()
+        if not relative.startswith("pagefind/") and "data-pagefind-body" in path.read_text(
+                encoding="utf-8"):
+            marked.add("/" + relative[: -len("index.html")] if relative.endswith("index.html")
+                       else "/" + relative)
+    indexed = set()
+    for fragment in (site / "pagefind" / "fragment").iterdir():
+        data = gzip.decompress(fragment.read_bytes())
+        indexed.add(json.loads(data[data.index(b"{"):])["url"])
+    assert "/about/" in marked and not {"/events/", "/working-groups/", "/tags/"} & marked
+    assert any(url.startswith("/events/") for url in marked)
+    assert any(url.startswith("/working-groups/") for url in marked)
+    assert indexed == marked

@@ -48,9 +48,7 @@ class EditorGenerator(Generator):
         if bundle is not None:
             self._write("editor.js", config, (HERE / "static" / "editor.js").read_bytes())
             for path in bundle_files(os.path.dirname(bundle)):
-                target = os.path.join(self.output_path, config.save_folder, path.name)
-                os.makedirs(os.path.dirname(target), exist_ok=True)
-                shutil.copyfile(path, target)
+                _place(path, os.path.join(self.output_path, config.save_folder, path.name))
         writer.write_file(f"{config.save_folder}/index.html", self.get_template("admin"),
                           self.context, editor_url=config.url, editor_ready=bundle is not None,
                           relative_urls=False)
@@ -64,6 +62,16 @@ class EditorGenerator(Generator):
 
     def _write(self, name: str, config: EditorSettings, data: bytes) -> None:
         write_new(os.path.join(self.output_path, config.save_folder, name), data)
+
+
+def _place(source: Path, target: str) -> None:
+    """Decap's files into the new output (a fresh folder each build): linked where the file
+    system allows it, a few megabytes not copied again every build; nothing writes into them."""
+    os.makedirs(os.path.dirname(target), exist_ok=True)
+    try:
+        os.link(source, target)
+    except OSError:  # another file system, or no hard links here
+        shutil.copyfile(source, target)
 
 
 def get_generators(pelican: Any) -> type[EditorGenerator]:

@@ -4,11 +4,11 @@ When a generator reads its first file, every Markdown file it will read that Pel
 cache cannot serve is sent to a pool, in small chunks, in the generator's own reading order.
 Each ``read()`` takes its file's HTML (checked by the SHA-256 of the file's bytes) and runs
 Pelican's own metadata processing on the ``Meta`` the worker returned, so the result is what
-Pelican's reader gives; anything not converted in the pool is read the ordinary way. Workers get
-only paths and settings, so any start method works.
+Pelican's reader gives; a file not converted in the pool is converted the same way in this
+process. Workers get only paths and settings, so any start method works.
 
 One private seam: ``MarkdownReader._parse_metadata`` is called with a stand-in for the reader's
-``_md`` (tests/test_fastbuild_seams.py pins both upstream functions).
+``_md`` (tests/test_fastbuild.py pins both upstream functions).
 """
 
 from __future__ import annotations
@@ -95,11 +95,15 @@ def render_chunk(paths: list[str], markdown_settings: dict,
 
 
 class Prerender:
-    """Conversions running in a pool, taken as the reader reaches each file."""
+    """Conversions running in a pool, taken as the reader reaches each file. A chunk the pool
+    has not started when the reader reaches it is converted in this process: this process is
+    one of the converters, and the pool needs one process fewer (and its memory)."""
 
     def __init__(self, paths: list[str], markdown_settings: dict, formatted_fields: list[str],
                  workers: int, chunk_size: int = 16) -> None:
         self._futures: dict[str, concurrent.futures.Future] = {}
+        self._chunks: dict[int, list[str]] = {}
+        self._settings = (markdown_settings, formatted_fields)
         # ids, not futures: a future (and the results it holds) must die once its last file is
         # taken.
         self._collected: set[int] = set()
@@ -112,6 +116,7 @@ class Prerender:
                 chunk = paths[start:start + chunk_size]
                 future = self._pool.submit(render_chunk, chunk, markdown_settings, formatted_fields)
                 self._futures.update(dict.fromkeys(chunk, future))
+                self._chunks[id(future)] = chunk
         except pool.START_FAILURES as error:
             self._failed(error)
 
@@ -123,7 +128,7 @@ class Prerender:
     def close(self) -> None:
         """Stop the pool (cancelling what nobody will take) and wait for its processes and
         threads to end: a fork later in the build must find no thread running."""
-        self._futures = {}
+        self._futures, self._chunks = {}, {}
         if self._pool is not None:
             self._pool.shutdown(wait=True, cancel_futures=True)
             self._pool = None
@@ -133,8 +138,11 @@ class Prerender:
         future = self._futures.pop(path, None)
         if future is not None and id(future) not in self._collected:
             self._collected.add(id(future))
+            chunk = self._chunks.pop(id(future), [])
             try:
-                for done_digest, result in future.result():
+                results = (render_chunk(chunk, *self._settings) if future.cancel()
+                           else future.result())
+                for done_digest, result in results:
                     if result is not None:
                         self._rendered[done_digest] = result
             except pool.BROKEN as error:
@@ -165,8 +173,9 @@ class _PrerenderedMarkdown:
 
 # Pelican names a content's ``reader`` metadata after the class: keep it "markdown".
 class MarkdownReader(readers.MarkdownReader):
-    """Takes each file's HTML from the pool when it has it; parses the documented date forms
-    without dateutil (the same SafeDatetime values, Pelican's errors for anything else)."""
+    """Takes each file's HTML from the pool when it has it, else converts it the same way here;
+    parses the documented date forms without dateutil (the same SafeDatetime values, Pelican's
+    errors for anything else)."""
 
     prerender: Prerender | None = None  # set per Readers instance by start_prerender
 
@@ -184,7 +193,10 @@ class MarkdownReader(readers.MarkdownReader):
         pending = self.prerender
         rendered = pending.take(source_path, digest_of(source_path)) if pending else None
         if rendered is None:
-            return super().read(source_path)
+            # Converted here, on this process's reused Markdown instances (Pelican builds a new
+            # one, extensions and all, for every file).
+            rendered = render_file(source_path, self.settings["MARKDOWN"],
+                                   self.settings["FORMATTED_FIELDS"])
         self._source_path = source_path
         if rendered.meta is None:
             return rendered.content, {}
@@ -226,8 +238,9 @@ def start_prerender(generator, kind: str) -> None:
     # The same check Readers.read_file makes before calling read(): no work for cache hits.
     paths = [p for p in paths if owner.get_cached_data(p, _MISSING) is _MISSING]
     if config.processes > 1 and len(paths) >= config.min_files:
+        # This process converts too (the chunks the pool has not reached): one worker fewer.
         reader.prerender = Prerender(paths, generator.settings["MARKDOWN"],
-                                     generator.settings["FORMATTED_FIELDS"], config.processes)
+                                     generator.settings["FORMATTED_FIELDS"], config.processes - 1)
         _started.append(reader.prerender)
 
 

@@ -36,7 +36,7 @@ from pelican.writers import FileOverwriteFailedError, Writer
 from publishing.problems import WRITING_ERRORS, ContentError, output_problem
 
 from . import pool
-from .contents import bodies_unchanged, reads_of_one_page, writing
+from .contents import bodies_unchanged, forget as forget_digests, reads_of_one_page, writing
 from .digest import ContextDigest, Uncacheable
 from .fingerprint import IGNORED
 from .outputcache import OutputCache, make_key
@@ -183,9 +183,11 @@ class FastWriter(Writer):
         self.cache.save()
 
     def abandon(self) -> None:
-        """The build failed before ``finish``: nothing was started, forget the calls."""
+        """The build failed or was stopped: forget the calls, and the source digests noted
+        while writing (a long-running preview builds again with the same process)."""
         _unfinished.discard(self)
         self._calls, self._jobs = [], []
+        forget_digests()
 
     def play(self, calls: list[tuple[tuple, dict]]) -> Written:
         """Play ``calls`` through Pelican's write_file in this process."""

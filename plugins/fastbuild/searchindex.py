@@ -22,9 +22,13 @@ from .settings import read as read_config
 
 logger = logging.getLogger(__name__)
 BUNDLE = "pagefind"
+# What marks a page Pagefind indexes (the theme's page, post, event and group templates).
+BODY = b"data-pagefind-body"
 
 
-def _pages_key(output: Path) -> str:
+def _pages(output: Path) -> tuple[str, str]:
+    """The key of the set of pages (every HTML file's bytes), and a glob of the pages Pagefind
+    indexes (those with ``data-pagefind-body``), so that it skips parsing the listings."""
     digest = hashlib.sha256()
     try:
         digest.update(metadata.version("pagefind").encode())
@@ -32,17 +36,38 @@ def _pages_key(output: Path) -> str:
         pass
     # A bundle kept from before the ordering changed must not be reused as it is.
     digest.update(Path(pagefindorder.__file__).read_bytes())
+    shapes: set[str] = set()
     for path in sorted(output.rglob("*.html")):
         relative = path.relative_to(output).as_posix()
-        if not relative.startswith(f"{BUNDLE}/"):
-            digest.update(relative.encode("utf-8", "surrogatepass") + b"\0")
-            digest.update(hashlib.sha256(path.read_bytes()).digest())
-    return digest.hexdigest()[:24]
+        if relative.startswith(f"{BUNDLE}/"):
+            continue
+        data = path.read_bytes()
+        digest.update(relative.encode("utf-8", "surrogatepass") + b"\0")
+        digest.update(hashlib.sha256(data).digest())
+        if BODY in data:
+            shapes.add(_shape(relative))
+    glob = "{" + ",".join(sorted(shapes)) + "}" if shapes else "**/*.html"
+    return digest.hexdigest()[:24], glob
 
 
-def _pagefind(site: Path, bundle: Path) -> subprocess.CompletedProcess:
+def _shape(relative: str) -> str:
+    """``blog/2026/11/x/index.html`` -> ``blog/*/*/*/index.html``: one pattern per kind of page
+    (its top folder and depth), which matches no listing (``tag/x/``, ``blog/page/2/`` differ
+    in one or the other)."""
+    parts = relative.split("/")
+    if len(parts) <= 2:
+        return _literal(relative)
+    return "/".join([_literal(parts[0]), *["*"] * (len(parts) - 2), _literal(parts[-1])])
+
+
+def _literal(text: str) -> str:
+    return "".join(f"[{c}]" if c in "*?[]{}," else c for c in text)
+
+
+def _pagefind(site: Path, bundle: Path, glob: str) -> subprocess.CompletedProcess:
     result = subprocess.run([sys.executable, "-m", "pagefind", "--site", str(site),
-                             "--output-path", str(bundle), "--quiet"], capture_output=True, text=True)
+                             "--output-path", str(bundle), "--glob", glob, "--quiet"],
+                            capture_output=True, text=True)
     if result.returncode == 0:
         pagefindorder.canonicalise(bundle)
     return result
@@ -63,15 +88,16 @@ def index(settings: dict) -> tuple[int, str]:
     """Index OUTPUT_PATH for search; (Pagefind's exit code, its error output)."""
     output = Path(settings["OUTPUT_PATH"])
     target = output / BUNDLE
+    key, glob = _pages(output)
     if not read_config(settings).enabled or not settings.get("CACHE_PATH"):
-        result = _pagefind(output, target)
+        result = _pagefind(output, target, glob)
         return result.returncode, result.stderr
     kept = Path(settings["CACHE_PATH"]) / "search-index"
-    bundle = kept / _pages_key(output)
+    bundle = kept / key
     if not bundle.is_dir():
         shutil.rmtree(kept, ignore_errors=True)  # the index of pages no longer there
         partial = kept / "partial"
-        result = _pagefind(output, partial)
+        result = _pagefind(output, partial, glob)
         if result.returncode != 0:
             return result.returncode, result.stderr
         partial.rename(bundle)

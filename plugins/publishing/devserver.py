@@ -32,7 +32,7 @@ from pelican.log import init as init_logging
 from pelican.settings import read_settings
 
 from .livereload import Broadcast, make_server
-from .preview import SEARCH_INDEX, Preview
+from .preview import SEARCH_INDEX, Preview, Superseded
 from .problems import ContentError, display_path
 from .treesync import Changes
 
@@ -42,8 +42,9 @@ logger = logging.getLogger(__name__)
 RESTART = 3
 # After a change, wait this long for more before acting (an editor saving several files).
 STEP_MS = 30
-# How often the builder looks at the settings files and at the search indexer.
-POLL_MS = 200
+# How often the builder looks at the settings files and at the search indexer; also the longest
+# a rebuild waits at each of its checkpoints to hear of a newer save (preview.CHECKPOINTS).
+POLL_MS = 40
 # After rendering an edited page at once, the rebuild waits this long: the open tab reloads
 # meanwhile without sharing the CPUs with it.
 RELOAD_GRACE_S = 0.4
@@ -215,22 +216,49 @@ def _inside(path: Path, folder: Path) -> bool:
     return True
 
 
+class Saves:
+    """The watcher's batches of changed files, one after the other. ``pending`` is what a
+    running rebuild asks at its checkpoints: it looks for a newer save (waiting at most
+    POLL_MS) and keeps it for the loop."""
+
+    def __init__(self, batches) -> None:
+        self._batches = batches
+        self._kept: list[set] = []
+
+    def pending(self) -> bool:
+        if not self._kept:
+            batch = next(self._batches)
+            if batch:
+                self._kept.append(batch)
+        return bool(self._kept)
+
+    def __iter__(self) -> "Saves":
+        return self
+
+    def __next__(self) -> set:
+        return self._kept.pop(0) if self._kept else next(self._batches)
+
+    def close(self) -> None:
+        self._batches.close()
+
+
 def run_builder(settings_file: str, overrides: dict, tabs: Tabs) -> int:
     """The builder: build, then follow the saves until Ctrl-C or a restart."""
     import watchfiles
 
     settings = read_settings(settings_file, override=overrides)
-    preview = Preview(settings)
     watched = Watched(settings_file, settings)
+    batches = Saves(watchfiles.watch(*watched.folders, step=STEP_MS, rust_timeout=POLL_MS,
+                                     yield_on_timeout=True, raise_interrupt=True))
+    preview = Preview(settings, superseded=batches.pending)
     indexer = SearchIndexer(preview.output)
-    batches = watchfiles.watch(*watched.folders, step=STEP_MS, rust_timeout=POLL_MS,
-                               yield_on_timeout=True, raise_interrupt=True)
     try:
         next(batches)  # watching from here on: a save during the first build is seen
         print("Building the site", file=sys.stderr, flush=True)
         changes = _rebuild(preview, tabs, settings)
         tabs.ready()
-        if changes is not None and (changes or not (preview.output / SEARCH_INDEX).is_dir()):
+        built = changes is not None and changes is not STOPPED
+        if built and (changes or not (preview.output / SEARCH_INDEX).is_dir()):
             indexer.start()
         for batch in batches:
             watched.check_restart(batch)
@@ -251,6 +279,8 @@ def run_builder(settings_file: str, overrides: dict, tabs: Tabs) -> int:
                       file=sys.stderr, flush=True)
                 time.sleep(RELOAD_GRACE_S)
             changes = _rebuild(preview, tabs, settings)
+            if changes is STOPPED:
+                continue  # the newer save comes next
             if quick or (changes and any(p.endswith(".html") for p in _paths(changes))):
                 indexer.start()
     except _Restart:
@@ -261,11 +291,19 @@ def run_builder(settings_file: str, overrides: dict, tabs: Tabs) -> int:
     return 0
 
 
+# What _rebuild gives for a rebuild stopped by a newer save.
+STOPPED = Changes()
+
+
 def _rebuild(preview: Preview, tabs: Tabs, settings: dict) -> Changes | None:
     """Rebuild and tell the tabs; on failure report the problems, keep the last good pages."""
     started = time.perf_counter()
     try:
         changes = preview.build()
+    except Superseded:
+        print(f"Rebuild stopped after {time.perf_counter() - started:.2f} s: a newer save "
+              "comes first", file=sys.stderr, flush=True)
+        return STOPPED
     except ContentError as error:
         problems = [str(problem) for problem in error.problems]
     except Exception as error:  # a template or plugin error: the preview keeps running

@@ -11,6 +11,10 @@ page rendered with the previous build's generators and context (Pelican's own
 ``generate_articles`` and ``generate_output``, limited to that one page), so the open tab shows
 the new text at once; the full rebuild that follows rewrites the page again only if listings or
 links changed what it shows. A failed rebuild puts the last good pages back.
+
+A rebuild asks ``superseded`` (a callable the caller gives) at each stage of its reading; a
+save made meanwhile stops it there (``Superseded``), so that the new save is shown at once
+instead of after a rebuild of sources already out of date.
 """
 
 from __future__ import annotations
@@ -20,7 +24,7 @@ import os
 import shutil
 import tempfile
 from pathlib import Path
-from typing import Iterable
+from typing import Callable, Iterable
 
 from jinja2.bccache import Bucket, BytecodeCache
 from pelican import signals
@@ -39,6 +43,15 @@ SEARCH_INDEX = "pagefind"
 ARTICLE_LISTS = ("translations", "articles", "hidden_translations", "hidden_articles")
 PAGE_LISTS = ("translations", "pages", "hidden_translations", "hidden_pages",
               "draft_translations", "draft_pages")
+
+
+# Where a rebuild may stop for a newer save: each stage of reading and validating the sources.
+CHECKPOINTS = ("article_generator_finalized", "page_generator_finalized",
+               "all_generators_finalized")
+
+
+class Superseded(Exception):
+    """A save came while the site was being rebuilt: that rebuild was stopped."""
 
 
 def _same_file(a: str, b: str) -> bool:
@@ -69,8 +82,10 @@ class CompiledTemplates(BytecodeCache):
 class Preview:
     """Builds the site into ``<CACHE_PATH>/devserver/site`` and keeps ``OUTPUT_PATH`` in step."""
 
-    def __init__(self, settings: dict) -> None:
+    def __init__(self, settings: dict,
+                 superseded: Callable[[], bool] = lambda: False) -> None:
         self.output = Path(settings["OUTPUT_PATH"])
+        self.superseded = superseded
         folder = Path(settings["CACHE_PATH"]) / "devserver"
         self.mirror = folder / "site"
         folder.mkdir(parents=True, exist_ok=True)
@@ -84,13 +99,20 @@ class Preview:
         self._last: list | None = None
         self._current: list | None = None
         signals.all_generators_finalized.connect(self._remember)
+        for name in CHECKPOINTS:
+            getattr(signals, name).connect(self._checkpoint)
 
     def _remember(self, generators: list) -> None:
         self._current = generators
 
+    def _checkpoint(self, _sender) -> None:
+        if self.superseded():
+            raise Superseded
+
     def build(self) -> Changes:
         """Rebuild the whole site and sync it into the output folder; raises what the build
-        raises (ContentError for content problems), leaving the last good output served."""
+        raises (ContentError for content problems, Superseded), leaving the last good output
+        served."""
         self._current = None
         self.pelican.run()
         self._last = self._current
