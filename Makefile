@@ -49,6 +49,8 @@ LINT_STAMP := tools/lint/node_modules/.installed
 # CHROMIUM_PATH names a browser already there (a CI runner's Chrome): then nothing is installed.
 CHROMIUM_STAMP := $(if $(CHROMIUM_PATH),,.cache/chromium.installed)
 NEWSBOAT_STAMP := .cache/newsboat.installed
+# apt-get needs root: through sudo where this user is not root (a CI runner's user).
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 $(NODE_STAMP): package.json package-lock.json
 	npm ci --ignore-scripts --no-audit --no-fund
@@ -70,7 +72,7 @@ $(LINT_STAMP): tools/lint/package.json tools/lint/package-lock.json
 	@if [ -x /usr/bin/chromium ] && dpkg -s chromium >/dev/null 2>&1; then \
 		echo "chromium: installed"; \
 	else \
-		apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y chromium; \
+		$(SUDO) apt-get update && $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y chromium; \
 	fi
 	mkdir -p $(dir $@) && touch $@
 
@@ -79,7 +81,7 @@ $(NEWSBOAT_STAMP):
 	@if command -v newsboat >/dev/null 2>&1 && dpkg -s newsboat >/dev/null 2>&1; then \
 		echo "newsboat: installed"; \
 	else \
-		apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y newsboat; \
+		$(SUDO) apt-get update && $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y newsboat; \
 	fi
 	mkdir -p $(dir $(NEWSBOAT_STAMP)) && touch $(NEWSBOAT_STAMP)
 

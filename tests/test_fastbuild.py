@@ -325,3 +325,18 @@ def test_two_cold_builds_give_the_same_bytes_search_index_included(real_site, se
     assert any(name.startswith("pagefind/filter/") for name in again)
     assert any(name.startswith("pagefind/pagefind.") and name.endswith(".pf_meta") for name in again)
     assert again == tree_digest(searchable_site)
+
+
+def test_registering_again_adds_no_second_handler():
+    # The devserver and publishing.site.build() make a Pelican instance per build in one
+    # process; each registers the plugins again.
+    from pelican import signals
+
+    import fastbuild
+
+    names = ("initialized", "readers_init", "article_generator_preread", "page_generator_preread",
+             "content_object_init", "get_writer", "all_generators_finalized", "finalized")
+    fastbuild.register()
+    before = {name: len(getattr(signals, name).receivers) for name in names}
+    fastbuild.register()
+    assert {name: len(getattr(signals, name).receivers) for name in names} == before

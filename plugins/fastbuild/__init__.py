@@ -58,12 +58,18 @@ def outputs_reading(settings: dict) -> dict[str, set[str]]:
     return readers
 
 
+# One handler per generator kind for the life of the process: a tool that builds several times
+# in one process (the devserver, tests) registers the plugin again for each Pelican instance,
+# and the signal must not collect a handler each time.
+_PREREAD = {kind: functools.partial(markdown.start_prerender, kind=kind)
+            for kind in markdown.SOURCES}
+
+
 def register() -> None:
     signals.initialized.connect(_prepare)
     signals.readers_init.connect(markdown.use_reader)
-    for kind in markdown.SOURCES:
-        signal = getattr(signals, f"{kind[:-1]}_generator_preread")
-        signal.connect(functools.partial(markdown.start_prerender, kind=kind), weak=False)
+    for kind, handler in _PREREAD.items():
+        getattr(signals, f"{kind[:-1]}_generator_preread").connect(handler)
     signals.all_generators_finalized.connect(markdown.stop_prerender)
     signals.content_object_init.connect(contents.note_reads)
     signals.get_writer.connect(pages.fast_writer)
