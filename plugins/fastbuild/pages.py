@@ -79,6 +79,13 @@ class PageKeys:
             memo = self._shared[id(shared)] = (shared, self._variables(shared.items()))
         return memo[1]
 
+    def shared(self, shared: dict) -> None:
+        """Digest the context ``shared`` now (pages made from it then reuse the digest)."""
+        try:
+            self._shared_digest(shared)
+        except Uncacheable:
+            pass
+
     def _theme(self, environment, name: str) -> str:
         """The sources of template ``name`` and of every template it extends, includes or
         imports, however deep (Jinja's own ``meta.find_referenced_templates``); every template
@@ -251,6 +258,11 @@ class FastWriter(Writer):
         _current = self
         self._played = calls
         self._to_run = jobs
+        if self.cache.enabled:
+            # Digested here once, before the fork, instead of once in every process: the
+            # context a page is made from holds every post, and every page shares it.
+            for args, _ in calls:
+                self.keys.shared(args[2])
         # Objects the collector never visits are never written to by it, so the memory the
         # workers share with this process stays shared instead of being copied.
         gc.freeze()
