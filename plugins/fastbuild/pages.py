@@ -5,8 +5,9 @@ PublishingPelican once every generator has produced its output, or on Pelican's 
 signal under the plain ``pelican`` command) plays them back through Pelican's own
 ``write_file``, with a stand-in for each template (``_Page``) that:
 
-- works out the page's key: the theme's templates, the template's name and the digest of every
-  variable the page receives (digest.py; content objects without their bodies);
+- works out the page's key: the sources of its template and of every template that one uses,
+  the template's name and the digest of every variable the page receives (digest.py; content
+  objects without their bodies);
 - when the previous build wrote the page from the same key and every body it read is unchanged
   (contents.py), gives back the previous file's text; otherwise renders it, noting the bodies it
   reads.
@@ -30,6 +31,7 @@ import logging
 import weakref
 from typing import Callable
 
+from jinja2 import TemplateNotFound, meta, nodes
 from pelican import signals
 from pelican.writers import FileOverwriteFailedError, Writer
 
@@ -63,7 +65,7 @@ class PageKeys:
 
     def __init__(self) -> None:
         self.digest = ContextDigest()
-        self._themes: dict[int, str] = {}
+        self._themes: dict[tuple[int, str], str] = {}
         self._shared: dict[int, tuple[dict, bytes]] = {}
 
     def _variables(self, items) -> bytes:
@@ -77,16 +79,31 @@ class PageKeys:
             memo = self._shared[id(shared)] = (shared, self._variables(shared.items()))
         return memo[1]
 
-    def _theme(self, environment) -> str:
-        # Every template the environment can load: a page's output depends on its includes,
-        # imports and parents, and edits to any of them must show.
-        key = self._themes.get(id(environment))
+    def shared(self, shared: dict) -> None:
+        """Digest the context ``shared`` now (pages made from it then reuse the digest)."""
+        try:
+            self._shared_digest(shared)
+        except Uncacheable:
+            pass
+
+    def _theme(self, environment, name: str) -> str:
+        """The sources of template ``name`` and of every template it extends, includes or
+        imports, however deep (Jinja's own ``meta.find_referenced_templates``); every template
+        the environment can load when one of them names another by a variable. An edit to
+        ``article.html`` then renders the posts again, not the listings."""
+        key = self._themes.get((id(environment), name))
         if key is None:
+            names = _referenced(environment, name) if name else None
+            if names is None:
+                names = environment.list_templates()
             parts = []
-            for name in environment.list_templates():
-                source, _, _ = environment.loader.get_source(environment, name)
-                parts += [name, source]
-            key = self._themes[id(environment)] = make_key(*parts)
+            for each in sorted(names):
+                try:
+                    source = environment.loader.get_source(environment, each)[0]
+                except TemplateNotFound:  # "ignore missing": creating it must show
+                    source = "\0missing"
+                parts += [each, source]
+            key = self._themes[(id(environment), name)] = make_key(*parts)
         return key
 
     def key(self, template, shared: dict, localcontext: dict) -> str | None:
@@ -99,7 +116,37 @@ class PageKeys:
                                   if shared.get(name, shared) is not value)
         except Uncacheable:
             return None
-        return make_key(self._theme(template.environment), template.name, common, own)
+        return make_key(self._theme(template.environment, template.name), template.name, common,
+                        own)
+
+
+def _referenced(environment, name: str) -> set[str] | None:
+    """``name`` and the templates it uses, transitively; None when one is named by a variable
+    (any template could be it). Used means extended, included or imported (Jinja's
+    ``meta.find_referenced_templates``), or named by a string given to a function it calls (a
+    helper that renders a template for it: publishing.templating's ``page_independent``)."""
+    known = set(environment.list_templates())
+    found: set[str] = set()
+    todo = [name]
+    while todo:
+        current = todo.pop()
+        if current in found:
+            continue
+        found.add(current)
+        try:
+            source = environment.loader.get_source(environment, current)[0]
+        except TemplateNotFound:
+            continue
+        tree = environment.parse(source)
+        named = list(meta.find_referenced_templates(tree))
+        if None in named:
+            return None
+        todo += named
+        for call in tree.find_all(nodes.Call):
+            for argument in [*call.args, *(keyword.value for keyword in call.kwargs)]:
+                if isinstance(argument, nodes.Const) and argument.value in known:
+                    todo.append(argument.value)
+    return found
 
 
 class _Page:
@@ -211,6 +258,11 @@ class FastWriter(Writer):
         _current = self
         self._played = calls
         self._to_run = jobs
+        if self.cache.enabled:
+            # Digested here once, before the fork, instead of once in every process: the
+            # context a page is made from holds every post, and every page shares it.
+            for args, _ in calls:
+                self.keys.shared(args[2])
         # Objects the collector never visits are never written to by it, so the memory the
         # workers share with this process stays shared instead of being copied.
         gc.freeze()
