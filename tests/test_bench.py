@@ -116,6 +116,16 @@ def test_the_speed_layer_changes_nothing_in_the_output(bench_corpus, tmp_path):
     assert len(digest) > N and digest == tree_digest(sequential.output)
 
 
+def test_page_worker_forks_share_the_batches_out_in_order():
+    from fastbuild.pages import _rounds  # noqa: PLC0415
+
+    assert _rounds(16, 2) == [(0, 8), (8, 16)]
+    assert _rounds(3, 2) == [(0, 2), (2, 3)]
+    assert _rounds(1, 2) == [(0, 1)]
+    assert _rounds(0, 2) == []
+    assert [i for first, last in _rounds(17, 3) for i in range(first, last)] == list(range(17))
+
+
 def test_page_batches_play_every_call_once_keeping_same_name_calls_together():
     from fastbuild.pages import _batches  # noqa: PLC0415
 

@@ -47,6 +47,10 @@ from .settings import read as read_config
 logger = logging.getLogger(__name__)
 # Batches per worker: smaller batches even out the workers' loads at the end.
 BATCHES_PER_WORKER = 8
+# Page workers forked one after the other, each for a share of the batches. A forked worker
+# copies every page of this process's memory it touches (reference counts are writes), so one
+# that renders the whole site ends up holding a second copy of it; a fresh fork shares it again.
+FORKS = 2
 # Context variables whose order means nothing: Pelican builds ``staticfiles`` partly from a set,
 # so its order changes from one process to the next (and static_content holds the same files).
 UNORDERED = frozenset({"staticfiles"})
@@ -246,6 +250,40 @@ class FastWriter(Writer):
                 self.cache.keep_time(name, mtime)
         return self.written
 
+    def _play_round(self, batches: list, results: list, first: int, last: int,
+                    jobs: list) -> bool:
+        """Batches ``first`` to ``last`` (and ``jobs``) by a newly forked pool and this process;
+        False when no pool could be started (nothing was done)."""
+        # This process renders too, so one worker fewer (and its copy of the memory it touches).
+        executor = pool.start(self.config.processes - 1, "pages")
+        if executor is None:
+            return False
+        try:
+            futures = [executor.submit(_run_job, i) for i in range(len(jobs))]
+            pending = {number: executor.submit(_play_batch, batches[number])
+                       for number in range(first, last)}
+            # The workers take batches from the front, this process from the back.
+            for number in reversed(range(first, last)):
+                if pending[number].cancel():
+                    results[number] = _play_batch(batches[number])
+            for number in range(first, last):
+                if results[number] is None:
+                    results[number] = pending[number].result()
+            for future in futures:
+                future.result()
+        except pool.BROKEN as error:
+            # What the broken pool had not finished is done here; jobs only write whole files,
+            # so one run again does no harm.
+            pool.failed("pages", error)
+            for number in range(first, last):
+                if results[number] is None:
+                    results[number] = _play_batch(batches[number])
+            for index in range(len(jobs)):
+                _run_job(index)
+        finally:
+            executor.shutdown(wait=True, cancel_futures=True)
+        return True
+
     def _in_workers(self, calls: list, jobs: list) -> Written | None:
         """Play ``calls`` and run ``jobs`` in forked workers; None when they are to be done here
         (see the module docstring)."""
@@ -266,29 +304,15 @@ class FastWriter(Writer):
         # Objects the collector never visits are never written to by it, so the memory the
         # workers share with this process stays shared instead of being copied.
         gc.freeze()
-        # This process renders too, so one worker fewer (and its copy of the memory it touches).
-        executor = pool.start(workers - 1, "pages")
+        results: list = [None] * len(batches)
         try:
-            if executor is None:
-                return None
-            try:
-                futures = [executor.submit(_run_job, i) for i in range(len(jobs))]
-                pending = [executor.submit(_play_batch, batch) for batch in batches]
-                # The workers take batches from the front, this process from the back.
-                results: list = [None] * len(batches)
-                for number in reversed(range(len(batches))):
-                    if pending[number].cancel():
+            for first, last in _rounds(len(batches), FORKS):
+                if not self._play_round(batches, results, first, last, jobs if first == 0 else []):
+                    if first == 0:
+                        return None
+                    for number in range(first, last):  # no new worker: the rest here
                         results[number] = _play_batch(batches[number])
-                results = [done if done is not None else pending[number].result()
-                           for number, done in enumerate(results)]
-                for future in futures:
-                    future.result()
-            except pool.BROKEN as error:
-                pool.failed("pages", error)
-                return None
         finally:
-            if executor is not None:
-                executor.shutdown(wait=True, cancel_futures=True)
             gc.unfreeze()
             _current = None
         written: Written = []
@@ -323,6 +347,12 @@ def _play_batch(indices: list[int]) -> Written:
     writer = _current
     with _named_problems():
         return writer.play([writer._played[i] for i in indices])
+
+
+def _rounds(count: int, forks: int) -> list[tuple[int, int]]:
+    """``range(count)`` cut into ``forks`` runs of consecutive indices (first, last)."""
+    size = max(1, -(-count // max(1, forks)))
+    return [(start, min(count, start + size)) for start in range(0, count, size)]
 
 
 def _weight(args: tuple, kwargs: dict, settings: dict) -> int:
