@@ -4,6 +4,8 @@ writes it apart, after the pages)."""
 
 from __future__ import annotations
 
+import hashlib
+import inspect
 import socket
 import subprocess
 import sys
@@ -218,3 +220,14 @@ def test_a_rebuild_stopped_for_a_newer_save_leaves_the_served_site_as_it_was(pro
     assert "A paragraph the stopped rebuild must not show." in (
         project / "output/blog/2024/03/choosing-a-legal-form/index.html").read_text(encoding="utf-8")
     assert_same_as_cold(project, tmp_path, f"after-stop-{stage}")
+
+
+def test_the_private_seam_of_the_theme_rewrite_still_matches_the_installed_pelican():
+    # publishing/preview.py clears Generator._templates, where get_template keeps what it
+    # loaded, before writing the site again after a theme edit.
+    from pelican.generators import Generator
+
+    digest = hashlib.sha256(inspect.getsource(Generator.get_template).encode()).hexdigest()[:16]
+    assert digest == "e35d7e44243855ec", (
+        "Generator.get_template changed upstream: re-check plugins/publishing/preview.py "
+        "(_forget_templates), then update the digest here")

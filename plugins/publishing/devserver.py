@@ -260,6 +260,9 @@ def run_builder(settings_file: str, overrides: dict, tabs: Tabs) -> int:
         built = changes is not None and changes is not STOPPED
         if built and (changes or not (preview.output / SEARCH_INDEX).is_dir()):
             indexer.start()
+        # A source changed since the last good build read them all (a theme edit alone is
+        # then not enough reason to skip reading).
+        unread = False
         for batch in batches:
             watched.check_restart(batch)
             indexer.poll()
@@ -278,9 +281,13 @@ def run_builder(settings_file: str, overrides: dict, tabs: Tabs) -> int:
                 print(f"Rendered {', '.join(quick)} in {time.perf_counter() - started:.2f} s",
                       file=sys.stderr, flush=True)
                 time.sleep(RELOAD_GRACE_S)
-            changes = _rebuild(preview, tabs, settings)
+            theme_only = all(_inside(Path(path), watched.theme) for _, path in batch)
+            unread = unread or not theme_only
+            changes = _rebuild(preview, tabs, settings, theme_only=theme_only and not unread)
             if changes is STOPPED:
                 continue  # the newer save comes next
+            if changes is not None and unread:
+                unread = False
             if quick or (changes and any(p.endswith(".html") for p in _paths(changes))):
                 indexer.start()
     except _Restart:
@@ -295,11 +302,12 @@ def run_builder(settings_file: str, overrides: dict, tabs: Tabs) -> int:
 STOPPED = Changes()
 
 
-def _rebuild(preview: Preview, tabs: Tabs, settings: dict) -> Changes | None:
+def _rebuild(preview: Preview, tabs: Tabs, settings: dict,
+             theme_only: bool = False) -> Changes | None:
     """Rebuild and tell the tabs; on failure report the problems, keep the last good pages."""
     started = time.perf_counter()
     try:
-        changes = preview.build()
+        changes = preview.build(theme_only)
     except Superseded:
         print(f"Rebuild stopped after {time.perf_counter() - started:.2f} s: a newer save "
               "comes first", file=sys.stderr, flush=True)

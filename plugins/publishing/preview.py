@@ -90,7 +90,10 @@ class Preview:
         self.mirror = folder / "site"
         folder.mkdir(parents=True, exist_ok=True)
         # Caches of its own: those of ``make html`` describe output/, not this copy of the site.
-        jinja = {**settings.get("JINJA_ENVIRONMENT", {}), "bytecode_cache": CompiledTemplates()}
+        # auto_reload: a theme edit alone writes the site again with the same generators, and
+        # so the same Jinja environments, which must then see the edited templates.
+        jinja = {**settings.get("JINJA_ENVIRONMENT", {}), "bytecode_cache": CompiledTemplates(),
+                 "auto_reload": True}
         self.pelican = PublishingPelican({**settings, "OUTPUT_PATH": str(self.mirror),
                                           "CACHE_PATH": str(folder / "cache"),
                                           "JINJA_ENVIRONMENT": jinja})
@@ -109,13 +112,18 @@ class Preview:
         if self.superseded():
             raise Superseded
 
-    def build(self) -> Changes:
+    def build(self, theme_only: bool = False) -> Changes:
         """Rebuild the whole site and sync it into the output folder; raises what the build
         raises (ContentError for content problems, Superseded), leaving the last good output
-        served."""
-        self._current = None
-        self.pelican.run()
-        self._last = self._current
+        served. ``theme_only``: no source changed since the last good build, so its site in
+        memory is written again with the theme as it is now, without reading anything."""
+        if theme_only and self._last is not None:
+            _forget_templates(self._last)
+            self.pelican.write_again(self._last)
+        else:
+            self._current = None
+            self.pelican.run()
+            self._last = self._current
         return self.sync.run()
 
     def restore(self) -> Changes:
@@ -192,6 +200,16 @@ class Preview:
                 setattr(generator, name, value)
             shutil.rmtree(staging, ignore_errors=True)
         return Path(new.save_as).as_posix()
+
+
+def _forget_templates(generators: list) -> None:
+    """Make each generator load its templates afresh. Pelican's ``Generator.get_template``
+    keeps every template it loaded, for the generator's life, in its private ``_templates``
+    (tests/test_devserver.py pins that function's source and fails when it changes)."""
+    for generator in generators:
+        templates = getattr(generator, "_templates", None)
+        if isinstance(templates, dict):
+            templates.clear()
 
 
 def _replaced(value, old, new):

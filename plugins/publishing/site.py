@@ -164,14 +164,24 @@ class PublishingPelican(Pelican):
         return []
 
     def run(self) -> None:
+        self._staged(lambda staging: self._read(staging)[1])
+
+    def write_again(self, generators: list) -> None:
+        """Write the site again from ``generators``, which a successful ``run`` of this
+        instance read, without reading anything: a long-running preview after an edit of the
+        theme alone (templates and their static files are loaded afresh)."""
+        self._staged(lambda staging: generators)
+
+    def _staged(self, generators_for) -> None:
         final = Path(self.output_path)
         final.parent.mkdir(parents=True, exist_ok=True)
         staging = Path(tempfile.mkdtemp(prefix=f".{final.name}-", dir=final.parent))
         self.output_path = str(staging)
         writer = None
         try:
-            context, generators = self._read(str(staging))
+            generators = generators_for(str(staging))
             for generator in generators:
+                generator.output_path = str(staging)
                 if hasattr(generator, "refresh_metadata_intersite_links"):
                     generator.refresh_metadata_intersite_links()
             writer = self._get_writer()
