@@ -132,7 +132,17 @@ def bench(c, n=2000, rounds=3):
 @task
 def test(c, args=""):
     """Run the test suite, quality gates and browser checks included."""
-    c.run(f'"{PY}" -m pytest {args}', env=_env(), pty=False)
+    c.run(f'"{PY}" -m pytest {_parallel()} {args}', env=_env(), pty=False)
+
+
+def _parallel() -> str:
+    """pytest-xdist options: a worker per CPU this process may use, up to four (each worker
+    builds the shared sites once); a module's tests stay in one worker, with its fixtures."""
+    _plugins()
+    from fastbuild.settings import usable_cpus
+
+    workers = min(4, usable_cpus())
+    return f"-n {workers} --dist loadfile" if workers > 1 else ""
 
 
 @task(help={"title": "the post's title (required)", "category": "one of PUBLICATION_CATEGORIES",
@@ -238,7 +248,7 @@ def websub_record(c, to=".websub/build.json"):
 @task(name="test-fast")
 def test_fast(c, args=""):
     """Run the test suite without the browser checks (pytest marker `browser`)."""
-    c.run(f'"{PY}" -m pytest -m "not browser" {args}', env=_env(), pty=False)
+    c.run(f'"{PY}" -m pytest -m "not browser" {_parallel()} {args}', env=_env(), pty=False)
 
 
 @task

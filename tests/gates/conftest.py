@@ -55,6 +55,19 @@ def screenshot_dir() -> Path | None:
     return folder
 
 
+def pytest_sessionfinish(session):
+    # Under pytest-xdist the weights are measured in a worker: hand them to the controller.
+    output = getattr(session.config, "workeroutput", None)
+    if output is not None:
+        output["page_weights"] = session.config.stash.get(WEIGHTS, {})
+
+
+def pytest_testnodedown(node, error):
+    weights = getattr(node, "workeroutput", {}).get("page_weights")
+    if weights:
+        node.config.stash.setdefault(WEIGHTS, {}).update(weights)
+
+
 def pytest_terminal_summary(terminalreporter, exitstatus, config):
     rows = config.stash.get(WEIGHTS, None)
     if rows:
