@@ -225,3 +225,33 @@ def browser():
         chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         yield chromium
         chromium.close()
+
+
+# The page-weight table of the gates (tests/gates/test_gates_weight.py), printed at the end of
+# the run. These hooks live here, not in tests/gates/: under pytest-xdist the controller, which
+# prints the summary, loads only this conftest; the weights come back from the worker.
+def pytest_sessionfinish(session):
+    from gates.gates_support import WEIGHTS  # noqa: PLC0415
+
+    output = getattr(session.config, "workeroutput", None)
+    if output is not None:
+        output["page_weights"] = session.config.stash.get(WEIGHTS, {})
+
+
+def pytest_testnodedown(node, error):
+    from gates.gates_support import WEIGHTS  # noqa: PLC0415
+
+    weights = getattr(node, "workeroutput", {}).get("page_weights")
+    if weights:
+        node.config.stash.setdefault(WEIGHTS, {}).update(weights)
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus, config):
+    from gates.gates_support import WEIGHTS, weight_table  # noqa: PLC0415
+
+    rows = config.stash.get(WEIGHTS, None)
+    if rows:
+        terminalreporter.write_sep("-", "page weight (HTML + CSS bytes, heaviest page per kind; "
+                                        "editor: CSS column = CSS + scripts, no budget)")
+        for line in weight_table(rows):
+            terminalreporter.write_line(line)

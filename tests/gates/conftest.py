@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from .gates_support import WEIGHTS, message_path, run_vnu, serve_folder, weight_table
+from .gates_support import message_path, run_vnu, serve_folder
 
 
 @pytest.fixture(scope="session")
@@ -53,25 +53,3 @@ def screenshot_dir() -> Path | None:
     folder = Path(chosen)
     folder.mkdir(parents=True, exist_ok=True)
     return folder
-
-
-def pytest_sessionfinish(session):
-    # Under pytest-xdist the weights are measured in a worker: hand them to the controller.
-    output = getattr(session.config, "workeroutput", None)
-    if output is not None:
-        output["page_weights"] = session.config.stash.get(WEIGHTS, {})
-
-
-def pytest_testnodedown(node, error):
-    weights = getattr(node, "workeroutput", {}).get("page_weights")
-    if weights:
-        node.config.stash.setdefault(WEIGHTS, {}).update(weights)
-
-
-def pytest_terminal_summary(terminalreporter, exitstatus, config):
-    rows = config.stash.get(WEIGHTS, None)
-    if rows:
-        terminalreporter.write_sep("-", "page weight (HTML + CSS bytes, heaviest page per kind; "
-                                        "editor: CSS column = CSS + scripts, no budget)")
-        for line in weight_table(rows):
-            terminalreporter.write_line(line)
