@@ -197,3 +197,18 @@ def test_a_warm_build_scans_an_edited_file_again_even_with_its_old_size_and_time
     assert "kept.md" in result.stderr and "field 'alt': image '/a.png' has no alt text" in result.stderr
     post.write_text(text, encoding="utf-8")
     assert site.build().ok
+
+
+def test_the_kept_findings_forget_a_deleted_file(site):
+    import pickle
+
+    site.post("stays")
+    gone = site.post("goes-away")
+    assert site.build().ok
+    gone.unlink()
+    assert site.build().ok
+    (kept,) = (site.root / "cache").rglob("content-checks-scans.pickle")
+    _version, entries = pickle.loads(kept.read_bytes())
+    paths = {path for path, _settings in entries}
+    assert any(path.endswith("stays.md") for path in paths)
+    assert not any(path.endswith("goes-away.md") for path in paths)

@@ -20,6 +20,8 @@ VERSION = 1
 # (path, settings) -> (SHA-256 of the bytes scanned, their findings): this process's scans.
 _known: dict[tuple[str, CheckSettings], tuple[bytes, object]] = {}
 _loaded: set[str] = set()
+# The entries asked for since the last save: only these are kept (a deleted file's go).
+_used: set[tuple[str, CheckSettings]] = set()
 _dirty = False
 
 
@@ -52,7 +54,12 @@ def save(settings: dict) -> None:
     it, so a build stopped half-way leaves the previous file whole)."""
     global _dirty
     path = cache_file(settings)
-    if path is None or not _dirty:
+    used = {key: _known[key] for key in _used if key in _known}
+    _used.clear()
+    pruned = len(used) < len(_known)
+    _known.clear()
+    _known.update(used)
+    if path is None or not (_dirty or pruned):
         return
     Path(path).parent.mkdir(parents=True, exist_ok=True)
     partial = f"{path}.{os.getpid()}.partial"
@@ -69,6 +76,7 @@ def remembered(path: str, settings: CheckSettings, data: bytes, scan) -> object:
     """``scan(data, settings)``, or what it gave for these very bytes before."""
     global _dirty
     digest = hashlib.sha256(data).digest()
+    _used.add((path, settings))
     known = _known.get((path, settings))
     if known is not None and known[0] == digest:
         return known[1]
