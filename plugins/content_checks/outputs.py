@@ -194,16 +194,14 @@ def _report(context: dict, owner: Owner, message: str) -> None:
     report(context, owner.path, owner.where(), owner.field, message)
 
 
-def check_outputs(generators: list, items: list[tuple[str, Owner]] | None = None) -> None:
-    """all_generators_finalized: every name taken once, every derived slug usable. ``items``:
-    content_items(generators), when the caller has it already."""
+def check_outputs(generators: list, items: list[tuple[str, Owner]]) -> None:
+    """Every name taken once, every derived slug usable. ``items``: content_items(generators)."""
     if not generators:
         return
     context = generators[0].context
     claims = _Claims()
     for path, source in site_outputs(context):
         claims.add_site(path, source)
-    items = content_items(generators) if items is None else items
     for save_as, owner in items + list(_events_and_groups(context)):
         if owner.kind == "working group" and owner.field == "title":
             problem = slug_problem(posixpath.basename(posixpath.dirname(save_as)))
@@ -270,8 +268,7 @@ def _first_per_file(owners: Iterable[Owner]) -> Iterable[Owner]:
             yield owner
 
 
-def written_urls(generators: list, context: dict,
-                 items: list[tuple[str, Owner]] | None = None) -> set[str]:
+def written_urls(generators: list, context: dict, items: list[tuple[str, Owner]]) -> set[str]:
     """Every root-relative path the build writes or copies (``/blog/2026/11/x/`` and
     ``/blog/2026/11/x/index.html`` both), for checking links."""
     found: set[str] = set()
@@ -289,7 +286,6 @@ def written_urls(generators: list, context: dict,
 
     for path, _source in site_outputs(context):
         add(path)
-    items = content_items(generators) if items is None else items
     for save_as, _owner in items + list(_events_and_groups(context)):
         add(save_as)
     for generator in generators:
@@ -302,12 +298,12 @@ def written_urls(generators: list, context: dict,
     return found
 
 
-def check_root_links(generators: list, items: list[tuple[str, Owner]] | None = None) -> None:
-    """Each root-relative link or image in a post or page must reach an output of the build."""
+def check_root_links(generators: list, items: list[tuple[str, Owner]]) -> None:
+    """Each root-relative link or image in a post or page must reach an output of the build.
+    ``items``: content_items(generators)."""
     if not generators:
         return
     context = generators[0].context
-    items = content_items(generators) if items is None else items
     known = written_urls(generators, context, items)
     settings = read_settings(context)
     # Folders whose files the build does not list one by one (the theme's, the feeds', the

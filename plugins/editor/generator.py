@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import logging
 import os
-import shutil
 from pathlib import Path
 from typing import Any
 
@@ -13,6 +12,7 @@ import yaml
 from pelican.generators import Generator
 
 from fastbuild.outputcache import write_new
+from publishing.treesync import place
 
 from .schema import editor_config
 from .settings import EditorSettings, read
@@ -48,7 +48,8 @@ class EditorGenerator(Generator):
         if bundle is not None:
             self._write("editor.js", config, (HERE / "static" / "editor.js").read_bytes())
             for path in bundle_files(os.path.dirname(bundle)):
-                _place(path, os.path.join(self.output_path, config.save_folder, path.name))
+                # Linked where the file system allows it: a few megabytes not copied each build.
+                place(path, Path(self.output_path) / config.save_folder / path.name)
         writer.write_file(f"{config.save_folder}/index.html", self.get_template("admin"),
                           self.context, editor_url=config.url, editor_ready=bundle is not None,
                           relative_urls=False)
@@ -62,16 +63,6 @@ class EditorGenerator(Generator):
 
     def _write(self, name: str, config: EditorSettings, data: bytes) -> None:
         write_new(os.path.join(self.output_path, config.save_folder, name), data)
-
-
-def _place(source: Path, target: str) -> None:
-    """Decap's files into the new output (a fresh folder each build): linked where the file
-    system allows it, a few megabytes not copied again every build; nothing writes into them."""
-    os.makedirs(os.path.dirname(target), exist_ok=True)
-    try:
-        os.link(source, target)
-    except OSError:  # another file system, or no hard links here
-        shutil.copyfile(source, target)
 
 
 def get_generators(pelican: Any) -> type[EditorGenerator]:

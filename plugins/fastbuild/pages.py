@@ -97,17 +97,12 @@ class PageKeys:
         ``article.html`` then renders the posts again, not the listings."""
         key = self._themes.get((id(environment), name))
         if key is None:
-            names = _referenced(environment, name) if name else None
-            if names is None:
-                names = environment.list_templates()
-            parts = []
-            for each in sorted(names):
-                try:
-                    source = environment.loader.get_source(environment, each)[0]
-                except TemplateNotFound:  # "ignore missing": creating it must show
-                    source = "\0missing"
-                parts += [each, source]
-            key = self._themes[(id(environment), name)] = make_key(*parts)
+            sources = _referenced(environment, name) if name else None
+            if sources is None:
+                sources = {each: _source(environment, each)
+                           for each in environment.list_templates()}
+            key = self._themes[(id(environment), name)] = make_key(
+                *(part for each in sorted(sources) for part in (each, sources[each])))
         return key
 
     def key(self, template, shared: dict, localcontext: dict) -> str | None:
@@ -124,22 +119,32 @@ class PageKeys:
                         own)
 
 
-def _referenced(environment, name: str) -> set[str] | None:
-    """``name`` and the templates it uses, transitively; None when one is named by a variable
-    (any template could be it). Used means extended, included or imported (Jinja's
-    ``meta.find_referenced_templates``), or named by a string given to a function it calls (a
-    helper that renders a template for it: publishing.templating's ``page_independent``)."""
+# The source of a template that cannot be loaded ("ignore missing"): creating it must show.
+MISSING = "\0missing"
+
+
+def _source(environment, name: str) -> str:
+    try:
+        return environment.loader.get_source(environment, name)[0]
+    except TemplateNotFound:
+        return MISSING
+
+
+def _referenced(environment, name: str) -> dict[str, str] | None:
+    """``name`` and the templates it uses, transitively, with their sources; None when one is
+    named by a variable (any template could be it). Used means extended, included or imported
+    (Jinja's ``meta.find_referenced_templates``), or named by a string given to a function it
+    calls (a helper that renders a template for it: publishing.templating's
+    ``page_independent``)."""
     known = set(environment.list_templates())
-    found: set[str] = set()
+    found: dict[str, str] = {}
     todo = [name]
     while todo:
         current = todo.pop()
         if current in found:
             continue
-        found.add(current)
-        try:
-            source = environment.loader.get_source(environment, current)[0]
-        except TemplateNotFound:
+        found[current] = source = _source(environment, current)
+        if source == MISSING:
             continue
         tree = environment.parse(source)
         named = list(meta.find_referenced_templates(tree))

@@ -286,7 +286,7 @@ def run_builder(settings_file: str, overrides: dict, tabs: Tabs) -> int:
             changes = _rebuild(preview, tabs, settings, theme_only=theme_only and not unread)
             if changes is STOPPED:
                 continue  # the newer save comes next
-            if changes is not None and unread:
+            if changes is not None:  # a good build: it read every source as it is now
                 unread = False
             if quick or (changes and any(p.endswith(".html") for p in _paths(changes))):
                 indexer.start()
