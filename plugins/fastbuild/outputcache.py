@@ -59,15 +59,20 @@ class OutputCache:
         self.staging = os.path.abspath(output_path)
         self.final = os.path.abspath(settings.get("OUTPUT_PATH") or output_path)
         self.path = os.path.join(settings.get("CACHE_PATH") or "", "outputs", f"{name}.json")
-        self._old: dict[str, list] = self._load() if self.enabled else {}
+        old = self._load() if self.enabled else {}
+        self._old: dict[str, list] = old.get("files", {})
         self._new: dict[str, list] = {}
+        # Groups of files one call produced together (a listing's pages), by the call's name.
+        self._old_calls: dict[str, list] = old.get("calls", {})
+        self._new_calls: dict[str, list] = {}
+        # Files left where they are in the previous output instead of being put in the staging
+        # folder: the build then brings the output up to date file by file (publishing.site).
+        self.kept: set[str] = set()
         self.reused = 0
 
-    def _load(self) -> dict[str, list]:
+    def _load(self) -> dict[str, dict]:
         data = jsonfile.load(self.path, VERSION)
-        if data.get("output") != self.final:
-            return {}
-        return data.get("files", {})
+        return data if data.get("output") == self.final else {}
 
     def previous(self, relpath: str) -> tuple[str, dict] | None:
         """(key, deps) the previous build recorded for ``relpath``, if its file is still there."""
@@ -129,6 +134,23 @@ class OutputCache:
         os.utime(path, ns=(os.stat(path).st_atime_ns, mtime_ns))
         self.reused += 1
 
+    def previous_call(self, name: str) -> tuple[str, list[str]] | None:
+        """(key, files) the previous build recorded for the call ``name``."""
+        call = self._old_calls.get(name)
+        return (call[0], call[1]) if call else None
+
+    def record_call(self, name: str, key: str, files: list[str]) -> None:
+        """Remember that the call ``name``, made from ``key``, produced ``files`` (each recorded
+        with ``record`` or ``keep``)."""
+        self._new_calls[name] = [key, files]
+
+    def keep(self, relpath: str, key: str, deps: dict) -> None:
+        """Remember that the previous build's ``relpath`` (``previous`` found it made from
+        ``key``) stays in the output as it is, not put in the staging folder."""
+        self._new[relpath] = [key, deps]
+        self.kept.add(relpath)
+        self.reused += 1
+
     def record(self, relpath: str, key: str, deps: dict | None = None) -> None:
         """Remember that ``relpath`` was just written into the staging folder from ``key``."""
         if self.enabled:
@@ -136,17 +158,20 @@ class OutputCache:
 
     def save(self) -> None:
         """Write the manifest: each recorded file's key and its identity in the staging folder
-        (renaming the folder into place keeps inode, size and time)."""
+        (renaming it into place keeps inode, size and time), or in the output if kept there."""
         if not self.enabled:
             return
         files = {}
         for relpath, (key, deps) in self._new.items():
+            folder = self.final if relpath in self.kept else self.staging
             try:
-                stat = os.stat(os.path.join(self.staging, relpath))
+                stat = os.stat(os.path.join(folder, relpath))
             except OSError:
                 continue
             files[relpath] = [key, [stat.st_ino, stat.st_size, stat.st_mtime_ns], deps]
-        jsonfile.save(self.path, VERSION, {"output": self.final, "files": files})
+        calls = {name: call for name, call in self._new_calls.items()
+                 if all(relpath in files for relpath in call[1])}
+        jsonfile.save(self.path, VERSION, {"output": self.final, "files": files, "calls": calls})
         logger.debug("%s: %d of %d files reused", self.path, self.reused, len(files))
 
 

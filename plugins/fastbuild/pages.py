@@ -12,6 +12,13 @@ signal under the plain ``pelican`` command) plays them back through Pelican's ow
   (contents.py), gives back the previous file's text; otherwise renders it, noting the bodies it
   reads.
 
+Before that, each call is keyed by everything ``write_file`` is given: when the previous build
+made the same call, its files (one, or a listing's pages) are still in the output as it wrote
+them and every body they read is unchanged, they are left where they are (``kept``) and the
+call is not played at all. The build then updates the output file by file instead of swapping
+in a whole new tree (publishing.site), so an unchanged page costs neither a write nor a folder.
+Calls that share a file name are always played (Pelican's overwrite rules decide between them).
+
 The calls are cut into batches (all calls for one file name in one batch, in order, so that
 Pelican's overwrite rules hold), played by a pool of forked workers that inherit the recorded
 calls, largest first, after the jobs handed over by ``beside_pages`` (feeds, calendars, the
@@ -27,6 +34,7 @@ from __future__ import annotations
 import collections
 import contextlib
 import gc
+import inspect
 import logging
 import weakref
 from typing import Callable
@@ -60,8 +68,14 @@ _current: "FastWriter | None" = None
 # Writers with calls not yet played (finished on ``finalized`` under the plain pelican command).
 _unfinished: "weakref.WeakSet[FastWriter]" = weakref.WeakSet()
 
-# (page, key, reads, previous modification time if reused) for each page written.
+# (page, key, reads, previous modification time if written again as it was, or KEPT if left in
+# the output) for each page.
 Written = list[tuple[str, "str | None", dict, "int | None"]]
+KEPT = -1
+# (file name, key, the pages written) for each call keyed.
+Calls = list[tuple[str, str, list[str]]]
+# What Pelican's write_file is given, by name: a call's key covers all of it.
+_WRITE_FILE = inspect.signature(Writer.write_file)
 
 
 class PageKeys:
@@ -71,6 +85,9 @@ class PageKeys:
         self.digest = ContextDigest()
         self._themes: dict[tuple[int, str], str] = {}
         self._shared: dict[int, tuple[dict, bytes]] = {}
+        # The templates each template source names (every generator has its own environment,
+        # all loading the same theme: each source is parsed once).
+        self._named: dict[str, tuple | None] = {}
 
     def _variables(self, items) -> bytes:
         return self.digest.of_items(
@@ -83,8 +100,10 @@ class PageKeys:
             memo = self._shared[id(shared)] = (shared, self._variables(shared.items()))
         return memo[1]
 
-    def shared(self, shared: dict) -> None:
-        """Digest the context ``shared`` now (pages made from it then reuse the digest)."""
+    def prepare(self, template, shared: dict) -> None:
+        """Digest the context ``shared`` and ``template``'s sources now: pages made from them
+        then reuse the digests (forked workers inherit them)."""
+        self._theme(template.environment, template.name)
         try:
             self._shared_digest(shared)
         except Uncacheable:
@@ -97,7 +116,7 @@ class PageKeys:
         ``article.html`` then renders the posts again, not the listings."""
         key = self._themes.get((id(environment), name))
         if key is None:
-            sources = _referenced(environment, name) if name else None
+            sources = _referenced(environment, name, self._named) if name else None
             if sources is None:
                 sources = {each: _source(environment, each)
                            for each in environment.list_templates()}
@@ -118,6 +137,17 @@ class PageKeys:
         return make_key(self._theme(template.environment, template.name), template.name, common,
                         own)
 
+    def of_call(self, template, context: dict, arguments: dict) -> str | None:
+        """The key of a ``write_file`` call: ``template``, ``context`` (shared by many calls,
+        digested once) and the call's other ``arguments``; None when one has no stable digest."""
+        try:
+            common = self._shared_digest(context)
+            own = self._variables(arguments.items())
+        except Uncacheable:
+            return None
+        return make_key("call", self._theme(template.environment, template.name), template.name,
+                        common, own)
+
 
 # The source of a template that cannot be loaded ("ignore missing"): creating it must show.
 MISSING = "\0missing"
@@ -130,7 +160,8 @@ def _source(environment, name: str) -> str:
         return MISSING
 
 
-def _referenced(environment, name: str) -> dict[str, str] | None:
+def _referenced(environment, name: str,
+                memo: dict[str, tuple | None]) -> dict[str, str] | None:
     """``name`` and the templates it uses, transitively, with their sources; None when one is
     named by a variable (any template could be it). Used means extended, included or imported
     (Jinja's ``meta.find_referenced_templates``), or named by a string given to a function it
@@ -146,16 +177,26 @@ def _referenced(environment, name: str) -> dict[str, str] | None:
         found[current] = source = _source(environment, current)
         if source == MISSING:
             continue
-        tree = environment.parse(source)
-        named = list(meta.find_referenced_templates(tree))
-        if None in named:
+        if source not in memo:
+            memo[source] = _named(environment, source)
+        if memo[source] is None:
             return None
-        todo += named
-        for call in tree.find_all(nodes.Call):
-            for argument in [*call.args, *(keyword.value for keyword in call.kwargs)]:
-                if isinstance(argument, nodes.Const) and argument.value in known:
-                    todo.append(argument.value)
+        named, strings = memo[source]
+        todo += named + [string for string in strings if string in known]
     return found
+
+
+def _named(environment, source: str) -> tuple[list[str], list] | None:
+    """The templates ``source`` extends, includes or imports, and the constants it passes to
+    functions; None when it names a template by a variable."""
+    tree = environment.parse(source)
+    named = list(meta.find_referenced_templates(tree))
+    if None in named:
+        return None
+    strings = [argument.value for call in tree.find_all(nodes.Call)
+               for argument in [*call.args, *(keyword.value for keyword in call.kwargs)]
+               if isinstance(argument, nodes.Const) and isinstance(argument.value, str)]
+    return named, strings
 
 
 class _Page:
@@ -185,9 +226,14 @@ class FastWriter(Writer):
         self.cache = OutputCache(self.settings, "pages", output_path)
         self.keys = PageKeys()
         self.written: Written = []
+        self.keyed: Calls = []
         self._calls: list[tuple[tuple, dict]] = []
         self._jobs: list[Callable[[], None]] = []
         self._snapshot: tuple[dict | None, dict] = (None, {})
+        # The names only one call writes (set when the calls are played).
+        self._single: set[str] = set()
+        # The files of the previous output left in place (see the module docstring).
+        self.kept: set[str] = set()
         _unfinished.add(self)
 
     def write_file(self, name, template, context, *args, **kwargs) -> None:
@@ -224,18 +270,27 @@ class FastWriter(Writer):
         _unfinished.discard(self)
         calls, jobs = self._calls, self._jobs
         self._calls, self._jobs = [], []
+        names = collections.Counter(args[0] for args, _ in calls)
+        self._single = {name for name, count in names.items() if count == 1}
         with writing():
-            written = self._in_workers(calls, jobs)
-            if written is None:
+            played = self._in_workers(calls, jobs)
+            if played is None:
                 # Pages first: they must not see what a job may leave in memory (they do not
                 # in workers either).
-                written = self.play(calls)
+                played = self.play(calls)
                 for job in jobs:
                     job()
-        for name, key, reads, _ in written:
-            if key is not None:
+        written, keyed = played
+        for name, key, reads, how in written:
+            if how == KEPT:
+                self.cache.keep(name, key, reads)
+            elif key is not None:
                 self.cache.record(name, key, reads)
-        logger.info("Reused %d of %d unchanged pages", sum(1 for w in written if w[3]), len(written))
+        for name, key, pages in keyed:
+            self.cache.record_call(name, key, pages)
+        self.kept = set(self.cache.kept)
+        logger.info("Reused %d of %d unchanged pages (%d left in place)",
+                    sum(1 for w in written if w[3]), len(written), len(self.kept))
         self.cache.save()
 
     def abandon(self) -> None:
@@ -245,15 +300,52 @@ class FastWriter(Writer):
         self._calls, self._jobs = [], []
         forget_digests()
 
-    def play(self, calls: list[tuple[tuple, dict]]) -> Written:
-        """Play ``calls`` through Pelican's write_file in this process."""
-        self.written = []
+    def play(self, calls: list[tuple[tuple, dict]]) -> tuple[Written, Calls]:
+        """Play ``calls`` through Pelican's write_file in this process (or keep their files)."""
+        self.written, self.keyed = [], []
         for args, kwargs in calls:
+            key = self._call_key(args, kwargs)
+            kept = self._unchanged(args[0], key) if key else None
+            if kept is not None:
+                self.written += [(page, *previous, KEPT) for page, previous in kept.items()]
+                self.keyed.append((args[0], key, list(kept)))
+                continue
+            first = len(self.written)
             super().write_file(args[0], _Page(args[1], self, args[2]), *args[2:], **kwargs)
+            if key:
+                self.keyed.append((args[0], key, [page[0] for page in self.written[first:]]))
         for name, _, _, mtime in self.written:
-            if mtime is not None:
+            if mtime is not None and mtime != KEPT:
                 self.cache.keep_time(name, mtime)
-        return self.written
+        return self.written, self.keyed
+
+    def _call_key(self, args: tuple, kwargs: dict) -> str | None:
+        """The key of a call that alone writes its file name (None for any other, or when a
+        plugin listens to ``content_written``: it must see every file written)."""
+        if (not self.cache.enabled or args[0] not in self._single
+                or signals.content_written.receivers):
+            return None
+        arguments = _WRITE_FILE.bind(self, *args, **kwargs).arguments
+        if arguments.get("relative_urls"):
+            return None
+        extra = arguments.pop("kwargs", {})
+        for name in ("self", "template", "context"):
+            arguments.pop(name)
+        return self.keys.of_call(args[1], args[2], {**extra, **arguments})
+
+    def _unchanged(self, name: str, key: str) -> dict[str, tuple[str, dict]] | None:
+        """{page: (its key, the bodies it read)} for the pages the previous build's call
+        ``name`` wrote, if it was made from ``key`` and all of them are as it left them."""
+        call = self.cache.previous_call(name)
+        if call is None or call[0] != key:
+            return None
+        pages = {}
+        for page in call[1]:
+            previous = self.cache.previous(page)
+            if previous is None or not bodies_unchanged(previous[1]):
+                return None
+            pages[page] = previous
+        return pages
 
     def _play_round(self, batches: list, results: list, first: int, last: int,
                     jobs: list) -> bool:
@@ -289,7 +381,7 @@ class FastWriter(Writer):
             executor.shutdown(wait=True, cancel_futures=True)
         return True
 
-    def _in_workers(self, calls: list, jobs: list) -> Written | None:
+    def _in_workers(self, calls: list, jobs: list) -> tuple[Written, Calls] | None:
         """Play ``calls`` and run ``jobs`` in forked workers; None when they are to be done here
         (see the module docstring)."""
         workers = self.config.processes
@@ -305,7 +397,7 @@ class FastWriter(Writer):
             # Digested here once, before the fork, instead of once in every process: the
             # context a page is made from holds every post, and every page shares it.
             for args, _ in calls:
-                self.keys.shared(args[2])
+                self.keys.prepare(args[1], args[2])
         # Objects the collector never visits are never written to by it, so the memory the
         # workers share with this process stays shared instead of being copied.
         gc.freeze()
@@ -321,15 +413,17 @@ class FastWriter(Writer):
             gc.unfreeze()
             _current = None
         written: Written = []
+        keyed: Calls = []
         by_batch: dict[str, int] = {}
-        for number, batch_written in enumerate(results):
+        for number, (batch_written, batch_keyed) in enumerate(results):
             for page in batch_written:
                 if by_batch.setdefault(page[0], number) != number:  # Pelican's rule, across batches
                     raise FileOverwriteFailedError(
                         f'Failed to overwrite "{page[0]}" as Pelican has already written to it '
                         "previously")
                 written.append(page)
-        return written
+            keyed += batch_keyed
+        return written, keyed
 
 
 @contextlib.contextmanager
@@ -348,7 +442,7 @@ def _run_job(index: int) -> None:
         _current._to_run[index]()
 
 
-def _play_batch(indices: list[int]) -> Written:
+def _play_batch(indices: list[int]) -> tuple[Written, Calls]:
     writer = _current
     with _named_problems():
         return writer.play([writer._played[i] for i in indices])
@@ -361,10 +455,20 @@ def _rounds(count: int, forks: int) -> list[tuple[int, int]]:
 
 
 def _weight(args: tuple, kwargs: dict, settings: dict) -> int:
-    """About how many pages a call writes (a paginated listing writes one per page)."""
-    paginated = kwargs.get("paginated") or (args[4] if len(args) > 4 else None) or {}
-    size = settings.get("DEFAULT_PAGINATION")
-    longest = max((len(items) for items in paginated.values()), default=0)
+    """About how many pages a call writes: one, or for a paginated template, a page for each
+    ``per_page`` items of the longest list it is given."""
+    arguments = _WRITE_FILE.bind(None, *args, **kwargs).arguments
+    paginated = settings.get("PAGINATED_TEMPLATES") or {}
+    template_name = arguments.get("template_name")
+    if template_name not in paginated:
+        return 1
+    size = paginated[template_name] or settings.get("DEFAULT_PAGINATION")
+    # Pelican paginates what ``paginated`` holds, else its ``articles`` and ``dates`` (a guess
+    # that only spreads the work: a wrong one costs time, never a wrong page).
+    extra = arguments.get("kwargs", {})
+    lists = list((arguments.get("paginated")
+                  or {name: extra.get(name) for name in ("articles", "dates")}).values())
+    longest = max((len(value) for value in lists if isinstance(value, (list, tuple))), default=0)
     return max(1, -(-longest // size)) if size else 1
 
 

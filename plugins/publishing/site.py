@@ -1,7 +1,9 @@
 """A Pelican that never leaves a half-built site.
 
 It runs the same generators as Pelican, but writes into a staging folder beside the output and
-swaps it into place only when the whole build succeeded. Content problems reported by the plugins
+swaps it into place only when the whole build succeeded. A writer that left unchanged files in
+the previous output (fastbuild's, ``kept``) gets the output brought up to date file by file
+instead: each new or changed file renamed into place, each file no longer built deleted. Content problems reported by the plugins
 (and errors Pelican itself logs, such as an unparseable date) stop the build before anything is
 written, all of them listed at once.
 """
@@ -19,6 +21,7 @@ from pathlib import Path
 from pelican import Pelican, signals
 from pelican.generators import ArticlesGenerator, PagesGenerator
 
+from .treesync import move_into
 from .problems import (WRITING_ERRORS, ContentError, Problem, collect_problems, output_problem,
                        problems_of)
 
@@ -202,7 +205,12 @@ class PublishingPelican(Pelican):
             raise
         finally:
             self.output_path = str(final)
-        _swap_into_place(staging, final)
+        kept = getattr(writer, "kept", None)
+        if kept and final.is_dir():
+            move_into(staging, final, kept)
+            shutil.rmtree(staging, ignore_errors=True)  # folders only, by now
+        else:
+            _swap_into_place(staging, final)
         articles = next(g for g in generators if isinstance(g, ArticlesGenerator))
         pages = next(g for g in generators if isinstance(g, PagesGenerator))
         logger.info("Built %d posts and %d pages into %s", len(articles.articles),

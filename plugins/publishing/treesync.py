@@ -116,16 +116,36 @@ class TreeSync:
             _retried((self.target / rel).unlink)
             self._equal.pop(rel, None)
             changes.deleted.append(rel)
-        self._prune(changes.deleted)
+        _prune(self.target, changes.deleted)
         return changes
 
-    def _prune(self, deleted: list[str]) -> None:
-        """Remove the folders that deleting files left empty (a deleted post's folder)."""
-        folders = {Path(rel).parent for rel in deleted}
-        for folder in sorted(folders, key=lambda p: len(p.parts), reverse=True):
-            while folder != Path("."):
-                try:
-                    (self.target / folder).rmdir()
-                except OSError:
-                    break  # not empty (or gone)
-                folder = folder.parent
+
+def move_into(source: Path, target: Path, kept: set[str]) -> Changes:
+    """Make ``target`` hold exactly ``source``'s files and its own files named in ``kept``
+    (relative, forward slashes): each of ``source``'s files renamed into place, every other file
+    of ``target`` deleted. ``source`` is left with its folders."""
+    source, target = Path(source), Path(target)
+    changes = Changes()
+    new = _files(source, frozenset())
+    for rel in sorted(new):
+        destination = target / rel
+        destination.parent.mkdir(parents=True, exist_ok=True)
+        _retried(lambda: os.replace(source / rel, destination))
+        changes.written.append(rel)
+    for rel in sorted(set(_files(target, frozenset())) - set(new) - kept):
+        _retried((target / rel).unlink)
+        changes.deleted.append(rel)
+    _prune(target, changes.deleted)
+    return changes
+
+
+def _prune(target: Path, deleted: list[str]) -> None:
+    """Remove the folders that deleting files left empty (a deleted post's folder)."""
+    folders = {Path(rel).parent for rel in deleted}
+    for folder in sorted(folders, key=lambda p: len(p.parts), reverse=True):
+        while folder != Path("."):
+            try:
+                (target / folder).rmdir()
+            except OSError:
+                break  # not empty (or gone)
+            folder = folder.parent
