@@ -130,12 +130,12 @@ def test_page_batches_play_every_call_once_keeping_same_name_calls_together():
     from fastbuild.pages import _batches  # noqa: PLC0415
 
     def call(name, items=0):
-        return ((name, "template", {}, False, {"articles": list(range(items))} if items else None),
-                {})
+        return ((name, "template", {}, False, {"articles": list(range(items))} if items else None,
+                 "blog" if items else None), {})
 
     calls = [call(f"post{i}.html") for i in range(20)]
     calls += [call("blog/index.html", items=300), call("about.html"), call("about.html")]
-    batches = _batches(calls, 8, {"DEFAULT_PAGINATION": 10})
+    batches = _batches(calls, 8, {"DEFAULT_PAGINATION": 10, "PAGINATED_TEMPLATES": {"blog": None}})
     played = [index for batch in batches for index in batch]
     assert sorted(played) == list(range(len(calls)))
     assert batches[0] == [20]  # the 30-page listing first, alone
