@@ -340,3 +340,24 @@ def test_registering_again_adds_no_second_handler():
     before = {name: len(getattr(signals, name).receivers) for name in names}
     fastbuild.register()
     assert {name: len(getattr(signals, name).receivers) for name in names} == before
+
+
+def test_caches_of_configurations_not_built_lately_are_deleted(tmp_path):
+    from types import SimpleNamespace
+
+    from fastbuild import fingerprint
+
+    old = [tmp_path / f"{number:016x}" for number in range(6)]
+    for age, folder in enumerate(old):
+        (folder / "outputs").mkdir(parents=True)
+        os.utime(folder, (1_000_000 - age * 1000,) * 2)  # old[0] used last
+    search = tmp_path / "search-index"
+    search.mkdir()
+    settings = read_settings(str(ROOT / "pelicanconf.py"),
+                             override={"CACHE_PATH": str(tmp_path), "PATH": str(tmp_path)})
+    fingerprint.namespace_cache(SimpleNamespace(settings=settings))
+    current = Path(settings["CACHE_PATH"])
+    left = sorted(path.name for path in tmp_path.iterdir())
+    assert current.parent == tmp_path and current.is_dir()
+    # This configuration and the three used most recently before it; other folders stay.
+    assert left == sorted([current.name, *(folder.name for folder in old[:3]), "search-index"])

@@ -92,6 +92,31 @@ def test_warm_rebuilds_write_the_same_bytes_as_a_cold_build(site, tmp_path):
     assert tree_digest(site.output) == tree_digest(fresh)
 
 
+def _files(site) -> dict[str, tuple[int, bytes]]:
+    return {path.relative_to(site.output).as_posix(): (os.stat(path).st_ino, path.read_bytes())
+            for path in site.output.rglob("*") if path.is_file()}
+
+
+def test_an_edited_body_rewrites_its_page_and_leaves_every_other_file_where_it_is(site):
+    ada = _two_authors(site)
+    for number in range(12):  # enough posts for listings of several pages
+        site.post(f"filler-{number}", date=f"2019-0{number % 9 + 1}-01 10:00", tags="maps")
+    assert site.build().ok
+    before = _files(site)
+    assert "tag/maps/page/2/index.html" in before
+
+    ada.write_text(ada.read_text().replace("The first version", "The SECOND version"))
+    assert site.build().ok
+    after = _files(site)
+    assert set(after) == set(before)
+    page = "blog/2020/05/ada-post/index.html"
+    assert b"The SECOND version" in after[page][1]
+    # Every other page is the very file the previous build wrote, not written again.
+    rewritten = {name for name in after if after[name][0] != before[name][0]}
+    assert {name for name in rewritten if name.endswith(".html")} == {page}
+    assert not list(site.output.parent.glob(".output-*")), "a staging folder was left behind"
+
+
 def test_the_sitemap_lists_a_post_added_since_the_previous_build(site):
     _two_authors(site)
     assert site.build().ok

@@ -7,8 +7,10 @@ Pelican's ``<CLASS>_URL`` settings still apply) that overrides three public meth
 - ``get_content`` and ``get_summary`` (when the summary is cut from the body) note the source
   file read, with its digest, while a page renders (``reads_of_one_page``), so that a warm build
   re-renders exactly the pages that show an edited body;
-- ``get_url_setting`` remembers each URL once writing has begun (``writing()``): a listing page
-  asks for hundreds of them, and until then plugins may still change what URLs are made of.
+- ``get_url_setting`` remembers each URL from the moment the writer is made (``fix_urls``),
+  after every generator has read its sources and Pelican has resolved links between them: the
+  generators then ask for each post's URL many times (its page, listings, feeds, the sitemap),
+  and until then plugins may still change what URLs are made of.
 """
 
 from __future__ import annotations
@@ -97,15 +99,10 @@ def reads_of_one_page() -> Iterator[dict[str, str]]:
         _reads = outer
 
 
-@contextlib.contextmanager
-def writing() -> Iterator[None]:
-    """URLs no longer change: remember each one."""
+def fix_urls(fixed: bool) -> None:
+    """``True``: URLs no longer change, remember each one; ``False``: the site was written."""
     global _writing
-    outer, _writing = _writing, True
-    try:
-        yield
-    finally:
-        _writing = outer
+    _writing = fixed
 
 
 def forget(*_args) -> None:

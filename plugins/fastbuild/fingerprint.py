@@ -5,7 +5,8 @@ Category objects carrying the settings) and checks only the file itself. A cache
 other settings (``make publish`` after ``make html``), another Markdown configuration, or other
 library or plugin versions would hand back stale values, so each combination gets its own
 sub-folder of CACHE_PATH, named by a hash of all of it. The output manifests of
-outputcache.py live there too, so their keys only need to cover content and templates.
+outputcache.py live there too, so their keys only need to cover content and templates. The
+folders of configurations not built lately are deleted (``KEPT``).
 """
 
 from __future__ import annotations
@@ -14,6 +15,8 @@ import hashlib
 import json
 import logging
 import os
+import re
+import shutil
 from importlib import metadata
 from pathlib import Path
 
@@ -24,6 +27,9 @@ logger = logging.getLogger(__name__)
 # tests and the benchmark vary these freely.
 IGNORED = {"OUTPUT_PATH", "CACHE_PATH", "FASTBUILD_WORKERS", "FASTBUILD_MIN_FILES",
            "FASTBUILD_MIN_PAGES", "OUTPUT_CACHE", "CACHE_CONTENT", "LOAD_CONTENT_CACHE"}
+# Configurations whose caches are kept: ``make html``, ``make publish``, a test or benchmark run...
+KEPT = 4
+_FOLDER = re.compile(r"[0-9a-f]{16}")
 LIBRARIES = ("pelican", "Markdown", "Pygments", "docutils", "Jinja2", "MarkupSafe", "feedgen", "lxml",
              "icalendar", "PyYAML", "python-dateutil")
 
@@ -76,6 +82,30 @@ def namespace_cache(pelican) -> None:
     if not (settings.get("CACHE_CONTENT") or settings.get("LOAD_CONTENT_CACHE")
             or settings.get("OUTPUT_CACHE")):
         return
+    parent = settings["CACHE_PATH"]
     settings["CACHE_PATH"] = cache_folder(settings)
     logger.debug("Content cache in %s", settings["CACHE_PATH"])
+    _forget_old(parent, settings["CACHE_PATH"])
+
+
+def _forget_old(parent: str, current: str) -> None:
+    """Delete the folders of configurations not built lately (each is as large as the site's
+    sources): all but the KEPT most recently used, this one included."""
+    os.makedirs(current, exist_ok=True)
+    os.utime(current)  # its time says when it was last used
+    try:
+        folders = [entry for entry in os.scandir(parent)
+                   if entry.is_dir(follow_symlinks=False) and _FOLDER.fullmatch(entry.name)]
+    except OSError:
+        return
+    def last_used(entry: os.DirEntry) -> int:
+        try:
+            return entry.stat().st_mtime_ns
+        except OSError:  # deleted meanwhile by another build
+            return 0
+
+    folders.sort(key=last_used, reverse=True)
+    for entry in folders[KEPT:]:
+        if os.path.abspath(entry.path) != os.path.abspath(current):
+            shutil.rmtree(entry.path, ignore_errors=True)
 

@@ -46,7 +46,7 @@ from pelican.writers import FileOverwriteFailedError, Writer
 from publishing.problems import WRITING_ERRORS, ContentError, output_problem
 
 from . import pool
-from .contents import bodies_unchanged, forget as forget_digests, reads_of_one_page, writing
+from .contents import bodies_unchanged, fix_urls, forget as forget_digests, reads_of_one_page
 from .digest import ContextDigest, Uncacheable
 from .fingerprint import IGNORED
 from .outputcache import OutputCache, make_key
@@ -235,6 +235,7 @@ class FastWriter(Writer):
         # The files of the previous output left in place (see the module docstring).
         self.kept: set[str] = set()
         _unfinished.add(self)
+        fix_urls(True)
 
     def write_file(self, name, template, context, *args, **kwargs) -> None:
         if not name:
@@ -272,7 +273,7 @@ class FastWriter(Writer):
         self._calls, self._jobs = [], []
         names = collections.Counter(args[0] for args, _ in calls)
         self._single = {name for name, count in names.items() if count == 1}
-        with writing():
+        try:
             played = self._in_workers(calls, jobs)
             if played is None:
                 # Pages first: they must not see what a job may leave in memory (they do not
@@ -280,6 +281,8 @@ class FastWriter(Writer):
                 played = self.play(calls)
                 for job in jobs:
                     job()
+        finally:
+            fix_urls(False)
         written, keyed = played
         for name, key, reads, how in written:
             if how == KEPT:
@@ -298,6 +301,7 @@ class FastWriter(Writer):
         while writing (a long-running preview builds again with the same process)."""
         _unfinished.discard(self)
         self._calls, self._jobs = [], []
+        fix_urls(False)
         forget_digests()
 
     def play(self, calls: list[tuple[tuple, dict]]) -> tuple[Written, Calls]:
