@@ -257,7 +257,7 @@ def test_relative_urls_build_matches_the_sequential_writer(site, tmp_path):
     assert 'href="../../../../blog/2020/05/post-1/"' in page_at(site.output, "/blog/2020/05/post-0/").read_text()
 
 
-def test_urls_are_remembered_only_while_writing(bench_corpus, tmp_path):
+def test_urls_are_remembered_only_once_the_writer_is_made(bench_corpus, tmp_path):
     import datetime  # noqa: PLC0415
 
     from pelican.contents import Article  # noqa: PLC0415
@@ -272,11 +272,21 @@ def test_urls_are_remembered_only_while_writing(bench_corpus, tmp_path):
     assert type(article).__name__ == "Article" and isinstance(article, Article)
     article.slug = "changed-while-reading"
     assert article.url == "blog/2020/05/changed-while-reading/"
-    with contents.writing():
+    from fastbuild.pages import FastWriter  # noqa: PLC0415
+
+    writer = FastWriter(str(tmp_path / "staging"), settings=settings)
+    try:
         article.slug = "first"
         assert article.url == "blog/2020/05/first/"
         article.slug = "renamed"  # remembered: the writing stage sees one URL per object
         assert article.url == "blog/2020/05/first/"
+    finally:
+        writer.abandon()
+    other = Article("<p>y</p>", metadata={"title": "U", "slug": "second",
+                                         "date": datetime.datetime(2020, 5, 1)}, settings=settings)
+    contents.note_reads(other)
+    other.slug = "after-the-build"  # a build that ended remembers nothing more
+    assert other.url == "blog/2020/05/after-the-build/"
 
 
 def test_a_post_edit_that_keeps_size_and_time_shows_in_the_next_build(site):

@@ -374,8 +374,7 @@ def load_event(raw: bytes | str, path: str, *, default_slug: str,
         _recurrence(data, event, out)
     if out.problems:
         return None, out.problems
-    if render_markdown and event.description:
-        event.description_html = render_markdown(event.description)
+    event._render = render_markdown
     return event, out.problems
 
 

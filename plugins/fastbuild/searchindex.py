@@ -17,6 +17,8 @@ import sys
 from importlib import metadata
 from pathlib import Path
 
+from publishing.treesync import TreeSync
+
 from . import pagefindorder
 from .settings import read as read_config
 
@@ -73,17 +75,6 @@ def _pagefind(site: Path, bundle: Path, glob: str) -> subprocess.CompletedProces
     return result
 
 
-def _link_tree(source: Path, target: Path) -> None:
-    for folder, _, files in os.walk(source):
-        destination = target / Path(folder).relative_to(source)
-        destination.mkdir(parents=True, exist_ok=True)
-        for name in files:
-            try:
-                os.link(Path(folder) / name, destination / name)
-            except OSError:  # another file system, or no hard links here
-                shutil.copy2(Path(folder) / name, destination / name)
-
-
 def index(settings: dict) -> tuple[int, str]:
     """Index OUTPUT_PATH for search; (Pagefind's exit code, its error output)."""
     output = Path(settings["OUTPUT_PATH"])
@@ -103,6 +94,5 @@ def index(settings: dict) -> tuple[int, str]:
         partial.rename(bundle)
     else:
         logger.info("Search index: no page changed, the previous index is kept")
-    shutil.rmtree(target, ignore_errors=True)
-    _link_tree(bundle, target)
+    TreeSync(bundle, target).run()  # hard links where the file system has them
     return 0, ""
