@@ -11,7 +11,7 @@ from typing import Any
 import yaml
 from pelican.generators import Generator
 
-from fastbuild.outputcache import write_new
+from fastbuild import write_new
 from publishing.treesync import place
 
 from .schema import editor_config

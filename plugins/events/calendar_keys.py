@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import hashlib
 
-from fastbuild.outputcache import make_key
+from fastbuild import make_key
 
 from .model import Event, content_digest
 from .timezones import ZoneDataError, zone_file

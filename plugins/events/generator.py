@@ -19,8 +19,7 @@ from pelican.urlwrappers import Tag
 from pelican.utils import slugify
 
 from publishing.clock import now
-from fastbuild.output import beside_pages
-from fastbuild.outputcache import OutputCache, write_new
+from fastbuild import OutputCache, beside_pages, write_new
 from publishing.problems import report
 
 from . import ical, jsonld, links, revisions, settings, timing, values

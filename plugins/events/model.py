@@ -6,7 +6,7 @@ from dataclasses import dataclass, field, fields
 from datetime import date, datetime, timedelta
 from typing import Callable
 
-from fastbuild.outputcache import make_key
+from fastbuild import make_key
 
 # Marks the fields the generator fills in on every build (relative to "now", or objects carrying
 # settings): they are not part of what the event file says, so content_digest() leaves them out.

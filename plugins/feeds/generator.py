@@ -6,8 +6,7 @@ import logging
 
 from pelican.generators import Generator
 
-from fastbuild.output import beside_pages
-from fastbuild.outputcache import OutputCache
+from fastbuild import OutputCache, beside_pages
 from publishing.problems import header_line, report
 
 from .discovery import FeedIndex

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import fields
 
-from fastbuild.outputcache import make_key
+from fastbuild import make_key
 
 from .entries import Entry, article_source, feed_updated, finish_entry
 from .selection import Feed

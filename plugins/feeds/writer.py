@@ -11,7 +11,7 @@ from feedgen.ext.podcast import PodcastExtension
 from feedgen.ext.podcast_entry import PodcastEntryExtension
 from feedgen.feed import FeedGenerator
 
-from fastbuild.outputcache import write_new
+from fastbuild import write_new
 
 from .entries import Entry, feed_updated, tag_uri
 from .html import plain_text

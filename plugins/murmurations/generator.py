@@ -8,7 +8,7 @@ from typing import Any
 
 from pelican.generators import Generator
 
-from fastbuild.outputcache import write_new
+from fastbuild import write_new
 from publishing import links
 from publishing.problems import header_line, report
 

@@ -82,7 +82,7 @@ def index_for_search(settings: dict) -> int:
     """Index the built site for /search/ with Pagefind; the swap replaces output/, index
     included, so every build is followed by this (fastbuild.searchindex keeps the index of
     unchanged pages)."""
-    from fastbuild.searchindex import index
+    from fastbuild import search_index as index
 
     returncode, errors = index(settings)
     if returncode != 0:

@@ -8,8 +8,7 @@ from typing import Any
 
 from pelican.generators import Generator
 
-from fastbuild.output import beside_pages
-from fastbuild.outputcache import OutputCache, write_new
+from fastbuild import OutputCache, beside_pages, write_new
 
 from .robots import render_robots
 from .settings import SeoSettings, read

@@ -13,7 +13,7 @@ from xml.etree import ElementTree as ET
 
 from pelican.paginator import Paginator
 
-from fastbuild.outputcache import make_key
+from fastbuild import make_key
 
 from .settings import SeoSettings
 
