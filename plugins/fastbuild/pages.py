@@ -21,11 +21,10 @@ Calls that share a file name are always played (Pelican's overwrite rules decide
 
 The calls are cut into batches (all calls for one file name in one batch, in order, so that
 Pelican's overwrite rules hold), played by a pool of forked workers that inherit the recorded
-calls, largest first, after the jobs handed over by ``beside_pages`` (feeds, calendars, the
-sitemap), and by this process from the smallest batch up meanwhile. Where workers are not
-forked (spawn on macOS and Windows), with one worker, few pages,
-or a plugin listening to ``content_written`` (it must see every file in this process), the
-calls are played here. Keys and reads come back to this process, which saves them for the next
+calls, from the first batch on, after the jobs handed over by ``beside_pages`` (feeds,
+calendars, the sitemap), and by this process from the last batch back meanwhile. Where workers
+are not forked (spawn on macOS and Windows), with one worker, few pages, or a plugin listening
+to ``content_written`` (it must see every file in this process), the calls are played here. Keys and reads come back to this process, which saves them for the next
 build.
 """
 
@@ -203,12 +202,17 @@ def _named(environment, source: str) -> tuple[list[str], list] | None:
 class _Page:
     """The template Pelican's ``write_file`` is given: reuses or renders, and notes the key."""
 
-    def __init__(self, template, writer: "FastWriter", shared: dict) -> None:
+    def __init__(self, template, writer: "FastWriter", shared: dict,
+                 key: str | None = None) -> None:
         self.template, self.writer, self.shared = template, writer, shared
+        # The key of a call that writes this page alone covers all the page is made from.
+        self.key = key
 
     def render(self, context: dict) -> str:
         writer, name = self.writer, context["output_file"]
-        key = writer.keys.key(self.template, self.shared, context) if writer.cache.enabled else None
+        key = self.key
+        if key is None and writer.cache.enabled:
+            key = writer.keys.key(self.template, self.shared, context)
         previous = writer.cache.previous_text(name, key, bodies_unchanged) if key else None
         if previous is not None:
             text, reads, mtime = previous
@@ -317,7 +321,8 @@ class FastWriter(Writer):
                 self.keyed.append((args[0], key, list(kept)))
                 continue
             first = len(self.written)
-            super().write_file(args[0], _Page(args[1], self, args[2]), *args[2:], **kwargs)
+            page = _Page(args[1], self, args[2], key if self._one_page(args, kwargs) else None)
+            super().write_file(args[0], page, *args[2:], **kwargs)
             if key:
                 self.keyed.append((args[0], key, [page[0] for page in self.written[first:]]))
         for name, _, _, mtime in self.written:
@@ -338,6 +343,12 @@ class FastWriter(Writer):
         for name in ("self", "template", "context"):
             arguments.pop(name)
         return self.keys.of_call(args[1], args[2], {**extra, **arguments})
+
+    def _one_page(self, args: tuple, kwargs: dict) -> bool:
+        """Whether the call writes one page: Pelican paginates only the templates named in
+        PAGINATED_TEMPLATES."""
+        template_name = _WRITE_FILE.bind(self, *args, **kwargs).arguments.get("template_name")
+        return template_name not in (self.settings.get("PAGINATED_TEMPLATES") or {})
 
     def _unchanged(self, name: str, key: str) -> dict[str, tuple[str, dict]] | None:
         """{page: (its key, the bodies it read)} for the pages the previous build's call
@@ -395,7 +406,7 @@ class FastWriter(Writer):
                 or not pool.workers_inherit_memory()):
             return None
         global _current
-        batches = _batches(calls, workers * BATCHES_PER_WORKER, self.settings)
+        batches = _batches(calls, workers * BATCHES_PER_WORKER)
         _current = self
         self._played = calls
         self._to_run = jobs
@@ -460,42 +471,22 @@ def _rounds(count: int, forks: int) -> list[tuple[int, int]]:
     return [(start, min(count, start + size)) for start in range(0, count, size)]
 
 
-def _weight(args: tuple, kwargs: dict, settings: dict) -> int:
-    """About how many pages a call writes: one, or for a paginated template, a page for each
-    ``per_page`` items of the longest list it is given."""
-    arguments = _WRITE_FILE.bind(None, *args, **kwargs).arguments
-    paginated = settings.get("PAGINATED_TEMPLATES") or {}
-    template_name = arguments.get("template_name")
-    if template_name not in paginated:
-        return 1
-    size = paginated[template_name] or settings.get("DEFAULT_PAGINATION")
-    # Pelican paginates what ``paginated`` holds, else its ``articles`` and ``dates`` (a guess
-    # that only spreads the work: a wrong one costs time, never a wrong page).
-    extra = arguments.get("kwargs", {})
-    lists = list((arguments.get("paginated")
-                  or {name: extra.get(name) for name in ("articles", "dates")}).values())
-    longest = max((len(value) for value in lists if isinstance(value, (list, tuple))), default=0)
-    return max(1, -(-longest // size)) if size else 1
-
-
-def _batches(calls: list, count: int, settings: dict) -> list[list[int]]:
-    """Indices of ``calls`` cut into about ``count`` batches of about as many pages each, the
-    heaviest first; all the calls for one file name stay in one batch, in order."""
+def _batches(calls: list, count: int) -> list[list[int]]:
+    """Indices of ``calls`` cut into about ``count`` batches of about as many calls each, in
+    order; all the calls for one file name stay in one batch, in order. (Weighing a listing by
+    its pages gave no faster warm or cold build, and a larger peak memory: the first fork then
+    renders all the listings.)"""
     groups: dict[str, list[int]] = collections.defaultdict(list)
     for index, (args, _) in enumerate(calls):
         groups[args[0]].append(index)
-    weights = {name: sum(_weight(*calls[i], settings) for i in indices)
-               for name, indices in groups.items()}
-    size = max(1, -(-sum(weights.values()) // max(1, count)))
+    size = max(1, -(-len(calls) // max(1, count)))
     batches: list[list[int]] = []
     current: list[int] = []
-    load = 0
-    for name in sorted(groups, key=lambda n: -weights[n]):
-        if current and load + weights[name] > size:
+    for indices in groups.values():
+        if current and len(current) + len(indices) > size:
             batches.append(current)
-            current, load = [], 0
-        current.extend(groups[name])
-        load += weights[name]
+            current = []
+        current.extend(indices)
     if current:
         batches.append(current)
     return batches
