@@ -35,7 +35,6 @@ import contextlib
 import gc
 import inspect
 import logging
-import operator
 import weakref
 from typing import Callable
 
@@ -265,9 +264,8 @@ class FastWriter(Writer):
         # A generator may reuse and change one context dict between its calls, so each call keeps
         # a copy; consecutive calls with an unchanged context share one copy.
         last, snapshot = self._snapshot
-        if (last is not context or len(snapshot) != len(context)
-                or not all(map(operator.is_, snapshot.values(), context.values()))
-                or snapshot.keys() != context.keys()):
+        if last is not context or len(snapshot) != len(context) or any(
+                snapshot.get(key, snapshot) is not value for key, value in context.items()):
             snapshot = dict(context)
             self._snapshot = (context, snapshot)
         return snapshot
