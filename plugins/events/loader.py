@@ -374,7 +374,8 @@ def load_event(raw: bytes | str, path: str, *, default_slug: str,
         _recurrence(data, event, out)
     if out.problems:
         return None, out.problems
-    event._render = render_markdown
+    if render_markdown and event.description:
+        event.description_html = render_markdown(event.description)
     return event, out.problems
 
 

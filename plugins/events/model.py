@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, fields
 from datetime import date, datetime, timedelta
-from typing import Callable
 
 from fastbuild import make_key
 
@@ -33,6 +32,7 @@ class Event:
     status: str = "confirmed"
     summary: str = ""
     description: str = ""  # the Markdown source, also the plain text for calendars
+    description_html: str = ""
     location_name: str = ""
     location_address: str = ""
     lat: float | None = None
@@ -63,20 +63,6 @@ class Event:
     duration_text: str = field(default="", metadata=PER_BUILD)
     recurrence_text: str = field(default="", metadata=PER_BUILD)
     lines: dict[str, int] = field(default_factory=dict, repr=False)
-    # Turns the description into HTML when a page, feed or calendar first asks for it: a
-    # rebuild that reuses every event's outputs converts none (the HTML depends only on the
-    # description and the Markdown settings).
-    _render: Callable[[str], str] | None = field(default=None, repr=False, compare=False,
-                                                 metadata=PER_BUILD)
-
-    @property
-    def description_html(self) -> str:
-        html = self.__dict__.get("_description_html")
-        if html is None:
-            html = (self._render(self.description)
-                    if self._render and self.description else "")
-            self._description_html = html
-        return html
 
     @property
     def url(self) -> str:

@@ -9,7 +9,7 @@ import functools
 
 from pelican import signals
 
-from . import contents, fingerprint, markdown, pages, templates
+from . import contents, fingerprint, markdown, pages
 from .output import beside_pages
 from .outputcache import OutputCache, make_key, write_new
 from .searchindex import index as search_index
@@ -22,12 +22,11 @@ PREFILTER = "fastbuild.prefilter"
 
 
 def _prepare(pelican) -> None:
-    """initialized handler: the cache folder for this configuration, compiled templates kept
-    in it, and the Markdown prefilter (which gives the same HTML)."""
+    """initialized handler: the cache folder for this configuration, and the Markdown
+    prefilter (which gives the same HTML)."""
     fingerprint.namespace_cache(pelican)
     settings = pelican.settings
     if read_config(settings).enabled:
-        templates.keep_compiled(settings)
         markdown_settings = dict(settings["MARKDOWN"])
         configs = dict(markdown_settings.get("extension_configs", {}))
         configs.setdefault(PREFILTER, {})
