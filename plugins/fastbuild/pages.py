@@ -99,10 +99,8 @@ class PageKeys:
             memo = self._shared[id(shared)] = (shared, self._variables(shared.items()))
         return memo[1]
 
-    def prepare(self, template, shared: dict) -> None:
-        """Digest the context ``shared`` and ``template``'s sources now: pages made from them
-        then reuse the digests (forked workers inherit them)."""
-        self._theme(template.environment, template.name)
+    def shared(self, shared: dict) -> None:
+        """Digest the context ``shared`` now (pages made from it then reuse the digest)."""
         try:
             self._shared_digest(shared)
         except Uncacheable:
@@ -412,7 +410,7 @@ class FastWriter(Writer):
             # Digested here once, before the fork, instead of once in every process: the
             # context a page is made from holds every post, and every page shares it.
             for args, _ in calls:
-                self.keys.prepare(args[1], args[2])
+                self.keys.shared(args[2])
         # Objects the collector never visits are never written to by it, so the memory the
         # workers share with this process stays shared instead of being copied.
         gc.freeze()
