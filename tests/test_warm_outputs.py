@@ -117,6 +117,20 @@ def test_an_edited_body_rewrites_its_page_and_leaves_every_other_file_where_it_i
     assert not list(site.output.parent.glob(".output-*")), "a staging folder was left behind"
 
 
+def test_a_page_changed_or_deleted_in_the_output_by_hand_is_built_again(site):
+    _two_authors(site)
+    assert site.build().ok
+    built = _files(site)
+    post = site.output / "blog/2020/05/ada-post/index.html"
+    post.write_text("changed by hand")
+    (site.output / "blog/2020/04/grace-post/index.html").unlink()
+    (site.output / "stray.html").write_text("not built by this site")
+    assert site.build().ok
+    again = _files(site)
+    assert {name: data for name, (_, data) in again.items()} == {
+        name: data for name, (_, data) in built.items()}
+
+
 def test_the_sitemap_lists_a_post_added_since_the_previous_build(site):
     _two_authors(site)
     assert site.build().ok
