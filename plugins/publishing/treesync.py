@@ -107,13 +107,17 @@ class TreeSync:
             old = present.get(rel)
             if old is not None and self._same(rel, stat, old):
                 continue
+            _make_way(self.target, rel)
             place(self.source / rel, self.target / rel)
             placed = os.stat(self.target / rel)
             self._equal[rel] = ((stat.st_size, stat.st_mtime_ns),
                                 (placed.st_ino, placed.st_size, placed.st_mtime_ns))
             changes.written.append(rel)
         for rel in sorted(set(present) - set(wanted)):
-            _retried((self.target / rel).unlink)
+            path = self.target / rel
+            # Gone already, or a folder now, if a new file needed its place (_make_way).
+            if not (path.is_dir() and not path.is_symlink()) and os.path.lexists(path):
+                _retried(path.unlink)
             self._equal.pop(rel, None)
             changes.deleted.append(rel)
         _prune(self.target, changes.deleted)
@@ -129,7 +133,7 @@ def move_into(source: Path, target: Path, kept: set[str]) -> Changes:
     new = _files(source, frozenset())
     for rel in sorted(new):
         destination = target / rel
-        destination.parent.mkdir(parents=True, exist_ok=True)
+        _make_way(target, rel)
         _retried(lambda: os.replace(source / rel, destination))
         changes.written.append(rel)
     for rel in sorted(set(_files(target, frozenset())) - set(new) - kept):
@@ -137,6 +141,24 @@ def move_into(source: Path, target: Path, kept: set[str]) -> Changes:
         changes.deleted.append(rel)
     _prune(target, changes.deleted)
     return changes
+
+
+def _make_way(root: Path, rel: str) -> None:
+    """Make the folders ``rel`` goes in, and clear what the previous tree had in its way: a
+    file where one of those folders goes, a folder where the file goes (a page at ``x`` that
+    became pages under ``x/``, or the reverse)."""
+    destination = root / rel
+    try:
+        destination.parent.mkdir(parents=True, exist_ok=True)
+    except (FileExistsError, NotADirectoryError):
+        folder = root
+        for part in Path(rel).parts[:-1]:
+            folder = folder / part
+            if folder.is_file() or folder.is_symlink():
+                _retried(folder.unlink)
+        destination.parent.mkdir(parents=True, exist_ok=True)
+    if destination.is_dir() and not destination.is_symlink():
+        shutil.rmtree(destination)
 
 
 def _prune(target: Path, deleted: list[str]) -> None:
