@@ -24,8 +24,8 @@ Pelican's overwrite rules hold), played by a pool of forked workers that inherit
 calls, from the first batch on, after the jobs handed over by ``beside_pages`` (feeds,
 calendars, the sitemap), and by this process from the last batch back meanwhile. Where workers
 are not forked (spawn on macOS and Windows), with one worker, few pages, or a plugin listening
-to ``content_written`` (it must see every file in this process), the calls are played here. Keys and reads come back to this process, which saves them for the next
-build.
+to ``content_written`` (it must see every file in this process), the calls are played here.
+Keys and reads come back to this process, which saves them for the next build.
 """
 
 from __future__ import annotations
@@ -67,10 +67,10 @@ _current: "FastWriter | None" = None
 # Writers with calls not yet played (finished on ``finalized`` under the plain pelican command).
 _unfinished: "weakref.WeakSet[FastWriter]" = weakref.WeakSet()
 
-# (page, key, reads, previous modification time if written again as it was, or KEPT if left in
-# the output) for each page.
-Written = list[tuple[str, "str | None", dict, "int | None"]]
-KEPT = -1
+# (page, key, reads, how) for each page; how: None when rendered, the previous modification
+# time when written again as it was, KEPT when left in the output.
+Written = list[tuple[str, "str | None", dict, "int | str | None"]]
+KEPT = "kept"
 # (file name, key, the pages written) for each call keyed.
 Calls = list[tuple[str, str, list[str]]]
 # What Pelican's write_file is given, by name: a call's key covers all of it.
@@ -234,6 +234,7 @@ class FastWriter(Writer):
         self._snapshot: tuple[dict | None, dict] = (None, {})
         # The names only one call writes (set when the calls are played).
         self._single: set[str] = set()
+        self._paginated = frozenset(self.settings.get("PAGINATED_TEMPLATES") or ())
         # The files of the previous output left in place (see the module docstring).
         self.kept: set[str] = set()
         _unfinished.add(self)
@@ -310,41 +311,36 @@ class FastWriter(Writer):
         """Play ``calls`` through Pelican's write_file in this process (or keep their files)."""
         self.written, self.keyed = [], []
         for args, kwargs in calls:
-            key = self._call_key(args, kwargs)
+            arguments = _WRITE_FILE.bind(self, *args, **kwargs).arguments
+            key = self._call_key(args, arguments)
             kept = self._unchanged(args[0], key) if key else None
             if kept is not None:
                 self.written += [(page, *previous, KEPT) for page, previous in kept.items()]
                 self.keyed.append((args[0], key, list(kept)))
                 continue
             first = len(self.written)
-            page = _Page(args[1], self, args[2], key if self._one_page(args, kwargs) else None)
-            super().write_file(args[0], page, *args[2:], **kwargs)
+            # Pelican paginates only the templates named in PAGINATED_TEMPLATES: any other call
+            # writes one page, whose key the call's is.
+            one_page = arguments.get("template_name") not in self._paginated
+            stand_in = _Page(args[1], self, args[2], key if one_page else None)
+            super().write_file(args[0], stand_in, *args[2:], **kwargs)
             if key:
-                self.keyed.append((args[0], key, [page[0] for page in self.written[first:]]))
-        for name, _, _, mtime in self.written:
-            if mtime is not None and mtime != KEPT:
-                self.cache.keep_time(name, mtime)
+                self.keyed.append((args[0], key, [done[0] for done in self.written[first:]]))
+        for name, _, _, how in self.written:
+            if isinstance(how, int):
+                self.cache.keep_time(name, how)
         return self.written, self.keyed
 
-    def _call_key(self, args: tuple, kwargs: dict) -> str | None:
-        """The key of a call that alone writes its file name (None for any other, or when a
-        plugin listens to ``content_written``: it must see every file written)."""
+    def _call_key(self, args: tuple, arguments: dict) -> str | None:
+        """The key of a call (``arguments``: what ``write_file`` is given, by name) that alone
+        writes its file name; None for any other, or when a plugin listens to
+        ``content_written`` (it must see every file written)."""
         if (not self.cache.enabled or args[0] not in self._single
-                or signals.content_written.receivers):
+                or signals.content_written.receivers or arguments.get("relative_urls")):
             return None
-        arguments = _WRITE_FILE.bind(self, *args, **kwargs).arguments
-        if arguments.get("relative_urls"):
-            return None
-        extra = arguments.pop("kwargs", {})
-        for name in ("self", "template", "context"):
-            arguments.pop(name)
-        return self.keys.of_call(args[1], args[2], {**extra, **arguments})
-
-    def _one_page(self, args: tuple, kwargs: dict) -> bool:
-        """Whether the call writes one page: Pelican paginates only the templates named in
-        PAGINATED_TEMPLATES."""
-        template_name = _WRITE_FILE.bind(self, *args, **kwargs).arguments.get("template_name")
-        return template_name not in (self.settings.get("PAGINATED_TEMPLATES") or {})
+        own = {name: value for name, value in arguments.items()
+               if name not in ("self", "template", "context", "kwargs")}
+        return self.keys.of_call(args[1], args[2], {**arguments.get("kwargs", {}), **own})
 
     def _unchanged(self, name: str, key: str) -> dict[str, tuple[str, dict]] | None:
         """{page: (its key, the bodies it read)} for the pages the previous build's call
