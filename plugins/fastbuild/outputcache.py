@@ -4,7 +4,8 @@ Each producer of output files (the page writer, the feeds, the calendars) keeps 
 in CACHE_PATH: for every file it wrote, a key of everything the file was made from, and the
 file's identity (inode, size, modification time) at the final output location. On the next build,
 a file whose key is unchanged and that still sits untouched in the previous output is linked into
-the staging folder instead of being produced again.
+the staging folder (``reuse``) or left where it is (``keep``: the page writer, which also records
+which files each of its calls produced) instead of being produced again.
 
 The identity check is what makes this safe across ``make html`` and ``make publish`` (or a
 ``make clean``): any other build that replaced the file changes its inode or time, so the file is
