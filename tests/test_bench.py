@@ -104,6 +104,25 @@ def test_parallel_reader_returns_what_pelicans_reader_returns(bench_corpus, tmp_
     assert "<em>emphasis</em>" in str(got[0][1]["summary"])
 
 
+def test_the_reader_converts_from_the_back_while_it_waits_for_the_pool(bench_corpus, tmp_path):
+    from pelican import readers
+    from fastbuild.markdown import MarkdownReader, Prerender
+
+    posts = [str(p) for p in sorted((bench_corpus / "posts").rglob("*.md"))]
+    settings = _settings(bench_corpus, tmp_path / "cache")
+    expected = [readers.MarkdownReader(settings).read(p) for p in posts]
+    pool = Prerender(posts, settings["MARKDOWN"], settings["FORMATTED_FIELDS"], workers=1,
+                     chunk_size=2)
+    assert pool._pool is not None, "no pool started"
+    here = []
+    convert_last = pool._convert_last
+    pool._convert_last = lambda: here.append(convert_last()) or here[-1]
+    parallel = type("MarkdownReader", (MarkdownReader,), {"prerender": pool})(settings)
+    assert [parallel.read(p) for p in posts] == expected
+    # What Pelican reads; and some chunks were converted here while the pool converted others.
+    assert any(here), "this process never converted a chunk the pool had not started"
+
+
 def test_the_speed_layer_changes_nothing_in_the_output(bench_corpus, tmp_path):
     """FASTBUILD on (three workers even here) and off: the same bytes."""
     common = {"PATH": str(bench_corpus), "FASTBUILD_MIN_FILES": 1, "FASTBUILD_MIN_PAGES": 1,

@@ -95,9 +95,11 @@ def render_chunk(paths: list[str], markdown_settings: dict,
 
 
 class Prerender:
-    """Conversions running in a pool, taken as the reader reaches each file. A chunk the pool
-    has not started when the reader reaches it is converted in this process: this process is
-    one of the converters, and the pool needs one process fewer (and its memory)."""
+    """Conversions running in a pool, taken as the reader reaches each file. This process is one
+    of the converters, so the pool needs one process fewer (and its memory): a chunk the pool has
+    not started when the reader reaches it is converted here, and while the reader waits for a
+    chunk the pool is converting, this process converts the last chunk nobody has started (the
+    pool works from the front, this process from the back, as with the pages)."""
 
     def __init__(self, paths: list[str], markdown_settings: dict, formatted_fields: list[str],
                  workers: int, chunk_size: int = 16) -> None:
@@ -108,6 +110,8 @@ class Prerender:
         # taken.
         self._collected: set[int] = set()
         self._rendered: dict[str, Rendered] = {}
+        # Every chunk's future, in reading order (the ones taken from the back are cancelled).
+        self._order: list[concurrent.futures.Future] = []
         self._pool = pool.start(workers, "Markdown")
         if self._pool is None:
             return
@@ -117,6 +121,7 @@ class Prerender:
                 future = self._pool.submit(render_chunk, chunk, markdown_settings, formatted_fields)
                 self._futures.update(dict.fromkeys(chunk, future))
                 self._chunks[id(future)] = chunk
+                self._order.append(future)
         except pool.START_FAILURES as error:
             self._failed(error)
 
@@ -128,7 +133,7 @@ class Prerender:
     def close(self) -> None:
         """Stop the pool (cancelling what nobody will take) and wait for its processes and
         threads to end: a fork later in the build must find no thread running."""
-        self._futures, self._chunks = {}, {}
+        self._futures, self._chunks, self._order = {}, {}, []
         if self._pool is not None:
             self._pool.shutdown(wait=True, cancel_futures=True)
             self._pool = None
@@ -140,16 +145,38 @@ class Prerender:
             self._collected.add(id(future))
             chunk = self._chunks.pop(id(future), [])
             try:
-                results = (render_chunk(chunk, *self._settings) if future.cancel()
-                           else future.result())
-                for done_digest, result in results:
-                    if result is not None:
-                        self._rendered[done_digest] = result
+                if future.cancel():
+                    self._keep(render_chunk(chunk, *self._settings))
+                else:
+                    while not future.done() and self._convert_last():
+                        pass
+                    self._keep(future.result())
             except pool.BROKEN as error:
                 self._failed(error)
         if not self._futures and self._pool is not None:
             self.close()
         return self._rendered.pop(digest, None)
+
+    def _keep(self, results: list[tuple[str, Rendered | None]]) -> None:
+        for done_digest, result in results:
+            if result is not None:
+                self._rendered[done_digest] = result
+
+    def _convert_last(self) -> bool:
+        """Convert here the last chunk the pool has not started; False when there is none."""
+        while self._order:
+            future = self._order.pop()
+            if id(future) in self._collected:
+                continue
+            if not future.cancel():
+                return False  # the pool has reached it: it has started every chunk before it
+            self._collected.add(id(future))
+            chunk = self._chunks.pop(id(future), [])
+            for each in chunk:
+                self._futures.pop(each, None)
+            self._keep(render_chunk(chunk, *self._settings))
+            return True
+        return False
 
 
 class _PrerenderedMarkdown:
