@@ -12,11 +12,11 @@ from pelican import signals
 from . import contents, fingerprint, markdown, pages
 from .output import beside_pages
 from .outputcache import OutputCache, make_key, write_new
-from .searchindex import index as search_index
+from .searchindex import index as search_index, pages_glob as search_glob
 from .settings import Config, read as read_config
 
 __all__ = ["Config", "OutputCache", "beside_pages", "make_key", "outputs_reading", "read_config",
-           "register", "search_index", "write_new"]
+           "register", "search_glob", "search_index", "write_new"]
 
 PREFILTER = "fastbuild.prefilter"
 

@@ -52,6 +52,12 @@ def _pages(output: Path) -> tuple[str, str]:
     return digest.hexdigest()[:24], glob
 
 
+def pages_glob(output: Path) -> str:
+    """A glob (``--glob``) of the pages under ``output`` Pagefind indexes: the shapes of those
+    marked ``data-pagefind-body``, so that it skips parsing the listings."""
+    return _pages(output)[1]
+
+
 def _shape(relative: str) -> str:
     """``blog/2026/11/x/index.html`` -> ``blog/*/*/*/index.html``: one pattern per kind of page
     (its top folder and depth), which matches no listing (``tag/x/``, ``blog/page/2/`` differ

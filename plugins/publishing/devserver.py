@@ -28,6 +28,7 @@ import traceback
 import uuid
 from pathlib import Path
 
+from fastbuild import search_glob
 from pelican.log import init as init_logging
 from pelican.settings import read_settings
 
@@ -378,7 +379,8 @@ class SearchIndexer:
         self.cancel()
         shutil.rmtree(self.folder, ignore_errors=True)
         command = [sys.executable, "-m", "pagefind", "--site", str(self.output),
-                   "--output-path", str(self.folder), "--quiet"]
+                   "--output-path", str(self.folder), "--glob", search_glob(self.output),
+                   "--quiet"]
         self._errors = tempfile.TemporaryFile(mode="w+", encoding="utf-8")
         self._started = time.perf_counter()
         try:
