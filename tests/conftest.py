@@ -17,6 +17,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from hypothesis import settings as hypothesis_settings
+
+# CI runs the property tests on the same generated cases every time (a failure there is the
+# code's, never the draw's); a developer's run keeps drawing new ones.
+hypothesis_settings.register_profile("ci", derandomize=True, print_blob=True)
+if os.environ.get("CI"):
+    hypothesis_settings.load_profile("ci")
 
 ROOT = Path(__file__).resolve().parent.parent
 # The plugins' modules, for the tests that import them or unpickle what they wrote, in whatever
