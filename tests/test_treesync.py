@@ -4,13 +4,9 @@ place, the kept ones left, everything else gone, whatever the previous tree had 
 from __future__ import annotations
 
 import os
-import sys
 from pathlib import Path
 
-from conftest import ROOT
-
-sys.path.insert(0, str(ROOT / "plugins"))
-from publishing.treesync import move_into  # noqa: E402
+from publishing.treesync import move_into
 
 
 def _tree(root: Path, files: dict[str, str]) -> None:

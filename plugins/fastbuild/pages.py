@@ -228,7 +228,6 @@ class FastWriter(Writer):
         self.cache = OutputCache(self.settings, "pages", output_path)
         self.keys = PageKeys()
         self.written: Written = []
-        self.keyed: Calls = []
         self._calls: list[tuple[tuple, dict]] = []
         self._jobs: list[Callable[[], None]] = []
         self._snapshot: tuple[dict | None, dict] = (None, {})
@@ -309,14 +308,15 @@ class FastWriter(Writer):
 
     def play(self, calls: list[tuple[tuple, dict]]) -> tuple[Written, Calls]:
         """Play ``calls`` through Pelican's write_file in this process (or keep their files)."""
-        self.written, self.keyed = [], []
+        self.written = []
+        keyed: Calls = []
         for args, kwargs in calls:
             arguments = _WRITE_FILE.bind(self, *args, **kwargs).arguments
             key = self._call_key(args, arguments)
             kept = self._unchanged(args[0], key) if key else None
             if kept is not None:
                 self.written += [(page, *previous, KEPT) for page, previous in kept.items()]
-                self.keyed.append((args[0], key, list(kept)))
+                keyed.append((args[0], key, list(kept)))
                 continue
             first = len(self.written)
             # Pelican paginates only the templates named in PAGINATED_TEMPLATES: any other call
@@ -325,11 +325,11 @@ class FastWriter(Writer):
             stand_in = _Page(args[1], self, args[2], key if one_page else None)
             super().write_file(args[0], stand_in, *args[2:], **kwargs)
             if key:
-                self.keyed.append((args[0], key, [done[0] for done in self.written[first:]]))
+                keyed.append((args[0], key, [done[0] for done in self.written[first:]]))
         for name, _, _, how in self.written:
             if isinstance(how, int):
                 self.cache.keep_time(name, how)
-        return self.written, self.keyed
+        return self.written, keyed
 
     def _call_key(self, args: tuple, arguments: dict) -> str | None:
         """The key of a call (``arguments``: what ``write_file`` is given, by name) that alone

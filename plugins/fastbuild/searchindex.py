@@ -27,9 +27,27 @@ BUNDLE = "pagefind"
 BODY = b"data-pagefind-body"
 
 
-def _pages(output: Path) -> tuple[str, str]:
-    """The key of the set of pages (every HTML file's bytes), and a glob of the pages Pagefind
-    indexes (those with ``data-pagefind-body``), so that it skips parsing the listings."""
+def pages_glob(output: Path, digest=None) -> str:
+    """A glob (``--glob``) of the pages under ``output`` Pagefind indexes: the shapes of those
+    marked ``data-pagefind-body``, so that it skips parsing the listings. ``digest`` (a hashlib
+    object), when given, takes in every HTML file's name and bytes on the way."""
+    shapes: set[str] = set()
+    for path in sorted(output.rglob("*.html")):
+        relative = path.relative_to(output).as_posix()
+        if relative.startswith(f"{BUNDLE}/"):
+            continue
+        data = path.read_bytes()
+        if digest is not None:
+            digest.update(relative.encode("utf-8", "surrogatepass") + b"\0")
+            digest.update(hashlib.sha256(data).digest())
+        if BODY in data:
+            shapes.add(_shape(relative))
+    return "{" + ",".join(sorted(shapes)) + "}" if shapes else "**/*.html"
+
+
+def _keyed_pages(output: Path) -> tuple[str, str]:
+    """The key of the set of pages (every HTML file's bytes, Pagefind's version and the
+    ordering), and their glob."""
     digest = hashlib.sha256()
     try:
         digest.update(metadata.version("pagefind").encode())
@@ -37,24 +55,8 @@ def _pages(output: Path) -> tuple[str, str]:
         pass
     # A bundle kept from before the ordering changed must not be reused as it is.
     digest.update(Path(pagefindorder.__file__).read_bytes())
-    shapes: set[str] = set()
-    for path in sorted(output.rglob("*.html")):
-        relative = path.relative_to(output).as_posix()
-        if relative.startswith(f"{BUNDLE}/"):
-            continue
-        data = path.read_bytes()
-        digest.update(relative.encode("utf-8", "surrogatepass") + b"\0")
-        digest.update(hashlib.sha256(data).digest())
-        if BODY in data:
-            shapes.add(_shape(relative))
-    glob = "{" + ",".join(sorted(shapes)) + "}" if shapes else "**/*.html"
+    glob = pages_glob(output, digest)
     return digest.hexdigest()[:24], glob
-
-
-def pages_glob(output: Path) -> str:
-    """A glob (``--glob``) of the pages under ``output`` Pagefind indexes: the shapes of those
-    marked ``data-pagefind-body``, so that it skips parsing the listings."""
-    return _pages(output)[1]
 
 
 def _shape(relative: str) -> str:
@@ -84,10 +86,10 @@ def index(settings: dict) -> tuple[int, str]:
     """Index OUTPUT_PATH for search; (Pagefind's exit code, its error output)."""
     output = Path(settings["OUTPUT_PATH"])
     target = output / BUNDLE
-    key, glob = _pages(output)
     if not read_config(settings).enabled or not settings.get("CACHE_PATH"):
-        result = _pagefind(output, target, glob)
+        result = _pagefind(output, target, pages_glob(output))
         return result.returncode, result.stderr
+    key, glob = _keyed_pages(output)
     kept = Path(settings["CACHE_PATH"]) / "search-index"
     bundle = kept / key
     if not bundle.is_dir():

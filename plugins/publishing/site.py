@@ -3,9 +3,9 @@
 It runs the same generators as Pelican, but writes into a staging folder beside the output and
 swaps it into place only when the whole build succeeded. A writer that left unchanged files in
 the previous output (fastbuild's, ``kept``) gets the output brought up to date file by file
-instead: each new or changed file renamed into place, each file no longer built deleted. Content problems reported by the plugins
-(and errors Pelican itself logs, such as an unparseable date) stop the build before anything is
-written, all of them listed at once.
+instead: each new or changed file renamed into place, each file no longer built deleted.
+Content problems reported by the plugins (and errors Pelican itself logs, such as an
+unparseable date) stop the build before anything is written, all of them listed at once.
 """
 
 from __future__ import annotations
@@ -21,9 +21,9 @@ from pathlib import Path
 from pelican import Pelican, signals
 from pelican.generators import ArticlesGenerator, PagesGenerator
 
-from .treesync import move_into
 from .problems import (WRITING_ERRORS, ContentError, Problem, collect_problems, output_problem,
                        problems_of)
+from .treesync import move_into
 
 logger = logging.getLogger(__name__)
 
