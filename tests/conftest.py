@@ -155,6 +155,11 @@ def site(tmp_path: Path) -> FixtureSite:
     return FixtureSite(tmp_path)
 
 
+# Pages per part of the search index in the tests: the sample site's index then comes in
+# several parts, as a site of thousands of pages does with the default.
+SEARCH_PARTS = {"SEARCH_INDEX_PART_PAGES": 12}
+
+
 @pytest.fixture(scope="session")
 def real_site(tmp_path_factory) -> Path:
     """The real content, built once for the whole session."""
@@ -177,13 +182,14 @@ def source_header(path: Path) -> dict[str, str]:
 
 @pytest.fixture(scope="session")
 def searchable_site(real_site: Path, tmp_path_factory) -> Path:
-    """The real site plus its Pagefind index, as `make html` leaves output/."""
+    """The real site plus its Pagefind index, as `make html` leaves output/ (its index in
+    parts, as a large site's is: the browser tests search across them)."""
     import shutil
 
     site = tmp_path_factory.mktemp("searchable") / "output"
     shutil.copytree(real_site, site)
     index = run_publishing("index", output=site,
-                           overrides={"CACHE_PATH": str(site.parent / "cache")})
+                           overrides={"CACHE_PATH": str(site.parent / "cache"), **SEARCH_PARTS})
     assert index.returncode == 0, index.stderr
     assert (site / "pagefind" / "pagefind.js").is_file()
     return site

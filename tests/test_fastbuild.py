@@ -4,6 +4,7 @@ of edit, the plain ``pelican`` command, and the one private seam pinned to the u
 
 from __future__ import annotations
 
+import gzip
 import hashlib
 import inspect
 import json
@@ -17,8 +18,8 @@ import pytest
 
 from pelican.settings import read_settings
 
-from conftest import (EPOCH, ROOT, FixtureSite, html_files, run_publishing, side_by_side,
-                      tree_digest)
+from conftest import (EPOCH, ROOT, SEARCH_PARTS, FixtureSite, html_files, run_publishing,
+                      side_by_side, tree_digest)
 
 sys.path.insert(0, str(ROOT / "plugins"))
 
@@ -228,6 +229,35 @@ def test_an_unchanged_rebuild_keeps_the_search_index_byte_for_byte(site):
     assert any(name.endswith(".pf_filter") for name in digests[0])
 
 
+def test_an_edited_post_indexes_again_only_its_part_of_the_search_index(site):
+    for number in range(12):
+        site.post(f"post-{number}", body=f"Post number {number} about shared ownership.")
+    cache = site.root / "cache"
+    overrides = {"CACHE_PATH": str(cache), "SEARCH_INDEX_PART_PAGES": 3}
+
+    def make_html() -> dict[str, int]:
+        """Build and index; {part: inode of its pagefind-entry.json} as the output holds them."""
+        assert site.build().ok
+        indexed = run_publishing("index", output=site.output, overrides=overrides)
+        assert indexed.returncode == 0, indexed.stderr
+        bundle = site.output / "pagefind"
+        listed = json.loads((bundle / "parts.json").read_text(encoding="utf-8"))
+        return {part: (bundle / part / "pagefind-entry.json").stat().st_ino
+                for part in ["", *listed]}
+
+    before = make_html()
+    assert len(before) >= 4
+    site.post("post-5", body="Post number 5, now about mutual credit.")
+    after = make_html()
+    # The edited post's part is a new bundle; every other part is the same file as before.
+    assert len(set(before.values()) - set(after.values())) == 1
+    assert len(set(after.values()) - set(before.values())) == 1
+    assert len(list((cache / "search-index").iterdir())) == len(after), "old parts forgotten"
+    fragments = [gzip.decompress(f.read_bytes()) for f in site.output.rglob("*.pf_fragment")]
+    assert sum(b"mutual credit" in fragment for fragment in fragments) == 1
+    assert not any(b"Post number 5 about shared" in fragment for fragment in fragments)
+
+
 def test_pull_requests_build_and_test_on_macos_and_windows():
     import yaml  # noqa: PLC0415
 
@@ -319,7 +349,7 @@ def test_two_cold_builds_give_the_same_bytes_search_index_included(real_site, se
     built = run_publishing("build", output=output, overrides=overrides)
     assert built.ok, built.stderr
     assert tree_digest(output) == tree_digest(real_site), "the pages alone, before indexing"
-    indexed = run_publishing("index", output=output, overrides=overrides)
+    indexed = run_publishing("index", output=output, overrides={**overrides, **SEARCH_PARTS})
     assert indexed.ok, indexed.stderr
     again = tree_digest(output)
     assert any(name.startswith("pagefind/filter/") for name in again)

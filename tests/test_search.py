@@ -88,8 +88,11 @@ def test_distinctive_word_is_in_exactly_one_post():
     assert holders == [post]
 
 
-def test_searching_a_word_from_one_post_finds_that_post_first(served, page):
+def test_searching_a_word_from_one_post_finds_that_post_first(served, searchable_site, page):
     word, post = distinctive_word()
+    # The post sits in a part the page merges in, not in the first one, which pagefind.js
+    # loads by itself.
+    assert post_path(header(post)) not in _fragments(searchable_site / "pagefind")
     page.goto(f"{served}/search/?q={word}")
     links = _result_links(page)
     assert links[0] == post_path(header(post)), (word, links)
@@ -112,6 +115,10 @@ def test_header_search_box_leads_to_results(served, page):
 
 
 def test_filters_narrow_results_by_kind_and_category(served, page):
+    # The counts offered cover every part of the index.
+    page.goto(f"{served}/search/")
+    page.locator("#search-kind option[value=Post]").wait_for(state="attached", timeout=WAIT_MS)
+    assert page.locator("#search-kind option[value=Post]").inner_text() == f"Post ({len(PUBLISHED)})"
     page.goto(f"{served}/search/?q=co-operative&kind=Page")
     links = _result_links(page)
     pages = {f"/{header(p)['slug']}/" for p in (CONTENT / "pages").glob("*.md")}
@@ -150,10 +157,21 @@ def test_search_page_without_javascript_still_offers_a_form(served, browser):
 
 
 
-def test_every_page_marked_for_search_is_in_the_index_and_nothing_else(searchable_site):
-    # Pagefind is given only the kinds of pages that carry data-pagefind-body; every one of
-    # them (posts, pages, events, groups) must still be found in what it wrote.
+def _fragments(bundle: Path) -> list[str]:
+    """The URL of every page a Pagefind bundle holds (one fragment file each)."""
     import gzip
+    import json
+
+    urls = []
+    for fragment in (bundle / "fragment").iterdir():
+        data = gzip.decompress(fragment.read_bytes())
+        urls.append(json.loads(data[data.index(b"{"):])["url"])
+    return urls
+
+
+def test_every_page_marked_for_search_is_in_the_index_once_and_nothing_else(searchable_site):
+    # Pagefind is given only the pages that carry data-pagefind-body, shared out among the
+    # index's parts; every one of them (posts, pages, events, groups) must be in exactly one.
     import json
 
     site = searchable_site
@@ -164,11 +182,14 @@ def test_every_page_marked_for_search_is_in_the_index_and_nothing_else(searchabl
                 encoding="utf-8"):
             marked.add("/" + relative[: -len("index.html")] if relative.endswith("index.html")
                        else "/" + relative)
-    indexed = set()
-    for fragment in (site / "pagefind" / "fragment").iterdir():
-        data = gzip.decompress(fragment.read_bytes())
-        indexed.add(json.loads(data[data.index(b"{"):])["url"])
+    listed = json.loads((site / "pagefind" / "parts.json").read_text(encoding="utf-8"))
+    bundles = [site / "pagefind", *(site / "pagefind" / part for part in listed)]
+    assert len(bundles) > 2, "the tests' settings cut the sample site's index in parts"
+    assert sorted(p.name for p in (site / "pagefind" / "parts").iterdir()) == sorted(
+        part.split("/")[1] for part in listed), "a part on disk that parts.json does not list"
+    assert not list((site / "pagefind" / "parts").glob("*/*.js")), "scripts once, in the first"
+    indexed = [url for bundle in bundles for url in _fragments(bundle)]
     assert "/about/" in marked and not {"/events/", "/working-groups/", "/tags/"} & marked
     assert any(url.startswith("/events/") for url in marked)
     assert any(url.startswith("/working-groups/") for url in marked)
-    assert indexed == marked
+    assert sorted(indexed) == sorted(marked)  # each page once, in one part

@@ -17,6 +17,10 @@ async function init(form) {
   try {
     pagefind = await import(form.dataset.pagefind);
     await pagefind.options({ excerptLength: 30 });
+    // A large site's index comes in parts (parts.json beside pagefind.js lists the others).
+    for (const part of await otherParts(form.dataset.pagefind)) {
+      await pagefind.mergeIndex(part, { excerptLength: 30 });
+    }
   } catch (error) {
     status.textContent = "Search is not available right now; the links below still work.";
     return;
@@ -58,6 +62,13 @@ async function init(form) {
   kind.addEventListener("change", run);
   category.addEventListener("change", run);
   if (input.value.trim()) run();
+}
+
+async function otherParts(script) {
+  const listing = new URL("parts.json", new URL(script, location.href));
+  const response = await fetch(listing);
+  if (!response.ok) return [];
+  return (await response.json()).map((part) => new URL(part, listing).pathname);
 }
 
 function fill(select, counts, selected) {
