@@ -96,6 +96,9 @@ DIRECT_TEMPLATES = ["index", "blog", "archives", "categories", "tags", "authors"
 # The search page; Pagefind indexes output/ after the build (tasks.py search-index).
 SEARCH_URL = "search/"
 SEARCH_SAVE_AS = SEARCH_URL + "index.html"
+# Pages per part of the search index: an edit indexes its part again, not the whole site; a
+# search fetches one more small index per part (plugins/fastbuild/searchindex.py).
+SEARCH_INDEX_PART_PAGES = 400
 NOTFOUND_URL = "404.html"
 NOTFOUND_SAVE_AS = "404.html"
 # Python's format() in Pelican turns "404" into a setting prefix of "404_": name it explicitly.

@@ -39,8 +39,6 @@ PARTS = "parts"
 PARTS_LIST = "parts.json"
 # What marks a page Pagefind indexes (the theme's page, post, event and group templates).
 BODY = b"data-pagefind-body"
-# Pages per part: Pagefind takes about as long again for each part as the part is large.
-PART_PAGES = 400
 
 
 def marked_pages(output: Path) -> dict[str, bytes]:
@@ -120,15 +118,16 @@ def index(settings: dict) -> tuple[int, str]:
     target = output / BUNDLE
     pages = marked_pages(output)
     if not pages:  # no page says what to index: Pagefind indexes every page
+        shutil.rmtree(target, ignore_errors=True)
         result = _pagefind(output, target, "**/*.html")
         return result.returncode, result.stderr
-    per_part = int(settings.get("SEARCH_INDEX_PART_PAGES") or PART_PAGES)
-    cache = settings.get("CACHE_PATH") if read_config(settings).enabled else None
+    config = read_config(settings)
+    cache = settings.get("CACHE_PATH") if config.enabled else None
     with (contextlib.nullcontext(str(Path(cache) / "search-index")) if cache else
           tempfile.TemporaryDirectory(prefix=".search-index-", dir=output.parent)) as folder:
         kept = Path(folder)
         kept.mkdir(parents=True, exist_ok=True)
-        bundles = [(_key(pages, part), part) for part in parts(list(pages), per_part)]
+        bundles = [(_key(pages, part), part) for part in parts(list(pages), config.search_part_pages)]
         for stale in kept.iterdir():  # the parts of pages no longer there
             if stale.name not in {key for key, _ in bundles}:
                 shutil.rmtree(stale, ignore_errors=True)
@@ -162,6 +161,11 @@ def _place(bundles: list[Path], target: Path) -> None:
         # are the first bundle's (left out by naming them as the target's own).
         scripts = tuple(path.name for path in bundle.iterdir() if path.suffix in (".js", ".css"))
         TreeSync(bundle, target / PARTS / name, keep=scripts).run()
+    # The list first, the old parts after: a page reading the list meanwhile finds its parts.
+    listing = json.dumps([f"{PARTS}/{name}/" for name in others])
+    path = target / PARTS_LIST
+    if not path.is_file() or path.read_text(encoding="utf-8") != listing:
+        path.write_text(listing, encoding="utf-8")
     if (target / PARTS).is_dir():
         for old in (target / PARTS).iterdir():
             if old.name in others:
@@ -170,7 +174,3 @@ def _place(bundles: list[Path], target: Path) -> None:
                 shutil.rmtree(old)
             else:
                 old.unlink()
-    listing = json.dumps([f"{PARTS}/{name}/" for name in others])
-    path = target / PARTS_LIST
-    if not path.is_file() or path.read_text(encoding="utf-8") != listing:
-        path.write_text(listing, encoding="utf-8")

@@ -17,6 +17,8 @@ class Config:
     min_pages: int = 64
     # Reuse of unchanged pages, feeds, calendars and the sitemap from the previous output.
     output_cache: bool = True
+    # Pages per part of the search index (searchindex.py).
+    search_part_pages: int = 400
 
     @property
     def processes(self) -> int:
@@ -28,7 +30,9 @@ def read(settings: dict) -> Config:
                   workers=int(settings.get("FASTBUILD_WORKERS") or 0),
                   min_files=int(settings.get("FASTBUILD_MIN_FILES", Config.min_files)),
                   min_pages=int(settings.get("FASTBUILD_MIN_PAGES", Config.min_pages)),
-                  output_cache=bool(settings.get("OUTPUT_CACHE", True)))
+                  output_cache=bool(settings.get("OUTPUT_CACHE", True)),
+                  search_part_pages=int(settings.get("SEARCH_INDEX_PART_PAGES")
+                                        or Config.search_part_pages))
 
 
 def usable_cpus() -> int:
