@@ -73,12 +73,17 @@ def project(tmp_path: Path) -> Path:
 
 
 def _indexed(output: Path) -> int | None:
-    """How many pages the search index in ``output`` holds (None while there is none)."""
+    """How many pages the search index in ``output`` holds, all its parts together (None while
+    there is none)."""
+    bundle = output / "pagefind"
     try:
-        entry = json.loads((output / "pagefind/pagefind-entry.json").read_text(encoding="utf-8"))
+        parts = json.loads((bundle / "parts.json").read_text(encoding="utf-8"))
+        entries = [json.loads((bundle / part / "pagefind-entry.json").read_text(encoding="utf-8"))
+                   for part in ["", *parts]]
     except (OSError, ValueError):
         return None
-    return sum(language["page_count"] for language in entry["languages"].values())
+    return sum(language["page_count"] for entry in entries
+               for language in entry["languages"].values())
 
 
 def test_output_after_a_sequence_of_saves_is_byte_identical_to_a_cold_build(project, tmp_path):
@@ -153,17 +158,28 @@ def test_output_after_a_sequence_of_saves_is_byte_identical_to_a_cold_build(proj
         server.settle()
         assert "A paragraph rewritten in the preview." in fetch(url)
         # A settings change: a new builder process reads them.
-        edit(project / "pelicanconf.py", 'SITESUBTITLE = "', 'SITESUBTITLE = "Previewed: ')
+        # The search index in parts of 12 pages, as a large site's would be.
+        settings = project / "pelicanconf.py"
+        settings.write_text(settings.read_text(encoding="utf-8").replace(
+            'SITESUBTITLE = "', 'SITESUBTITLE = "Previewed: ').replace(
+            "SEARCH_INDEX_PART_PAGES = 400", "SEARCH_INDEX_PART_PAGES = 12"), encoding="utf-8")
         server.settle()
         assert "restarting the builder" in server.log()
         assert_same_as_cold(project, tmp_path, "events, groups, template, stylesheet, settings")
-        # The search index follows the pages, in the background: Pagefind is given the glob of
-        # the marked pages, and every post, event and group page is in the index.
+        # The search index follows the pages, in the background, in parts: every post, event
+        # and group page is in it, and it is the index make html gives the same pages.
         marked = sum(b"data-pagefind-body" in page.read_bytes()
                      for page in (project / "output").rglob("*.html")
                      if "pagefind" not in page.parts)
         assert marked > 30
         server.wait_for(lambda: _indexed(project / "output") == marked, "search index")
+        cold = tmp_path / "cold-events, groups, template, stylesheet, settings"
+        indexed = run_publishing("index", output=cold, cwd=project, env=env_for(project),
+                                 overrides={"CACHE_PATH": str(tmp_path / "cold-index-cache")})
+        assert indexed.returncode == 0, indexed.stderr
+        served = tree_digest(project / "output" / "pagefind")
+        assert len([name for name in served if name.endswith("pagefind-entry.json")]) > 2
+        assert served == tree_digest(cold / "pagefind")
 
         assert server.interrupt() == 0
         assert not server.group_alive(), "Ctrl-C stops every process the devserver started"

@@ -12,11 +12,12 @@ from pelican import signals
 from . import contents, fingerprint, markdown, pages
 from .output import beside_pages
 from .outputcache import OutputCache, make_key, write_new
-from .searchindex import index as search_index, pages_glob as search_glob
-from .settings import Config, read as read_config
+from .searchindex import index as search_index, place as place_search_index, plan as plan_search_index
+from .settings import Config, read as read_config, usable_cpus
 
-__all__ = ["Config", "OutputCache", "beside_pages", "make_key", "outputs_reading", "read_config",
-           "register", "search_glob", "search_index", "write_new"]
+__all__ = ["Config", "OutputCache", "beside_pages", "make_key", "outputs_reading",
+           "place_search_index", "plan_search_index", "read_config", "register", "search_index",
+           "usable_cpus", "write_new"]
 
 PREFILTER = "fastbuild.prefilter"
 

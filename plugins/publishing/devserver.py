@@ -28,7 +28,7 @@ import traceback
 import uuid
 from pathlib import Path
 
-from fastbuild import search_glob
+from fastbuild import place_search_index, plan_search_index, read_config, usable_cpus
 from pelican.log import init as init_logging
 from pelican.settings import read_settings
 
@@ -252,7 +252,8 @@ def run_builder(settings_file: str, overrides: dict, tabs: Tabs) -> int:
     batches = Saves(watchfiles.watch(*watched.folders, step=STEP_MS, rust_timeout=POLL_MS,
                                      yield_on_timeout=True, raise_interrupt=True))
     preview = Preview(settings, superseded=batches.pending)
-    indexer = SearchIndexer(preview.output)
+    indexer = SearchIndexer(preview.mirror, preview.output, preview.mirror.with_name("search-index"),
+                            read_config(settings).search_part_pages)
     try:
         next(batches)  # watching from here on: a save during the first build is seen
         print("Building the site", file=sys.stderr, flush=True)
@@ -364,43 +365,64 @@ _FRAME = re.compile(r'File "([^"]+)", line (\d+)')
 
 
 class SearchIndexer:
-    """Runs Pagefind over the output folder in the background, into a folder of its own that
-    replaces ``<output>/pagefind`` once complete; a new save cancels a run still going. The
-    builder calls ``poll`` between two waits for changes."""
+    """Indexes the preview's copy of the site for search in the background, in parts as
+    ``make html`` does (fastbuild's search index: Pagefind runs only for the parts whose pages
+    changed, with bundles kept in a store of the preview's own), into a folder that replaces
+    ``<output>/pagefind`` once complete; a new save cancels a run still going. The builder calls
+    ``poll`` between two waits for changes."""
 
-    def __init__(self, output: Path) -> None:
-        self.output = output
+    def __init__(self, site: Path, output: Path, store: Path, per_part: int) -> None:
+        self.site, self.output, self.store, self.per_part = site, output, store, per_part
         self.folder = output.with_name(f".{output.name}-{SEARCH_INDEX}-{os.getpid()}")
-        self._process: subprocess.Popen | None = None
-        self._errors = None
+        self._parts: list = []
+        self._waiting: list = []
+        self._running: list = []  # (part, its work folder, Pagefind's process, its errors)
         self._started = 0.0
 
     def start(self) -> None:
         self.cancel()
-        shutil.rmtree(self.folder, ignore_errors=True)
-        command = [sys.executable, "-m", "pagefind", "--site", str(self.output),
-                   "--output-path", str(self.folder), "--glob", search_glob(self.output),
-                   "--quiet"]
-        self._errors = tempfile.TemporaryFile(mode="w+", encoding="utf-8")
         self._started = time.perf_counter()
-        try:
-            self._process = subprocess.Popen(command, stdout=subprocess.DEVNULL,
-                                             stderr=self._errors)
-        except OSError as error:
-            print(f"Search index not rebuilt: {error}", file=sys.stderr)
-            self._process = None
+        self._parts = plan_search_index(self.site, self.store, self.per_part)
+        self._waiting = [part for part in self._parts if not part.bundle.is_dir()]
+        self._launch()
+
+    def _launch(self) -> None:
+        while self._waiting and len(self._running) < usable_cpus():
+            part = self._waiting.pop(0)
+            command, work = part.command()
+            errors = tempfile.TemporaryFile(mode="w+", encoding="utf-8")
+            try:
+                process = subprocess.Popen(command, cwd=work, stdout=subprocess.DEVNULL,
+                                           stderr=errors)
+            except OSError as error:
+                errors.close()
+                print(f"Search index not rebuilt: {error}", file=sys.stderr, flush=True)
+                self.cancel()
+                return
+            self._running.append((part, work, process, errors))
 
     def poll(self) -> None:
-        process = self._process
-        if process is None or process.poll() is None:
+        if not self._parts:
             return
-        self._process = None
-        self._errors.seek(0)
-        errors = self._errors.read().strip()
-        self._errors.close()
-        if process.returncode != 0:
-            print(f"Search index not rebuilt: {errors}", file=sys.stderr, flush=True)
+        for running in list(self._running):
+            part, work, process, errors = running
+            if process.poll() is None:
+                continue
+            self._running.remove(running)
+            errors.seek(0)
+            message = errors.read().strip()
+            errors.close()
+            if process.returncode != 0:
+                print(f"Search index not rebuilt: {message}", file=sys.stderr, flush=True)
+                self.cancel()
+                return
+            part.finish(work)
+        self._launch()
+        if self._running or self._waiting:
             return
+        parts, self._parts = self._parts, []
+        shutil.rmtree(self.folder, ignore_errors=True)
+        place_search_index(parts, self.folder)
         target = self.output / SEARCH_INDEX
         retired = self.folder.with_name(self.folder.name + "-old")
         try:
@@ -417,8 +439,9 @@ class SearchIndexer:
               file=sys.stderr, flush=True)
 
     def cancel(self) -> None:
-        process, self._process = self._process, None
-        if process is not None:
+        running, self._running = self._running, []
+        self._parts, self._waiting = [], []
+        for _, work, process, errors in running:
             if process.poll() is None:
                 process.terminate()
                 try:
@@ -426,5 +449,6 @@ class SearchIndexer:
                 except subprocess.TimeoutExpired:
                     process.kill()
                     process.wait()
-            self._errors.close()
+            errors.close()
+            shutil.rmtree(work, ignore_errors=True)
         shutil.rmtree(self.folder, ignore_errors=True)
