@@ -62,6 +62,17 @@ def test_duplicate_slug_and_broken_internal_link(site):
     assert "linker.md:9: field 'link': {filename}/posts/nowhere.md points at a file that does not exist" in result.stderr
 
 
+def test_two_pages_with_one_slug_each_name_the_other(site):
+    site.page("about-us", "About us")
+    site.file("pages/about-us-again.md", "Title: About us again\nSlug: about-us\n\nPage text.\n")
+    result = site.build()
+    assert result.returncode == 1
+    assert ("about-us.md:2: field 'slug': duplicate page slug 'about-us' (also used by "
+            "pages/about-us-again.md; expected a unique slug)") in result.stderr
+    assert ("about-us-again.md:2: field 'slug': duplicate page slug 'about-us' (also used by "
+            "pages/about-us.md;") in result.stderr
+
+
 def test_check_reports_without_writing(site):
     site.post("fine")
     ok = site.check()

@@ -42,6 +42,12 @@ BAD = {
                    ":3: field 'slug': duplicate event slug 'same' (also used by events/dup-b.yaml"),
     "dup-b.yaml": ("title: Two\nstart: 2026-01-01\nslug: same\n",
                    ":3: field 'slug': duplicate event slug 'same' (also used by events/dup-a.yaml"),
+    "uid-a.yaml": ("title: Three\nstart: 2026-01-01\nuid: one@example.org\n",
+                   ":3: field 'uid': duplicate event uid 'one@example.org' (also used by "
+                   "events/uid-b.yaml; expected a unique uid, set 'uid:' in one of them)"),
+    "uid-b.yaml": ("title: Four\nstart: 2026-01-01\nuid: one@example.org\n",
+                   ":3: field 'uid': duplicate event uid 'one@example.org' (also used by "
+                   "events/uid-a.yaml"),
     "latin1.yaml": ("title: Caf\xe9 night\nstart: 2026-01-01\n".encode("latin-1"),
                     ":1: field 'title': byte 0xe9 is not UTF-8 text"),
     "empty.yaml": ("", ":1: field 'title': the file is empty"),

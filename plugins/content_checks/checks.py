@@ -8,14 +8,13 @@ from __future__ import annotations
 
 import os
 import re
-from collections import defaultdict
 from datetime import datetime
 from pathlib import Path
 
 from pelican import signals
 
 from publishing.images import image_problems
-from publishing.problems import header_line, report
+from publishing.problems import header_line, report, shared_values
 
 from . import rules, scans
 from .outputs import check_outputs, check_root_links, content_items
@@ -143,7 +142,6 @@ def check_articles(generator) -> None:
     everything = (generator.articles + generator.translations + generator.drafts
                   + generator.drafts_translations + generator.hidden_articles
                   + generator.hidden_translations)
-    by_slug: dict[str, list] = defaultdict(list)
     for article in everything:
         _check_common(generator, article, settings.post_required, settings, article=True)
         category = article.metadata.get("category")
@@ -155,8 +153,7 @@ def check_articles(generator) -> None:
             _problem(generator, article, "modified",
                      f"{modified:%Y-%m-%d %H:%M} is before the post's date {date:%Y-%m-%d %H:%M} "
                      "(expected a later date, or remove the line)")
-        by_slug[(article.slug, article.lang)].append(article)
-    _report_duplicates(generator, by_slug, "post")
+    _report_duplicates(generator, everything, "post")
 
 
 def _before(later, earlier) -> bool:
@@ -172,22 +169,18 @@ def check_pages(generator) -> None:
     everything = (generator.pages + generator.translations + generator.hidden_pages
                   + generator.hidden_translations + generator.draft_pages
                   + generator.draft_translations)
-    by_slug: dict[str, list] = defaultdict(list)
     for page in everything:
         _check_common(generator, page, settings.page_required, settings, article=False)
-        by_slug[(page.slug, page.lang)].append(page)
-    _report_duplicates(generator, by_slug, "page")
+    _report_duplicates(generator, everything, "page")
 
 
-def _report_duplicates(generator, by_slug: dict, kind: str) -> None:
-    for (slug, _lang), items in by_slug.items():
-        if len(items) < 2:
-            continue
-        paths = sorted(os.path.relpath(i.source_path, generator.path) for i in items)
-        for item in items:
-            others = [p for p in paths if p != os.path.relpath(item.source_path, generator.path)]
-            _problem(generator, item, "slug", f"duplicate {kind} slug {rules.quote(slug)} (also used by "
-                     f"{', '.join(others)}; expected a unique slug)")
+def _report_duplicates(generator, items: list, kind: str) -> None:
+    def relative(item) -> str:
+        return os.path.relpath(item.source_path, generator.path)
+
+    for item, others in shared_values(items, lambda each: (each.slug, each.lang)):
+        _problem(generator, item, "slug", f"duplicate {kind} slug {rules.quote(item.slug)} (also "
+                 f"used by {', '.join(sorted(map(relative, others)))}; expected a unique slug)")
 
 
 def check_groups(generators: list) -> None:

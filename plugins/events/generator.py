@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 import os
 from collections import defaultdict
+from operator import attrgetter
 from zoneinfo import ZoneInfo
 
 from content_checks.settings import read as read_check_settings
@@ -20,7 +21,7 @@ from pelican.utils import slugify
 
 from publishing.clock import now
 from fastbuild import OutputCache, beside_pages, write_new
-from publishing.problems import report
+from publishing.problems import report, shared_values
 
 from . import ical, jsonld, links, revisions, settings, timing, values
 from .calendar_keys import CalendarKeys
@@ -99,18 +100,14 @@ class EventsGenerator(Generator):
     def _without_duplicates(self, events: list[Event]) -> list[Event]:
         keep = events
         for attribute, field in (("slug", "slug"), ("uid", "uid")):
-            owners: dict[str, list[Event]] = defaultdict(list)
-            for event in keep:
-                owners[getattr(event, attribute)].append(event)
-            for value, same in owners.items():
-                if len(same) < 2:
-                    continue
-                for event in same:
-                    others = ", ".join(e.relative_source_path for e in same if e is not event)
-                    report(self.context, event.source_path, event.line(field) or 1, field,
-                           f"duplicate event {attribute} '{value}' (also used by {others}; "
-                           f"expected a unique {attribute}, set '{field}:' in one of them)")
-            keep = [e for e in keep if len(owners[getattr(e, attribute)]) == 1]
+            duplicates = shared_values(keep, attrgetter(attribute))
+            for event, same in duplicates:
+                others = ", ".join(e.relative_source_path for e in same)
+                report(self.context, event.source_path, event.line(field) or 1, field,
+                       f"duplicate event {attribute} '{getattr(event, attribute)}' (also used by "
+                       f"{others}; expected a unique {attribute}, set '{field}:' in one of them)")
+            left_out = {id(event) for event, _ in duplicates}
+            keep = [event for event in keep if id(event) not in left_out]
         return keep
 
     def _tag(self, name: str) -> Tag:

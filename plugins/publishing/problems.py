@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import os
+from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable
+from typing import Callable, Hashable, Iterable, TypeVar
+
+T = TypeVar("T")
 
 CONTEXT_KEY = "CONTENT_PROBLEMS"
 COLLECTED_KEY = "CONTENT_PROBLEMS_COLLECTED"
@@ -70,6 +73,16 @@ def problems_collected(context: dict) -> bool:
 
 def report(context: dict, path: str, line: int | None, field: str | None, message: str) -> None:
     problems_of(context).append(Problem(str(path), line, field, message))
+
+
+def shared_values(items: Iterable[T], value_of: Callable[[T], Hashable]) -> list[tuple[T, list[T]]]:
+    """Each item whose value (``value_of``) another item has too, with those others: what a
+    duplicate slug or UID is reported on, every file that has it named."""
+    owners: dict[Hashable, list[T]] = defaultdict(list)
+    for item in items:
+        owners[value_of(item)].append(item)
+    return [(item, [other for other in same if other is not item])
+            for same in owners.values() if len(same) > 1 for item in same]
 
 
 def source_lines(path: str | os.PathLike) -> list[str]:

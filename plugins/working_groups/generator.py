@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import os
-from collections import defaultdict
 
 from pelican.generators import Generator
 
 from publishing.jsonld import script_tag
-from publishing.problems import header_line, report
+from publishing.problems import header_line, report, shared_values
 
 from .model import Group
 from .reader import read_group
@@ -44,21 +43,16 @@ class WorkingGroupsGenerator(Generator):
         self.context["WORKING_GROUPS_URL"] = self.config["WORKING_GROUPS_URL"]
 
     def _without_duplicate_slugs(self, groups: list[Group]) -> list[Group]:
-        by_slug: dict[str, list[Group]] = defaultdict(list)
-        for group in groups:
-            by_slug[group.slug].append(group)
-        unique = []
-        for slug, same in by_slug.items():
-            if len(same) == 1:
-                unique.extend(same)
-                continue
-            paths = sorted(os.path.relpath(g.source_path, self.path) for g in same)
-            for group in same:
-                others = [p for p in paths if p != os.path.relpath(group.source_path, self.path)]
-                report(self.context, group.source_path, header_line(group.source_path, "slug"),
-                       "slug", f"duplicate working group slug '{slug}' (also used by "
-                       f"{', '.join(others)}; expected a unique slug)")
-        return unique
+        def relative(group: Group) -> str:
+            return os.path.relpath(group.source_path, self.path)
+
+        duplicates = shared_values(groups, lambda group: group.slug)
+        for group, others in duplicates:
+            report(self.context, group.source_path, header_line(group.source_path, "slug"),
+                   "slug", f"duplicate working group slug '{group.slug}' (also used by "
+                   f"{', '.join(sorted(map(relative, others)))}; expected a unique slug)")
+        left_out = {id(group) for group, _ in duplicates}
+        return [group for group in groups if id(group) not in left_out]
 
     def generate_output(self, writer) -> None:
         relative_urls = self.settings["RELATIVE_URLS"]
