@@ -69,7 +69,12 @@ class Part:
 
     def finish(self, work: Path) -> None:
         pagefindorder.canonicalise(work / BUNDLE)
-        (work / BUNDLE).rename(self.bundle)
+        try:
+            (work / BUNDLE).rename(self.bundle)
+        except OSError:
+            if not self.bundle.is_dir():
+                raise
+            # Another build indexed the same pages meanwhile: the same bytes are kept.
         shutil.rmtree(work, ignore_errors=True)
 
 
@@ -122,7 +127,11 @@ def _key(pages: dict[str, bytes], part: list[str]) -> str:
 
 def place(parts: list[Part], target: Path) -> None:
     """Link the first part's bundle in as ``target``, the others under ``target/parts/``, and
-    list those in ``target/parts.json`` (hard links where the file system has them)."""
+    list those in ``target/parts.json`` (hard links where the file system has them). No parts
+    (no page at all): no index."""
+    if not parts:
+        shutil.rmtree(target, ignore_errors=True)
+        return
     TreeSync(parts[0].bundle, target, keep=(PARTS, PARTS_LIST)).run()
     others = {part.key: part.bundle for part in parts[1:]}
     for name, bundle in others.items():
