@@ -87,7 +87,13 @@ def plan(site: Path, store: Path, per_part: int) -> list[Part]:
     for page in pages:
         digest = hashlib.sha256(page.encode("utf-8", "surrogatepass")).digest()
         shared[int.from_bytes(digest[:8], "big") % count].append(page)
-    parts = [Part(site, store, _key(pages, part), tuple(part)) for part in shared if part]
+    versions = hashlib.sha256()
+    with contextlib.suppress(metadata.PackageNotFoundError):
+        versions.update(metadata.version("pagefind").encode())
+    # A bundle kept from before the ordering changed must not be reused as it is.
+    versions.update(Path(pagefindorder.__file__).read_bytes())
+    parts = [Part(site, store, _key(versions, pages, part), tuple(part))
+             for part in shared if part]
     store.mkdir(parents=True, exist_ok=True)
     for stale in store.iterdir():
         if stale.name not in {part.key for part in parts}:
@@ -114,12 +120,9 @@ def _literal(text: str) -> str:
     return "".join(f"[{c}]" if c in "*?[]{}," else c for c in text)
 
 
-def _key(pages: dict[str, bytes], part: list[str]) -> str:
-    digest = hashlib.sha256()
-    with contextlib.suppress(metadata.PackageNotFoundError):
-        digest.update(metadata.version("pagefind").encode())
-    # A bundle kept from before the ordering changed must not be reused as it is.
-    digest.update(Path(pagefindorder.__file__).read_bytes())
+def _key(versions, pages: dict[str, bytes], part: list[str]) -> str:
+    """The key of ``part``: ``versions`` (a hashlib object) and its pages' names and bytes."""
+    digest = versions.copy()
     for page in part:
         digest.update(page.encode("utf-8", "surrogatepass") + b"\0" + pages[page])
     return digest.hexdigest()[:24]

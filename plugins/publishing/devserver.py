@@ -412,11 +412,14 @@ class SearchIndexer:
             errors.seek(0)
             message = errors.read().strip()
             errors.close()
-            if process.returncode != 0:
-                print(f"Search index not rebuilt: {message}", file=sys.stderr, flush=True)
+            try:
+                if process.returncode != 0:
+                    raise OSError(message)
+                part.finish(work)
+            except OSError as error:
+                print(f"Search index not rebuilt: {error}", file=sys.stderr, flush=True)
                 self.cancel()
                 return
-            part.finish(work)
         self._launch()
         if self._running or self._waiting:
             return
