@@ -64,7 +64,7 @@ class Part:
         work.mkdir(parents=True)
         glob = "{" + ",".join(map(_literal, self.pages)) + "}"
         (work / "pagefind.json").write_text(json.dumps({"glob": glob}), encoding="utf-8")
-        return ([sys.executable, "-m", "pagefind", "--site", str(self.site.resolve()),
+        return ([*_pagefind(), "--site", str(self.site.resolve()),
                  "--output-path", str((work / BUNDLE).resolve()), "--quiet"], work)
 
     def finish(self, work: Path) -> None:
@@ -78,6 +78,17 @@ class Part:
         shutil.rmtree(work, ignore_errors=True)
 
 
+def _pagefind() -> list[str]:
+    """Pagefind's own executable, so that stopping it stops Pagefind (on Windows the Python
+    wrapper, ``python -m pagefind``, would leave the executable it starts running)."""
+    try:
+        from pagefind_bin import get_executable
+
+        return [str(get_executable())]
+    except (ImportError, FileNotFoundError):
+        return [sys.executable, "-m", "pagefind"]
+
+
 def plan(site: Path, store: Path, per_part: int) -> list[Part]:
     """The parts of ``site``'s index, in order; the store's bundles of pages no longer there
     are deleted."""
@@ -89,7 +100,7 @@ def plan(site: Path, store: Path, per_part: int) -> list[Part]:
         shared[int.from_bytes(digest[:8], "big") % count].append(page)
     versions = hashlib.sha256()
     with contextlib.suppress(metadata.PackageNotFoundError):
-        versions.update(metadata.version("pagefind").encode())
+        versions.update(metadata.version("pagefind_bin").encode())
     # A bundle kept from before the ordering changed must not be reused as it is.
     versions.update(Path(pagefindorder.__file__).read_bytes())
     parts = [Part(site, store, _key(versions, pages, part), tuple(part))
