@@ -255,6 +255,38 @@ def test_a_rebuild_stopped_for_a_newer_save_leaves_the_served_site_as_it_was(pro
     assert_same_as_cold(project, tmp_path, f"after-stop-{stage}")
 
 
+REBUILDS = """\
+import gc
+from pathlib import Path
+from pelican.contents import Article
+from pelican.settings import read_settings
+from publishing.preview import Preview
+
+preview = Preview(read_settings("pelicanconf.py"))
+post = Path("content/posts/2024/choosing-a-legal-form.md")
+for number in range(4):
+    post.write_text(post.read_text(encoding="utf-8") + f"\\nEdit {number}.\\n", encoding="utf-8")
+    preview.build()
+    gc.collect()
+    print(sum(isinstance(o, Article) for o in gc.get_objects()))
+"""
+
+
+def test_the_preview_keeps_two_builds_in_memory_however_many_it_makes(project, tmp_path):
+    # The long-lived build holds the last good build (for a theme edit and a quick render)
+    # and the one it makes; nothing of the builds before may stay alive (every fork of the
+    # page workers would copy it, and the process would grow with each save).
+    script = tmp_path / "rebuilds.py"
+    script.write_text(REBUILDS, encoding="utf-8")
+    done = subprocess.run([sys.executable, str(script)], cwd=project, env=env_for(project),
+                          capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    alive = [int(line) for line in done.stdout.split()]
+    posts = len(list((project / "content" / "posts").rglob("*.md")))
+    assert len(alive) == 4 and alive[0] >= posts - 5
+    assert max(alive) <= 2 * alive[0], alive  # without the memo emptied: 1, 2, 3, 4 builds
+
+
 def test_the_private_seam_of_the_theme_rewrite_still_matches_the_installed_pelican():
     # publishing/preview.py clears Generator._templates, where get_template keeps what it
     # loaded, before writing the site again after a theme edit.

@@ -28,7 +28,7 @@ from typing import Callable, Iterable
 
 from jinja2.bccache import Bucket, BytecodeCache
 from pelican import signals
-from pelican.contents import Article, Page
+from pelican.contents import Article, Content, Page
 from pelican.generators import ArticlesGenerator, PagesGenerator
 from pelican.writers import Writer
 
@@ -122,6 +122,7 @@ class Preview:
             self.pelican.write_again(self._last)
         else:
             self._current = None
+            _forget_rendered_contents()
             self.pelican.run()
             self._last = self._current
         return self.sync.run()
@@ -200,6 +201,17 @@ class Preview:
                 setattr(generator, name, value)
             shutil.rmtree(staging, ignore_errors=True)
         return Path(new.save_as).as_posix()
+
+
+def _forget_rendered_contents() -> None:
+    """Empty Pelican's memo of every content object's HTML and summary (``memoized``'s
+    ``cache``, which Pelican's own tests clear the same way). It is keyed by the objects
+    themselves and kept for the life of the process: in this one, every build's posts, pages
+    and all they point to (the whole site of that build) would stay in memory, and each fork
+    of the page workers would copy more of it. The build about to run makes new objects; the
+    last good build's are rendered again if asked."""
+    for memo in (Content.get_content, Content.get_summary):
+        memo.cache.clear()
 
 
 def _forget_templates(generators: list) -> None:
