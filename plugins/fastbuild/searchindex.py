@@ -106,25 +106,29 @@ def plan(site: Path, store: Path, per_part: int) -> list[Part]:
     parts = [Part(site, store, _key(versions, pages, part), tuple(part))
              for part in shared if part]
     store.mkdir(parents=True, exist_ok=True)
+    keys = {part.key for part in parts}
     for stale in store.iterdir():
-        if stale.name not in {part.key for part in parts}:
+        if stale.name not in keys:
             shutil.rmtree(stale, ignore_errors=True)
     return parts
 
 
 def _indexed_pages(site: Path) -> dict[str, bytes]:
-    """{page: SHA-256 of its bytes} for the pages Pagefind indexes, in name order."""
+    """{page: SHA-256 of its bytes} for the pages Pagefind indexes, in name order (the pages
+    not marked are hashed only when no page is: they are most of a site's files)."""
     marked: dict[str, bytes] = {}
-    every: dict[str, bytes] = {}
+    others: list[str] = []
     for path in sorted(site.rglob("*.html")):
         relative = path.relative_to(site).as_posix()
         if relative.startswith(f"{BUNDLE}/"):
             continue
         data = path.read_bytes()
-        every[relative] = hashlib.sha256(data).digest()
         if BODY in data:
-            marked[relative] = every[relative]
-    return marked or every
+            marked[relative] = hashlib.sha256(data).digest()
+        else:
+            others.append(relative)
+    return marked or {page: hashlib.sha256((site / page).read_bytes()).digest()
+                      for page in others}
 
 
 def _literal(text: str) -> str:
