@@ -73,6 +73,7 @@ def register() -> None:
     for kind, handler in _PREREAD.items():
         getattr(signals, f"{kind[:-1]}_generator_preread").connect(handler)
     signals.all_generators_finalized.connect(markdown.stop_prerender)
+    signals.generator_init.connect(contents.at_generator)
     signals.content_object_init.connect(contents.note_reads)
     signals.get_writer.connect(pages.fast_writer)
     signals.finalized.connect(_done)

@@ -11,6 +11,14 @@ Pelican's ``<CLASS>_URL`` settings still apply) that overrides three public meth
   after every generator has read its sources and Pelican has resolved links between them: the
   generators then ask for each post's URL many times (its page, listings, feeds, the sitemap),
   and until then plugins may still change what URLs are made of.
+
+Pelican's content cache keeps these objects whole (``CONTENT_CACHING_LAYER = "generator"``):
+a warm build unpickles each unchanged post instead of building it again from its text and
+metadata. Two of an object's fields belong to the build that reads it back, not to the one
+that saved it: the settings, and the site's context, which Pelican keeps in the private
+``_context`` (links to other content resolve through it). They are left out of the pickle and
+set to this build's (tests/test_fastbuild.py pins ``Content.__init__``, where Pelican sets
+them, and fails with "re-check plugins/fastbuild/contents.py" when it changes).
 """
 
 from __future__ import annotations
@@ -27,6 +35,10 @@ _reads: dict[str, str] | None = None  # source path -> digest, for the page bein
 _digests: dict[str, str] = {}  # source path -> digest of its bytes, this build
 _writing = False
 _classes: dict[type, type] = {}
+# The fields of a content object that are the current build's (above), and its settings and
+# context, set on each generator's creation, before it loads Pelican's cache.
+_OF_THE_BUILD = frozenset({"settings", "_context", "_fastbuild_urls"})
+_build: dict[str, dict] = {}
 
 
 def file_digest(path: str) -> str:
@@ -67,6 +79,22 @@ class _Noted:
             memo[key] = super().get_url_setting(key)
         return memo[key]
 
+    def __reduce_ex__(self, protocol: int) -> tuple:
+        state = {name: value for name, value in vars(self).items() if name not in _OF_THE_BUILD}
+        return _unpickled, (type(self).__bases__[1], state)
+
+
+def _unpickled(cls: type, state: dict) -> Content:
+    content = _noted_class(cls).__new__(_noted_class(cls))
+    content.__dict__.update(state)
+    content.settings, content._context = _build["settings"], _build["context"]
+    return content
+
+
+def at_generator(generator) -> None:
+    """generator_init handler: the build content objects read from Pelican's cache belong to."""
+    _build.update(settings=generator.settings, context=generator.context)
+
 
 def _noted_class(cls: type) -> type:
     noted = _classes.get(cls)
@@ -106,5 +134,6 @@ def fix_urls(fixed: bool) -> None:
 
 
 def forget(*_args) -> None:
-    """A long-running preview keeps no digests from one build to the next."""
+    """A long-running preview keeps no digests (nor the site) from one build to the next."""
     _digests.clear()
+    _build.clear()

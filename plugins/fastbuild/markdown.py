@@ -258,12 +258,17 @@ def start_prerender(generator, kind: str) -> None:
     config = read_config(generator.settings)
     paths_setting, excludes_setting = SOURCES[kind]
     extensions = readers.MarkdownReader.file_extensions
-    paths = [os.path.abspath(os.path.join(generator.path, relative))
-             for relative in generator.get_files(generator.settings[paths_setting],
-                                                 exclude=generator.settings[excludes_setting])
-             if relative.rsplit(".", 1)[-1] in extensions]
-    # The same check Readers.read_file makes before calling read(): no work for cache hits.
-    paths = [p for p in paths if owner.get_cached_data(p, _MISSING) is _MISSING]
+    # The same check the generator (whole content objects cached) or Readers.read_file (the
+    # reader's output cached) makes before reading a file: no work for cache hits.
+    whole = generator.settings["CONTENT_CACHING_LAYER"] == "generator"
+    paths = []
+    for relative in generator.get_files(generator.settings[paths_setting],
+                                        exclude=generator.settings[excludes_setting]):
+        path = os.path.abspath(os.path.join(generator.path, relative))
+        if relative.rsplit(".", 1)[-1] in extensions and (
+                generator.get_cached_data(relative, _MISSING) if whole
+                else owner.get_cached_data(path, _MISSING)) is _MISSING:
+            paths.append(path)
     if config.processes > 1 and len(paths) >= config.min_files:
         # This process converts too (the chunks the pool has not reached): one worker fewer.
         reader.prerender = Prerender(paths, generator.settings["MARKDOWN"],
