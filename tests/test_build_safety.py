@@ -223,3 +223,29 @@ def test_the_kept_findings_forget_a_deleted_file(site):
     paths = {path for path, _settings in entries}
     assert any(path.endswith("stays.md") for path in paths)
     assert not any(path.endswith("goes-away.md") for path in paths)
+
+
+def test_a_warm_build_reads_an_edited_event_again_and_reports_its_problems_every_time(site):
+    # Events are kept as read by their bytes: an edit keeping size and time is read again, and a
+    # problem kept with the event stops every build until the file is mended.
+    site.post("a-post")
+    event = site.file("events/meetup.yaml", """\
+        title: Spring meetup
+        start: 2026-04-01 18:00
+        timezone: Europe/London
+        """)
+    assert site.build().ok
+    assert list((site.root / "cache").rglob("events-read.pickle"))
+    stat = event.stat()
+    event.write_text(event.read_text(encoding="utf-8").replace("Spring", "Summer"),
+                     encoding="utf-8")
+    os.utime(event, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+    assert site.build().ok
+    page = (site.output / "events" / "meetup" / "index.html").read_text(encoding="utf-8")
+    assert "Summer meetup" in page and "Spring meetup" not in page
+    event.write_text(event.read_text(encoding="utf-8").replace("Europe/London", "Europe/Lundon"),
+                     encoding="utf-8")
+    for _ in range(2):
+        result = site.build()
+        assert result.returncode == 1, result.stderr
+        assert "meetup.yaml:3" in result.stderr and "timezone" in result.stderr, result.stderr

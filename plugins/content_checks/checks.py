@@ -16,8 +16,9 @@ from pelican import signals
 from publishing.images import image_problems
 from publishing.problems import header_line, report, shared_values
 
-from . import rules, scans
+from . import rules
 from .outputs import check_outputs, check_root_links, content_items
+from .scans import SCANS
 from .settings import CheckSettings, read as read_settings
 from .source import STATUSES, Findings, check_unreadable, findings_of, report_findings
 from .tree import check_tree, escapes
@@ -136,7 +137,7 @@ def _check_common(generator, content, required: tuple[str, ...], settings: Check
 
 
 def check_articles(generator) -> None:
-    scans.load(generator.settings)
+    SCANS.load(generator.settings)
     settings = _settings(generator)
     allowed = settings.categories
     everything = (generator.articles + generator.translations + generator.drafts
@@ -164,7 +165,7 @@ def _before(later, earlier) -> bool:
 
 
 def check_pages(generator) -> None:
-    scans.load(generator.settings)
+    SCANS.load(generator.settings)
     settings = _settings(generator)
     everything = (generator.pages + generator.translations + generator.hidden_pages
                   + generator.hidden_translations + generator.draft_pages
@@ -233,7 +234,7 @@ def refuse_impossible_dates(_generator, metadata: dict) -> None:
 
 def save_scans(pelican) -> None:
     """finalized: keep each file's findings for the next build."""
-    scans.save(pelican.settings)
+    SCANS.save(pelican.settings)
 
 
 def register() -> None:

@@ -21,8 +21,9 @@ from pathlib import Path
 from publishing.problems import header_fields, report, source_lines
 from scaffold.templates import PLACEHOLDER
 
-from . import header, scans
+from . import header
 from .rules import quote
+from .scans import SCANS
 from .settings import CheckSettings, read as read_settings
 
 MARKDOWN_IMAGE = re.compile(r"!\[(?P<alt>[^\]]*)\]\((?P<target>[^)\s]*)")
@@ -106,7 +107,7 @@ def findings_of(path: str, settings: CheckSettings) -> Findings:
         data = Path(path).read_bytes()
     except OSError:
         return Findings((), ())
-    return scans.remembered(path, settings, data, scan)
+    return SCANS.get(path, settings, data, lambda data: scan(data, settings))
 
 
 def report_findings(context: dict, content, findings: Findings, article: bool) -> None:

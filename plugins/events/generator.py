@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import os
+import pickle
 from collections import defaultdict
 from operator import attrgetter
 from zoneinfo import ZoneInfo
@@ -22,6 +23,7 @@ from pelican.utils import slugify
 from publishing.clock import now
 from fastbuild import OutputCache, beside_pages, write_new
 from publishing.problems import report, shared_values
+from publishing.remembered import Remembered
 
 from . import ical, jsonld, links, revisions, settings, timing, values
 from .calendar_keys import CalendarKeys
@@ -31,6 +33,8 @@ from .model import Event
 
 logger = logging.getLogger(__name__)
 EXTENSIONS = ("yaml", "yml")
+# Each event file as read and validated, with its problems, by the SHA-256 of its bytes.
+READ = Remembered("events-read.pickle", version=1)
 
 
 def _markdown_renderer(site_settings: dict):
@@ -85,11 +89,17 @@ class EventsGenerator(Generator):
         except OSError as error:
             report(self.context, path, None, None, f"cannot be read: {error.strerror}")
             return None
-        default_slug = self._default_slug(relative)
-        default_timezone = self.options["EVENTS_DEFAULT_TIMEZONE"]
-        event, problems = load_event(raw, path, default_slug=default_slug,
-                                     default_timezone=default_timezone, render_markdown=render,
-                                     embed_hosts=self.embed_hosts)
+        parameters = (self._default_slug(relative), self.options["EVENTS_DEFAULT_TIMEZONE"],
+                      self.embed_hosts)
+
+        def read(raw: bytes) -> bytes:
+            # Kept pickled: the build annotates the event it is given (its timing, its tags).
+            return pickle.dumps(load_event(raw, path, default_slug=parameters[0],
+                                           default_timezone=parameters[1], render_markdown=render,
+                                           embed_hosts=parameters[2]),
+                                protocol=pickle.HIGHEST_PROTOCOL)
+
+        event, problems = pickle.loads(READ.get(path, parameters, raw, read))
         for problem in problems:
             report(self.context, problem.path, problem.line, problem.field, problem.message)
         if event is not None:
@@ -116,12 +126,20 @@ class EventsGenerator(Generator):
     def generate_context(self) -> None:
         if not self._check_settings():
             return
-        render = _markdown_renderer(self.settings)
+        renderer = []
+
+        def render(text: str) -> str:
+            if not renderer:  # only when an event is read again (loading Markdown costs)
+                renderer.append(_markdown_renderer(self.settings))
+            return renderer[0](text)
+
+        READ.load(self.settings)
         found = []
         for relative in sorted(self.get_files(self.options["EVENTS_PATH"], extensions=EXTENSIONS)):
             event = self._read(relative, render)
             if event is not None:
                 found.append(event)
+        READ.save(self.settings)
         events = self._without_duplicates(found)
         changed = revisions.last_changes(self.path, self.options["EVENTS_PATH"],
                                          [e.relative_source_path for e in events])
