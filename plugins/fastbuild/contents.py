@@ -35,8 +35,9 @@ _reads: dict[str, str] | None = None  # source path -> digest, for the page bein
 _digests: dict[str, str] = {}  # source path -> digest of its bytes, this build
 _writing = False
 _classes: dict[type, type] = {}
-# The fields of a content object that are the current build's (above), and its settings and
-# context, set on each generator's creation, before it loads Pelican's cache.
+# Fields that belong to the build holding a content object, not to the object (above); and
+# that build's settings and context, noted on each generator's creation, before it loads
+# Pelican's cache.
 _OF_THE_BUILD = frozenset({"settings", "_context", "_fastbuild_urls"})
 _build: dict[str, dict] = {}
 
@@ -85,7 +86,8 @@ class _Noted:
 
 
 def _unpickled(cls: type, state: dict) -> Content:
-    content = _noted_class(cls).__new__(_noted_class(cls))
+    noted = _noted_class(cls)
+    content = noted.__new__(noted)
     content.__dict__.update(state)
     content.settings, content._context = _build["settings"], _build["context"]
     return content
