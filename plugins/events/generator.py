@@ -89,14 +89,13 @@ class EventsGenerator(Generator):
         except OSError as error:
             report(self.context, path, None, None, f"cannot be read: {error.strerror}")
             return None
-        parameters = (self._default_slug(relative), self.options["EVENTS_DEFAULT_TIMEZONE"],
-                      self.embed_hosts)
+        parameters = slug, zone, hosts = (self._default_slug(relative),
+                                          self.options["EVENTS_DEFAULT_TIMEZONE"], self.embed_hosts)
 
         def read(raw: bytes) -> bytes:
             # Kept pickled: the build annotates the event it is given (its timing, its tags).
-            return pickle.dumps(load_event(raw, path, default_slug=parameters[0],
-                                           default_timezone=parameters[1], render_markdown=render,
-                                           embed_hosts=parameters[2]),
+            return pickle.dumps(load_event(raw, path, default_slug=slug, default_timezone=zone,
+                                           render_markdown=render, embed_hosts=hosts),
                                 protocol=pickle.HIGHEST_PROTOCOL)
 
         event, problems = pickle.loads(READ.get(path, parameters, raw, read))

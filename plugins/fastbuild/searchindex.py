@@ -30,6 +30,7 @@ from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
 
+from publishing.jsonfile import write_atomically
 from publishing.treesync import TreeSync
 
 from . import pagefindorder
@@ -161,7 +162,7 @@ def place(parts: list[Part], target: Path) -> None:
     listing = json.dumps([f"{PARTS}/{name}/" for name in others])
     path = target / PARTS_LIST
     if not path.is_file() or path.read_text(encoding="utf-8") != listing:
-        path.write_text(listing, encoding="utf-8")
+        write_atomically(str(path), listing.encode("utf-8"))
     if (target / PARTS).is_dir():
         for old in (target / PARTS).iterdir():
             if old.name in others:

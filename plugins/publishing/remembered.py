@@ -12,8 +12,9 @@ from __future__ import annotations
 import hashlib
 import os
 import pickle
-from pathlib import Path
 from typing import Callable, Hashable
+
+from .jsonfile import write_atomically
 
 
 class Remembered:
@@ -60,15 +61,12 @@ class Remembered:
         self._known = used
         if path is None or not (self._dirty or pruned):
             return
-        Path(path).parent.mkdir(parents=True, exist_ok=True)
-        partial = f"{path}.{os.getpid()}.partial"
         try:
-            with open(partial, "wb") as fh:
-                pickle.dump((self.version, self._known), fh, protocol=pickle.HIGHEST_PROTOCOL)
-            os.replace(partial, path)
+            write_atomically(path, pickle.dumps((self.version, self._known),
+                                                protocol=pickle.HIGHEST_PROTOCOL))
             self._dirty = False
         except OSError:
-            Path(partial).unlink(missing_ok=True)
+            pass  # not kept: the next build works everything out again
 
     def get(self, path: str, parameters: Hashable, data: bytes,
             work_out: Callable[[bytes], object]) -> object:
