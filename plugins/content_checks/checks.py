@@ -50,11 +50,12 @@ def _target_exists(generator, content, kind: str, target: str) -> bool:
 def _target(generator, content, target: str) -> str:
     """"outside" content/, "found" or "missing". Most posts link the same few images: each
     distinct path is resolved once per build (the memo lives on the generator, so it dies with
-    the build)."""
+    the build; under "" it keeps the content folder resolved)."""
     candidate = _candidate(generator, content, target)
     known = generator.__dict__.setdefault("_content_checks_targets", {})
     if candidate not in known:
-        known[candidate] = ("outside" if escapes(generator.path, candidate)
+        root = known.get("") or known.setdefault("", os.path.realpath(generator.path))
+        known[candidate] = ("outside" if escapes(generator.path, candidate, root)
                             else "found" if _exists(candidate) else "missing")
     return known[candidate]
 

@@ -167,8 +167,9 @@ def _taxonomies(generators: list, context: dict) -> Iterator[tuple[str, Owner, o
                       + generator.drafts_translations)
         for article in everything:
             for field, wrapper in _wrappers(article):
-                owner = Owner(article.source_path, None, field, kinds[field], wrapper.save_as)
-                yield wrapper.save_as, owner, wrapper
+                save_as = wrapper.save_as  # worked out again at each use
+                owner = Owner(article.source_path, None, field, kinds[field], save_as)
+                yield save_as, owner, wrapper
     for event in context.get("events") or []:
         for wrapper in getattr(event, "tag_objects", []):
             if wrapper.slug:  # an empty one is the events plugin's own problem

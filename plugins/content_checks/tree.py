@@ -23,10 +23,11 @@ def _inside(path: str, root: str) -> bool:
     return path == root or path.startswith(root.rstrip(os.sep) + os.sep)
 
 
-def escapes(root: str, candidate: str) -> bool:
+def escapes(root: str, candidate: str, real_root: str | None = None) -> bool:
     """True when ``candidate`` (a path built from a reference) resolves outside ``root``,
-    through ``..`` or through a symbolic link."""
-    return not _inside(os.path.realpath(candidate), os.path.realpath(root))
+    through ``..`` or through a symbolic link. ``real_root``: ``root`` resolved already (by a
+    caller checking many candidates)."""
+    return not _inside(os.path.realpath(candidate), real_root or os.path.realpath(root))
 
 
 def check_tree(generators: list) -> None:

@@ -35,6 +35,7 @@ import contextlib
 import gc
 import inspect
 import logging
+import operator
 import weakref
 from typing import Callable
 
@@ -262,8 +263,7 @@ class FastWriter(Writer):
         # A generator may reuse and change one context dict between its calls, so each call keeps
         # a copy; consecutive calls with an unchanged context share one copy.
         last, snapshot = self._snapshot
-        if last is not context or len(snapshot) != len(context) or any(
-                snapshot.get(key, snapshot) is not value for key, value in context.items()):
+        if last is not context or not _same_values(snapshot, context):
             snapshot = dict(context)
             self._snapshot = (context, snapshot)
         return snapshot
@@ -433,6 +433,14 @@ class FastWriter(Writer):
                 written.append(page)
             keyed += batch_keyed
         return written, keyed
+
+
+def _same_values(snapshot: dict, context: dict) -> bool:
+    """True when ``context`` holds the very objects ``snapshot`` does, under the same names in
+    the same order. Every call is checked and a context holds a few hundred values: the
+    comparisons run in C (``operator.is_``), never calling a value's ``__eq__``."""
+    return (len(snapshot) == len(context) and list(snapshot) == list(context)
+            and all(map(operator.is_, snapshot.values(), context.values())))
 
 
 @contextlib.contextmanager
