@@ -25,11 +25,10 @@ from fastbuild import OutputCache, beside_pages, write_new
 from publishing.problems import report, shared_values
 from publishing.remembered import Remembered
 
-from . import ical, jsonld, links, revisions, settings, timing, values
+from . import jsonld, links, revisions, settings, timing, values
 from .calendar_keys import CalendarKeys
-from .ical import ZoneDefinitions
 from .loader import load_event
-from .model import Event
+from .model import Event, default_uid
 
 logger = logging.getLogger(__name__)
 EXTENSIONS = ("yaml", "yml")
@@ -103,7 +102,7 @@ class EventsGenerator(Generator):
             report(self.context, problem.path, problem.line, problem.field, problem.message)
         if event is not None:
             event.relative_source_path = relative.replace(os.sep, "/")
-            event.uid = event.uid or ical.default_uid(event.slug, self.options["SITE_ID"])
+            event.uid = event.uid or default_uid(event.slug, self.options["SITE_ID"])
         return event
 
     def _without_duplicates(self, events: list[Event]) -> list[Event]:
@@ -196,6 +195,8 @@ class EventsGenerator(Generator):
 
     # --- writing -------------------------------------------------------------------------
     def _calendar(self, events: list[Event], ics_url: str, title: str, seed: str) -> bytes:
+        from . import ical
+
         opts = self.options
         siteurl = opts["PUBLIC_SITEURL"]
         cal = ical.calendar(
@@ -227,6 +228,9 @@ class EventsGenerator(Generator):
                    f"tag:{tag.slug}")
 
     def _write_calendars(self) -> None:
+        # icalendar is loaded only by a build that writes a calendar (most warm rebuilds do not).
+        from .ical import ZoneDefinitions
+
         # Memos for this build's calendars only: VTIMEZONEs, VEVENTs and their serialisations.
         self._zones = ZoneDefinitions()
         self._vevents: dict = {}

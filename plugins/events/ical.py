@@ -7,7 +7,6 @@ components are added in a fixed order.
 
 from __future__ import annotations
 
-import re
 from datetime import datetime, timedelta, timezone
 from typing import Iterable
 
@@ -17,11 +16,6 @@ from icalendar.prop.conference import Conference
 
 from . import timezones
 from .model import Event
-
-
-def default_uid(slug: str, site_id: str) -> str:
-    """Stable across renames of title, date or domain: only the slug and the fixed site id."""
-    return f"{slug}@{re.sub(r'[^A-Za-z0-9.-]+', '-', site_id).strip('-')}"
 
 
 def absolute(siteurl: str, url: str) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field, fields
 from datetime import date, datetime, timedelta
 
@@ -127,6 +128,11 @@ class Event:
     @property
     def next_start_iso(self) -> str:
         return _iso(self.next_start if self.next_start is not None else self.start)
+
+
+def default_uid(slug: str, site_id: str) -> str:
+    """Stable across renames of title, date or domain: only the slug and the fixed site id."""
+    return f"{slug}@{re.sub(r'[^A-Za-z0-9.-]+', '-', site_id).strip('-')}"
 
 
 def content_digest(event: Event) -> str:

@@ -26,7 +26,10 @@ from datetime import datetime, timedelta, timezone
 from functools import lru_cache
 from importlib import resources
 
-from icalendar import Timezone, TimezoneDaylight, TimezoneStandard, vRecur
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from icalendar import Timezone
 
 _DAYS = ("SU", "MO", "TU", "WE", "TH", "FR", "SA")
 _EPOCH = datetime(1970, 1, 1)
@@ -198,6 +201,8 @@ class Zone:
 
     def component(self, since: datetime) -> Timezone:
         """The VTIMEZONE for times from ``since`` (aware) on."""
+        from icalendar import Timezone  # only a build that writes a calendar loads icalendar
+
         tz = Timezone()
         tz.add("TZID", self.tzid)
         for when, before, after in self.history[self.first_needed(since):]:
@@ -252,6 +257,8 @@ def _local(seconds: int, before: LocalType) -> datetime:
 
 
 def _observance(when: int, before: LocalType, after: LocalType, rrule: str | None = None):
+    from icalendar import TimezoneDaylight, TimezoneStandard, vRecur
+
     observance = TimezoneDaylight() if after.dst else TimezoneStandard()
     observance.add("DTSTART", _local(when, before))
     observance.add("TZOFFSETFROM", timedelta(seconds=before.offset))

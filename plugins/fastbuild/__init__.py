@@ -9,7 +9,7 @@ import functools
 
 from pelican import signals
 
-from . import contents, fingerprint, markdown, pages
+from . import contents, fingerprint, markdown, pages, templates
 from .output import beside_pages
 from .outputcache import OutputCache, make_key, write_new
 from .searchindex import index as search_index, place as place_search_index, plan as plan_search_index
@@ -23,16 +23,19 @@ PREFILTER = "fastbuild.prefilter"
 
 
 def _prepare(pelican) -> None:
-    """initialized handler: the cache folder for this configuration, and the Markdown
-    prefilter (which gives the same HTML)."""
+    """initialized handler: the cache folder for this configuration (compiled templates kept
+    there), and the Markdown prefilter (which gives the same HTML)."""
     fingerprint.namespace_cache(pelican)
     settings = pelican.settings
-    if read_config(settings).enabled:
-        markdown_settings = dict(settings["MARKDOWN"])
-        configs = dict(markdown_settings.get("extension_configs", {}))
-        configs.setdefault(PREFILTER, {})
-        markdown_settings["extension_configs"] = configs
-        settings["MARKDOWN"] = markdown_settings
+    if not read_config(settings).enabled:
+        return
+    if settings.get("CACHE_CONTENT"):
+        templates.keep_compiled(settings)
+    markdown_settings = dict(settings["MARKDOWN"])
+    configs = dict(markdown_settings.get("extension_configs", {}))
+    configs.setdefault(PREFILTER, {})
+    markdown_settings["extension_configs"] = configs
+    settings["MARKDOWN"] = markdown_settings
 
 
 def _done(pelican) -> None:
