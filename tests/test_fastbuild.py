@@ -400,3 +400,32 @@ def test_caches_of_configurations_not_built_lately_are_deleted(tmp_path):
     assert current.parent == tmp_path and current.is_dir()
     # This configuration and the three used most recently before it; other folders stay.
     assert left == sorted([current.name, *(folder.name for folder in old[:3]), "search-index"])
+
+
+def test_pelican_listings_answer_membership_as_lists_do():
+    """Pelican's per-tag, category and author lists are replaced by ``Members``: ``in`` must
+    keep a list's answers, after any change too, and for items that compare equal."""
+    from fastbuild.listings import Members  # noqa: PLC0415
+
+    class Post:
+        pass
+
+    class Equal:
+        def __eq__(self, other):
+            return isinstance(other, Equal)
+
+        __hash__ = object.__hash__
+
+    first, second, other = Post(), Post(), Post()
+    posts = Members([first, second])
+    assert first in posts and other not in posts
+    assert [post for post in [other, second, first] if post in posts] == [second, first]
+    posts.append(other)
+    assert other in posts
+    posts[0] = Post()
+    assert first not in posts
+    posts.remove(second)
+    assert second not in posts
+    assert Equal() in Members([Equal()]) and Equal() not in Members([first])
+    assert Equal() in Members([first, Equal()]) and first in Members([Equal(), first])
+    assert posts == list(posts) and isinstance(posts, list)

@@ -9,7 +9,7 @@ import functools
 
 from pelican import signals
 
-from . import contents, fingerprint, markdown, pages, templates
+from . import contents, fingerprint, listings, markdown, pages, templates
 from .output import beside_pages
 from .outputcache import OutputCache, make_key, write_new
 from .searchindex import index as search_index, place as place_search_index, plan as plan_search_index
@@ -75,6 +75,7 @@ def register() -> None:
     signals.readers_init.connect(markdown.use_reader)
     for kind, handler in _PREREAD.items():
         getattr(signals, f"{kind[:-1]}_generator_preread").connect(handler)
+    signals.article_generator_finalized.connect(listings.index_listings)
     signals.all_generators_finalized.connect(markdown.stop_prerender)
     signals.generator_init.connect(contents.at_generator)
     signals.content_object_init.connect(contents.note_reads)
