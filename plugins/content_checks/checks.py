@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 import re
 from datetime import datetime
-from pathlib import Path
+from typing import Iterator
 
 from pelican import signals
 
@@ -21,11 +21,14 @@ from .outputs import check_outputs, check_root_links, content_items
 from .scans import SCANS
 from .settings import CheckSettings, read as read_settings
 from .source import STATUSES, Findings, check_unreadable, findings_of, report_findings
-from .tree import check_tree, escapes
+from .tree import References, check_tree
 from .unstaged import connect_last
 # {filename}, {static} and {attach} links, in Markdown or HTML, as Pelican resolves them.
 IMAGE_LINK = re.compile(r"\{(static|attach|filename)\}(.+)")
-LINK = re.compile(r"""(?:href|src)=(["'])\{(filename|static|attach)\}(?P<target>[^"'#?]+)""")
+# What follows {filename}, {static} or {attach}; a link is one in an href="..." or src='...'
+# (the attribute is checked apart: a regular expression starting with the brace skips to each
+# brace at once, one starting with the attribute tries every position of the page).
+LINK = re.compile(r"""\{(filename|static|attach)\}([^"'#?]+)""")
 
 
 def _settings(generator) -> CheckSettings:
@@ -48,25 +51,12 @@ def _target_exists(generator, content, kind: str, target: str) -> bool:
 
 
 def _target(generator, content, target: str) -> str:
-    """"outside" content/, "found" or "missing". Most posts link the same few images: each
-    distinct path is resolved once per build (the memo lives on the generator, so it dies with
-    the build; under "" it keeps the content folder resolved)."""
-    candidate = _candidate(generator, content, target)
-    known = generator.__dict__.setdefault("_content_checks_targets", {})
-    if candidate not in known:
-        root = known.get("") or known.setdefault("", os.path.realpath(generator.path))
-        known[candidate] = ("outside" if escapes(generator.path, candidate, root)
-                            else "found" if _exists(candidate) else "missing")
-    return known[candidate]
-
-
-def _exists(candidate: str) -> bool:
-    """``Path(candidate).resolve().exists()``. Resolving costs a stat() per folder of the path;
-    one stat() of the path gives the same answer unless a ".." could cancel a missing folder
-    (resolving drops both) or a trailing slash follows a file name (resolving drops it)."""
-    if candidate.endswith(os.sep) or ".." in candidate.split(os.sep):
-        return Path(candidate).resolve().exists()
-    return os.path.exists(candidate)
+    """"outside" content/, "found" or "missing" (the references' memo lives on the generator,
+    so it dies with the build)."""
+    references = generator.__dict__.get("_content_checks_references")
+    if references is None:
+        references = generator._content_checks_references = References(generator.path)
+    return references.where(_candidate(generator, content, target))
 
 
 def _line_of(path: str, needle: str) -> int | None:
@@ -80,9 +70,17 @@ def _line_of(path: str, needle: str) -> int | None:
     return None
 
 
+def _links(html: str) -> Iterator[tuple[str, str]]:
+    """(kind, target) of each {kind}target link in ``html``, as Pelican resolves them."""
+    for match in LINK.finditer(html):
+        start = match.start()
+        if html[start - 1:start] in ("'", '"') and (html[start - 6:start - 1] == "href="
+                                                   or html[start - 5:start - 1] == "src="):
+            yield match.group(1), match.group(2)
+
+
 def _check_links(generator, content) -> None:
-    for match in LINK.finditer(content._content or ""):
-        kind, target = match.group(2), match.group("target")
+    for kind, target in _links(content._content or ""):
         where = _target(generator, content, target)
         if where == "outside":
             line = _line_of(content.source_path, target)

@@ -6,12 +6,13 @@ skipped silently.
 - A file with a source extension in another case (``x.MD``, ``x.YAML``) is not read by Pelican
   or the events plugin (they match extensions exactly), so it would vanish from the site.
 - ``{static}``, ``{attach}`` and ``{filename}`` references must stay inside content/ once
-  resolved (``escapes`` below, used by the link and image checks).
+  resolved (``escapes`` and ``References`` below, used by the link and image checks).
 """
 
 from __future__ import annotations
 
 import os
+import stat
 
 from publishing.problems import report
 
@@ -23,11 +24,49 @@ def _inside(path: str, root: str) -> bool:
     return path == root or path.startswith(root.rstrip(os.sep) + os.sep)
 
 
-def escapes(root: str, candidate: str, real_root: str | None = None) -> bool:
+def escapes(root: str, candidate: str) -> bool:
     """True when ``candidate`` (a path built from a reference) resolves outside ``root``,
-    through ``..`` or through a symbolic link. ``real_root``: ``root`` resolved already (by a
-    caller checking many candidates)."""
-    return not _inside(os.path.realpath(candidate), real_root or os.path.realpath(root))
+    through ``..`` or through a symbolic link."""
+    return not _inside(os.path.realpath(candidate), os.path.realpath(root))
+
+
+class References:
+    """Where references under the content folder ``root`` lead: "outside" it (as ``escapes``
+    says), "found" or "missing". Each path is resolved once, and each folder once: most posts
+    link into the same few folders, and resolving a path costs a system call per folder in it,
+    where the folder resolved already and one ``lstat`` of the name in it give the same."""
+
+    def __init__(self, root: str) -> None:
+        self.root = os.path.realpath(root)
+        self._folders: dict[str, str] = {}
+        self._known: dict[str, str] = {}
+
+    def where(self, candidate: str) -> str:
+        known = self._known.get(candidate)
+        if known is None:
+            known = self._known[candidate] = self._resolve(candidate)
+        return known
+
+    def _resolve(self, candidate: str) -> str:
+        folder, name = os.path.split(candidate)
+        if name in ("", ".", ".."):
+            resolved = os.path.realpath(candidate)
+        else:
+            real = self._folders.get(folder)
+            if real is None:
+                real = self._folders[folder] = os.path.realpath(folder)
+            resolved = os.path.join(real, name)
+        try:
+            if stat.S_ISLNK(os.lstat(resolved).st_mode):
+                resolved = os.path.realpath(resolved)
+                exists = os.path.exists(resolved)
+            else:
+                exists = True
+        except OSError:
+            exists = False
+        if not _inside(resolved, self.root):
+            return "outside"
+        return "found" if exists else "missing"
 
 
 def check_tree(generators: list) -> None:
