@@ -165,7 +165,8 @@ def test_warm_builds_equal_cold_builds_after_every_kind_of_edit(tmp_path):
     # the second post wherever that moves.
     site.post("first", body="The first post's body, linking to [the second]({filename}second.md).",
               tags="commons, governance")
-    second = site.post("second", date="2020-06-02 09:00", body="The second post.")
+    second = site.post("second", date="2020-06-02 09:00", body="The second post.",
+                       tags="commons, mutual aid", category="Software", authors="Grace Hopper")
     site.page("about", "About", body="About the co-op.")
     group = site.file("working-groups/tools.md", """\
         Title: Tools
@@ -207,6 +208,12 @@ def test_warm_builds_equal_cold_builds_after_every_kind_of_edit(tmp_path):
     build_and_compare("post body and title")
     _replace(second, "Slug: second", "Slug: second-moved")
     build_and_compare("the slug of a post an unchanged post links to")
+    # Names alone: the lists of tags, categories and authors keep their shape, and the
+    # listings show the post's summary (its header's), not its body.
+    _replace(second, "mutual aid", "mutual credit")
+    _replace(second, "Category: Software", "Category: Video")
+    _replace(second, "Authors: Grace Hopper", "Authors: Grace Murray")
+    build_and_compare("a tag, the category and the author of a post renamed")
     _replace(second, "2020-06-02 09:00", "2020-04-02 09:00")
     site.post("third", date="2021-01-01 10:00", body="A new post.", tags="governance")
     build_and_compare("post date and a new post")
@@ -429,3 +436,19 @@ def test_pelican_listings_answer_membership_as_lists_do():
     assert Equal() in Members([Equal()]) and Equal() not in Members([first])
     assert Equal() in Members([first, Equal()]) and first in Members([Equal(), first])
     assert posts == list(posts) and isinstance(posts, list)
+
+
+def test_a_renamed_tag_category_or_author_changes_the_page_keys():
+    """A page listing a post's tags must be rendered again when one is renamed, whether or
+    not anything has asked the tag for its URL yet (Pelican then copies name and slug into
+    the object's public fields)."""
+    from fastbuild.digest import ContextDigest  # noqa: PLC0415
+    from pelican.urlwrappers import Author, Category, Tag  # noqa: PLC0415
+
+    settings = read_settings(str(ROOT / "pelicanconf.py"))
+    for kind in (Tag, Category, Author):
+        digest = ContextDigest()
+        assert digest.of(kind("mutual aid", settings)) != digest.of(kind("mutual credit", settings))
+        asked = kind("mutual aid", settings)
+        assert asked.url  # fills the public fields
+        assert digest.of(asked) == ContextDigest().of(kind("mutual aid", settings)), kind

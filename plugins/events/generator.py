@@ -195,8 +195,10 @@ class EventsGenerator(Generator):
 
     # --- writing -------------------------------------------------------------------------
     def _calendar(self, events: list[Event], ics_url: str, title: str, seed: str) -> bytes:
-        from . import ical
+        from . import ical  # loaded only by a build that writes a calendar
 
+        if self._zones is None:
+            self._zones = ical.ZoneDefinitions()
         opts = self.options
         siteurl = opts["PUBLIC_SITEURL"]
         cal = ical.calendar(
@@ -228,11 +230,8 @@ class EventsGenerator(Generator):
                    f"tag:{tag.slug}")
 
     def _write_calendars(self) -> None:
-        # icalendar is loaded only by a build that writes a calendar (most warm rebuilds do not).
-        from .ical import ZoneDefinitions
-
         # Memos for this build's calendars only: VTIMEZONEs, VEVENTs and their serialisations.
-        self._zones = ZoneDefinitions()
+        self._zones = None
         self._vevents: dict = {}
         self._zone_bytes: dict = {}
         # A calendar whose events and title did not change is the previous build's file.

@@ -22,6 +22,7 @@ import types
 
 from pelican.contents import Content
 from pelican.paginator import Page
+from pelican.urlwrappers import URLWrapper
 
 from .outputcache import hash_parts as _hash
 
@@ -112,6 +113,10 @@ class ContextDigest:
         if isinstance(value, re.Pattern):
             return _text(f"re:{value.flags}:") + self.of(value.pattern)
         fields = getattr(value, "__dict__", None)
+        if isinstance(value, URLWrapper):
+            # A tag's, category's or author's name and slug are properties over private fields
+            # (Pelican copies them into the public ones only once a URL is asked for).
+            fields = {**fields, "name": value.name, "slug": value.slug}
         if fields is not None:
             own = ((k, v) for k, v in fields.items() if k[0] != "_" and k not in SKIPPED)
             return _hash(_text(type(value).__qualname__), self.of_items(own))
