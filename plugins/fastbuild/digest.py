@@ -56,6 +56,7 @@ class ContextDigest:
     def __init__(self) -> None:
         self._memo: dict[int, tuple[object, bytes]] = {}
         self._visiting: set[int] = set()
+        self._wrappers: dict[tuple[type, str, str], bytes] = {}
         # Every content object met while digesting, by source path: its body can then be
         # checked against what a cached page read.
         self.contents: dict[str, Content] = {}
@@ -95,10 +96,15 @@ class ContextDigest:
         declared = DECLARED.get(type(value)) or getattr(type(value), "__cache_key__", None)
         if declared is not None:
             return _hash(_text(type(value).__qualname__), self.of(declared(value)))
+        if isinstance(value, URLWrapper):
+            return self._wrapper(value)
         if isinstance(value, (list, tuple)):
             return _hash(b"seq", *map(self.of, value))
         if isinstance(value, dict):
             of = self.of
+            if all(type(key) is str for key in value):  # metadata: one hash, not one per item
+                return _hash(b"text map", *[part for key in sorted(value)
+                                             for part in (of(key), of(value[key]))])
             return _hash(b"map", *sorted([_hash(of(k), of(v)) for k, v in value.items()]))
         if isinstance(value, (set, frozenset)):
             return _hash(b"set", *sorted(self.of(item) for item in value))
@@ -113,10 +119,6 @@ class ContextDigest:
         if isinstance(value, re.Pattern):
             return _text(f"re:{value.flags}:") + self.of(value.pattern)
         fields = getattr(value, "__dict__", None)
-        if isinstance(value, URLWrapper):
-            # A tag's, category's or author's name and slug are properties over private fields
-            # (Pelican copies them into the public ones only once a URL is asked for).
-            fields = {**fields, "name": value.name, "slug": value.slug}
         if fields is not None:
             own = ((k, v) for k, v in fields.items() if k[0] != "_" and k not in SKIPPED)
             return _hash(_text(type(value).__qualname__), self.of_items(own))
@@ -124,6 +126,22 @@ class ContextDigest:
         if _ADDRESS.search(text):
             raise Uncacheable(type(value).__qualname__)
         return _text(f"{type(value).__qualname__}:") + _hash(_text(text))
+
+    def _wrapper(self, wrapper: URLWrapper) -> bytes:
+        """A tag, category or author: its class, name, slug and other public fields. The name
+        and slug are properties over private fields (Pelican copies them into public ones only
+        once a URL is asked for). Each post has objects of its own for the same tags: those
+        with no other public field share one digest."""
+        own = {k: v for k, v in vars(wrapper).items() if k[0] != "_" and k not in SKIPPED}
+        own["name"], own["slug"] = wrapper.name, wrapper.slug
+        shared = (len(own) == 2 and type(own["name"]) is str and type(own["slug"]) is str)
+        key = (type(wrapper), own["name"], own["slug"]) if shared else None
+        digest = self._wrappers.get(key) if shared else None
+        if digest is None:
+            digest = _hash(_text(type(wrapper).__qualname__), self.of_items(own.items()))
+            if shared:
+                self._wrappers[key] = digest
+        return digest
 
     def _function(self, function: types.FunctionType) -> bytes:
         # The code itself (a filter defined in pelicanconf.py can change without its name), its
