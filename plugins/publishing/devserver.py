@@ -162,6 +162,11 @@ class Tabs:
 
 
 def _builder_process(settings_file: str, overrides: dict, sender) -> None:
+    # Started by spawn (a fresh interpreter reads edited plugins), this process inherits spawn
+    # as its own start method; its page workers are started the platform's own way instead
+    # (forked on Linux, where they inherit the site in memory; without them the builder
+    # renders every page alone).
+    multiprocessing.set_start_method(None, force=True)
     init_logging(level=logging.WARNING, name="pelican")
     _stop_on_sigterm()
     try:
