@@ -296,3 +296,23 @@ def test_the_private_seam_of_the_theme_rewrite_still_matches_the_installed_pelic
     assert digest == "e35d7e44243855ec", (
         "Generator.get_template changed upstream: re-check plugins/publishing/preview.py "
         "(_forget_templates), then update the digest here")
+
+
+def test_a_quick_render_sees_the_edited_post_in_every_list_of_the_site():
+    """The page rendered at once is given the site's context with the edited post in place
+    of the old one, in the speed layer's post lists and Pelican's defaultdicts too."""
+    from collections import defaultdict  # noqa: PLC0415
+
+    from fastbuild.listings import Members  # noqa: PLC0415
+    from publishing.preview import _replaced  # noqa: PLC0415
+
+    old, new, other = object(), object(), object()
+    tags = defaultdict(list)
+    tags["commons"] = Members([other, old])
+    context = {"tags": tags, "categories": [("Commons", Members([old]))],
+               "articles": [old, other], "dates": (other, old), "untouched": [other]}
+    replaced = _replaced(context, old, new)
+    assert replaced["tags"]["commons"] == [other, new]
+    assert replaced["categories"] == [("Commons", [new])]
+    assert replaced["articles"] == [new, other] and replaced["dates"] == (other, new)
+    assert replaced["untouched"] is context["untouched"] and context["articles"] == [old, other]

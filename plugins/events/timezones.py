@@ -25,7 +25,6 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from functools import lru_cache
 from importlib import resources
-
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:

@@ -120,8 +120,8 @@ class ContextDigest:
             return _text(f"re:{value.flags}:") + self.of(value.pattern)
         fields = getattr(value, "__dict__", None)
         if fields is not None:
-            own = ((k, v) for k, v in fields.items() if k[0] != "_" and k not in SKIPPED)
-            return _hash(_text(type(value).__qualname__), self.of_items(own))
+            return self._fields(value, {k: v for k, v in fields.items()
+                                        if k[0] != "_" and k not in SKIPPED})
         text = repr(value)
         if _ADDRESS.search(text):
             raise Uncacheable(type(value).__qualname__)
@@ -134,14 +134,16 @@ class ContextDigest:
         with no other public field share one digest."""
         own = {k: v for k, v in vars(wrapper).items() if k[0] != "_" and k not in SKIPPED}
         own["name"], own["slug"] = wrapper.name, wrapper.slug
-        shared = (len(own) == 2 and type(own["name"]) is str and type(own["slug"]) is str)
-        key = (type(wrapper), own["name"], own["slug"]) if shared else None
-        digest = self._wrappers.get(key) if shared else None
+        key = (type(wrapper), own["name"], own["slug"])
+        if len(own) > 2 or type(key[1]) is not str or type(key[2]) is not str:
+            return self._fields(wrapper, own)
+        digest = self._wrappers.get(key)
         if digest is None:
-            digest = _hash(_text(type(wrapper).__qualname__), self.of_items(own.items()))
-            if shared:
-                self._wrappers[key] = digest
+            digest = self._wrappers[key] = self._fields(wrapper, own)
         return digest
+
+    def _fields(self, value: object, own: dict) -> bytes:
+        return _hash(_text(type(value).__qualname__), self.of_items(own.items()))
 
     def _function(self, function: types.FunctionType) -> bytes:
         # The code itself (a filter defined in pelicanconf.py can change without its name), its

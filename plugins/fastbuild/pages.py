@@ -408,8 +408,12 @@ class FastWriter(Writer):
             for args, _ in calls:
                 self.keys.shared(args[2])
         # Objects the collector never visits are never written to by it, so the memory the
-        # workers share with this process stays shared instead of being copied.
+        # workers share with this process stays shared instead of being copied. With the site
+        # frozen, a collection walks only what rendering made since: Python's own thresholds
+        # then cost little and free each page's garbage as it goes.
         gc.freeze()
+        thresholds = gc.get_threshold()
+        gc.set_threshold(*pool.DEFAULT_THRESHOLDS)
         results: list = [None] * len(batches)
         try:
             for first, last in _rounds(len(batches), FORKS):
@@ -419,6 +423,7 @@ class FastWriter(Writer):
                     for number in range(first, last):  # no new worker: the rest here
                         results[number] = _play_batch(batches[number])
         finally:
+            gc.set_threshold(*thresholds)
             gc.unfreeze()
             _current = None
         written: Written = []

@@ -10,6 +10,7 @@ A pool that cannot be started, or that breaks, leaves its work to this process, 
 from __future__ import annotations
 
 import concurrent.futures
+import gc
 import logging
 import multiprocessing
 import threading
@@ -21,6 +22,8 @@ logger = logging.getLogger(__name__)
 # pool whose worker died raises: the work is then done in this process.
 START_FAILURES = (OSError, ImportError, NotImplementedError, ValueError)
 BROKEN = (OSError, BrokenProcessPool)
+# Python's own (gc.get_threshold() in a fresh interpreter).
+DEFAULT_THRESHOLDS = (700, 10, 10)
 
 
 def workers_inherit_memory() -> bool:
@@ -33,7 +36,8 @@ def workers_inherit_memory() -> bool:
 def start(workers: int, what: str) -> concurrent.futures.ProcessPoolExecutor | None:
     """A pool of ``workers`` processes, or None (with one warning) when none can be started."""
     try:
-        return concurrent.futures.ProcessPoolExecutor(max_workers=workers)
+        return concurrent.futures.ProcessPoolExecutor(max_workers=workers,
+                                                      initializer=_collect_as_usual)
     except START_FAILURES as error:
         failed(what, error)
         return None
@@ -42,3 +46,10 @@ def start(workers: int, what: str) -> concurrent.futures.ProcessPoolExecutor | N
 def failed(what: str, error: BaseException) -> None:
     logger.warning("Could not use worker processes for %s (%s); doing it in this process",
                    what, error)
+
+
+def _collect_as_usual() -> None:
+    """A worker's own objects are short-lived: Python's default collector thresholds, whatever
+    the process that started it chose for its own long-lived heap (a forked worker inherits
+    them), so that a worker's garbage is freed as it goes."""
+    gc.set_threshold(*DEFAULT_THRESHOLDS)

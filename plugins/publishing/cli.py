@@ -155,9 +155,9 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     # Most of what a build allocates lives to its end (the posts, their pages' keys, the
     # caches), and each full collection walks all of it again: with the default thresholds
-    # they come every few hundred thousand allocations. Young objects are collected less
-    # often, and everything only after 20 middle collections (and, Python's own rule, once
-    # the long-lived objects have grown by a quarter).
+    # one may come every 70,000 allocations. Young objects are collected less often, and
+    # everything only after 20 middle collections (and, Python's own rule, once the
+    # long-lived objects have grown by a quarter).
     gc.set_threshold(*COLLECTOR_THRESHOLDS)
 
     level = logging.INFO if args.verbose else logging.ERROR if args.quiet else logging.WARNING

@@ -229,12 +229,14 @@ def _replaced(value, old, new):
     containers that hold it; the others are the same objects)."""
     if value is old:
         return new
-    if type(value) in (list, tuple):
+    # Subclasses of list and dict too (the speed layer's post lists, Pelican's defaultdicts),
+    # copied as plain ones; a tuple only as itself (a named tuple is left whole).
+    if type(value) is tuple or isinstance(value, list):
         items = [_replaced(item, old, new) for item in value]
         if all(a is b for a, b in zip(items, value)):
             return value
-        return items if type(value) is list else tuple(items)
-    if type(value) is dict:
+        return tuple(items) if type(value) is tuple else items
+    if isinstance(value, dict):
         items = {key: _replaced(item, old, new) for key, item in value.items()}
         if all(items[key] is value[key] for key in value):
             return value
