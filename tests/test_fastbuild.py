@@ -452,3 +452,15 @@ def test_a_renamed_tag_category_or_author_changes_the_page_keys():
         asked = kind("mutual aid", settings)
         assert asked.url  # fills the public fields
         assert digest.of(asked) == ContextDigest().of(kind("mutual aid", settings)), kind
+
+
+def test_pelican_listings_unpickled_elsewhere_answer_from_their_own_items():
+    import pickle  # noqa: PLC0415
+
+    from fastbuild.listings import Members  # noqa: PLC0415
+
+    posts = Members(["first", "second"])
+    assert "first" in posts
+    copy = pickle.loads(pickle.dumps(posts))
+    assert type(copy) is Members and copy == posts and copy._ids is None
+    assert copy[0] in copy and "third" not in copy

@@ -1,10 +1,11 @@
 """Pelican's per-tag, per-category and per-author lists of posts, answering ``in`` at once.
 
 For each tag, category and author, Pelican writes its page with the posts in date order,
-``[post for post in dates if post in posts]``: every post against the whole list of that
-tag's posts, millions of comparisons on a site with thousands of posts (vanilla Pelican's too). The lists are the
-generator's public ``tags``, ``categories`` and ``authors``; each is replaced in place by a
-``Members`` list with the same items, which answers ``in`` from a set of its items' identities.
+``[post for post in dates if post in posts]``: every post against the whole list of that tag's
+posts, millions of comparisons on a site with thousands of posts (vanilla Pelican's too). The
+lists are the generator's public ``tags``, ``categories`` and ``authors``; each is replaced in
+place by a ``Members`` list with the same items, which answers ``in`` from a set of its items'
+identities.
 """
 
 from __future__ import annotations
@@ -34,6 +35,10 @@ class Members(list):
         if self._plain and _default_eq(item):
             return False
         return list.__contains__(self, item)
+
+    def __reduce_ex__(self, protocol: int) -> tuple:
+        # Identities mean nothing in another process: the items alone, the set made anew.
+        return Members, (list(self),)
 
 
 def _forgetting(name: str):
