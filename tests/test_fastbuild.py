@@ -464,3 +464,18 @@ def test_pelican_listings_unpickled_elsewhere_answer_from_their_own_items():
     copy = pickle.loads(pickle.dumps(posts))
     assert type(copy) is Members and copy == posts and copy._ids is None
     assert copy[0] in copy and "third" not in copy
+
+
+def test_the_search_index_takes_the_marked_pages_or_every_page_when_none_is(tmp_path):
+    """Pagefind's own rule: only pages marked data-pagefind-body when any page is."""
+    from fastbuild.searchindex import _indexed_pages  # noqa: PLC0415
+
+    site = tmp_path / "site"
+    (site / "blog").mkdir(parents=True)
+    (site / "index.html").write_text("<main>Home</main>", encoding="utf-8")
+    (site / "blog" / "a.html").write_text("<main>A</main>", encoding="utf-8")
+    assert list(_indexed_pages(site)) == ["blog/a.html", "index.html"]
+    (site / "blog" / "b.html").write_text("<main data-pagefind-body>B</main>", encoding="utf-8")
+    pages = _indexed_pages(site)
+    assert list(pages) == ["blog/b.html"]
+    assert pages["blog/b.html"] == hashlib.sha256((site / "blog" / "b.html").read_bytes()).digest()

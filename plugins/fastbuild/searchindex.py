@@ -116,9 +116,10 @@ def plan(site: Path, store: Path, per_part: int) -> list[Part]:
 
 def _indexed_pages(site: Path) -> dict[str, bytes]:
     """{page: SHA-256 of its bytes} for the pages Pagefind indexes, in name order (the pages
-    not marked are hashed only when no page is: they are most of a site's files)."""
+    not marked are hashed only until a marked one is found: they are most of a site's files,
+    and only a site with no marked page indexes them)."""
     marked: dict[str, bytes] = {}
-    others: list[str] = []
+    others: dict[str, bytes] = {}
     for path in sorted(site.rglob("*.html")):
         relative = path.relative_to(site).as_posix()
         if relative.startswith(f"{BUNDLE}/"):
@@ -126,10 +127,9 @@ def _indexed_pages(site: Path) -> dict[str, bytes]:
         data = path.read_bytes()
         if BODY in data:
             marked[relative] = hashlib.sha256(data).digest()
-        else:
-            others.append(relative)
-    return marked or {page: hashlib.sha256((site / page).read_bytes()).digest()
-                      for page in others}
+        elif not marked:
+            others[relative] = hashlib.sha256(data).digest()
+    return marked or others
 
 
 def _literal(text: str) -> str:

@@ -18,7 +18,8 @@ from .jsonfile import write_atomically
 
 
 class Remembered:
-    """One plugin's store: ``FILE`` in CACHE_PATH, its entries keyed by (path, parameters)."""
+    """One plugin's store: ``file_name`` in CACHE_PATH, its entries keyed by (path,
+    parameters)."""
 
     def __init__(self, file_name: str, version: int) -> None:
         self.file_name, self.version = file_name, version
