@@ -184,32 +184,9 @@ def run(n: int, rounds: int, events: int, workdir: Path, with_caches: bool = Tru
         print(f"round {number}/{rounds}: " + ", ".join(
             f"{k} {v[-1]['seconds']:.2f} s" for k, v in runs.items() if v), file=sys.stderr)
     results = summarise(n, events, rounds, runs)
-    results["file_system"] = {"a": creation_cost(vanilla_out, workdir / "scratch"),
-                              "b": creation_cost(project_out, workdir / "scratch")}
     if with_caches:
         results["caches"] = caches(content, project, index, env, workdir, project_out)
     return results
-
-
-def creation_cost(tree: Path, scratch: Path) -> dict:
-    """How many files and folders ``tree`` holds, and the CPU seconds this process takes to
-    create as many, empty, in ``scratch`` (on the same file system): on some file systems
-    creating a file or folder costs far more than writing its bytes, and a site of one folder
-    per page creates about twice as many."""
-    files = folders = 0
-    for _root, names, file_names in os.walk(tree):
-        folders += len(names)
-        files += len(file_names)
-    shutil.rmtree(scratch, ignore_errors=True)
-    scratch.mkdir(parents=True)
-    before = time.process_time()
-    for number in range(folders):
-        os.mkdir(scratch / f"d{number}")
-    for number in range(files):
-        (scratch / f"d{number % max(1, folders)}" / f"f{number}").touch()
-    seconds = time.process_time() - before
-    shutil.rmtree(scratch, ignore_errors=True)
-    return {"files": files, "folders": folders, "cpu_seconds": round(seconds, 3)}
 
 
 def caches(content: Path, project: list[str], index: list[str], env: dict, workdir: Path,
@@ -306,9 +283,6 @@ def table(results: dict) -> str:
                  f"CPU {r['warm cpu']:.2f}")
     lines.append(f"memory b / a: {r['memory']} (target <= {t['memory']}); search index peak "
                  f"{results['peak_tree_pss_mib'].get('b_index')} MiB")
-    for key, cost in results.get("file_system", {}).items():
-        lines.append(f"{key}: {cost['files']} files and {cost['folders']} folders; creating as "
-                     f"many empty ones takes {cost['cpu_seconds']:.2f} s of CPU here")
     for name, run in results.get("caches", {}).items():
         lines.append(f"{name:30} {run['seconds']:9.2f} {run['cpu_seconds']:7.2f}")
     return "\n".join(lines)

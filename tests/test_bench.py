@@ -135,16 +135,14 @@ def test_the_speed_layer_changes_nothing_in_the_output(bench_corpus, tmp_path):
     assert len(digest) > N and digest == tree_digest(sequential.output)
 
 
-def test_page_worker_forks_share_the_batches_out_by_pages_in_order():
+def test_page_worker_forks_share_the_batches_out_in_order():
     from fastbuild.pages import _rounds  # noqa: PLC0415
 
-    assert _rounds([1] * 16, 2) == [(0, 8), (8, 16)]
-    assert _rounds([1, 1, 1], 2) == [(0, 2), (2, 3)]
-    assert _rounds([1], 2) == [(0, 1)]
-    assert _rounds([], 2) == []
-    # A heavy batch (a listing of many pages) is a round's worth on its own.
-    assert _rounds([5, 1, 1, 1, 1, 1], 2) == [(0, 1), (1, 6)]
-    assert [i for first, last in _rounds([1] * 17, 3) for i in range(first, last)] == list(range(17))
+    assert _rounds(16, 2) == [(0, 8), (8, 16)]
+    assert _rounds(3, 2) == [(0, 2), (2, 3)]
+    assert _rounds(1, 2) == [(0, 1)]
+    assert _rounds(0, 2) == []
+    assert [i for first, last in _rounds(17, 3) for i in range(first, last)] == list(range(17))
 
 
 def test_page_batches_play_every_call_once_keeping_same_name_calls_together():
@@ -155,27 +153,12 @@ def test_page_batches_play_every_call_once_keeping_same_name_calls_together():
 
     calls = [call(f"post{i}.html") for i in range(20)]
     calls += [call("about.html"), call("blog/index.html"), call("about.html")]
-    weights = [1] * len(calls)
-    batches = _batches(calls, weights, 8)
+    batches = _batches(calls, 8)
     played = [index for batch in batches for index in batch]
     assert sorted(played) == list(range(len(calls)))
     about = [batch for batch in batches if 20 in batch]
     assert len(about) == 1 and about[0].index(20) < about[0].index(22)
     assert 6 <= len(batches) <= 9 and max(map(len, batches)) <= 4
-
-
-def test_page_batches_weigh_listings_by_their_pages_and_put_them_last():
-    from fastbuild.pages import _batches  # noqa: PLC0415
-
-    calls = [((f"tag/{i}/index.html", "tag", {}), {}) for i in range(4)]
-    calls += [((f"post{i}.html", "article", {}), {}) for i in range(40)]
-    weights = [10] * 4 + [1] * 40
-    batches = _batches(calls, weights, 8)
-    assert sorted(i for batch in batches for i in batch) == list(range(len(calls)))
-    loads = [sum(weights[i] for i in batch) for batch in batches]
-    assert max(loads) <= 10 and len(batches) == 8
-    # The four listings are the last four batches, one each: this process starts with them.
-    assert batches[-4:] == [[0], [1], [2], [3]]
 
 
 PROBE = """\
@@ -278,22 +261,6 @@ def test_benchmark_runs_end_to_end(tmp_path):
     assert {"cores", "cpu_model", "python", "pelican"} <= set(data["machine"])
     assert data["machine"]["pelican"].startswith("4.12")
     assert "cold (b + b_index) / a" in proc.stdout and "vanilla" in proc.stdout
-    # The files and folders each build left, counted: the project's site has a folder a page.
-    costs = data["file_system"]
-    assert costs["b"]["folders"] > costs["a"]["folders"] and costs["b"]["files"] > 20
-    assert "files and" in proc.stdout
-
-
-def test_the_file_system_cost_mirrors_a_trees_files_and_folders(tmp_path):
-    from run import creation_cost  # noqa: PLC0415
-
-    tree = tmp_path / "site"
-    for page in ("index.html", "blog/a/index.html", "blog/b/index.html", "feeds/all.xml"):
-        (tree / page).parent.mkdir(parents=True, exist_ok=True)
-        (tree / page).write_text("x")
-    cost = creation_cost(tree, tmp_path / "scratch")
-    assert (cost["files"], cost["folders"]) == (4, 4)
-    assert cost["cpu_seconds"] >= 0 and not (tmp_path / "scratch").exists()
 
 
 def test_relative_urls_build_matches_the_sequential_writer(site, tmp_path):

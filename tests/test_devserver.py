@@ -316,3 +316,14 @@ def test_a_quick_render_sees_the_edited_post_in_every_list_of_the_site():
     assert replaced["categories"] == [("Commons", [new])]
     assert replaced["articles"] == [new, other] and replaced["dates"] == (other, new)
     assert replaced["untouched"] is context["untouched"] and context["articles"] == [old, other]
+
+
+def test_the_memo_the_preview_empties_still_matches_the_installed_pelican():
+    # publishing/preview.py empties the ``cache`` of Pelican's ``memoized`` decorator (on
+    # Content.get_content and get_summary) before each build, as Pelican's own tests do.
+    from pelican.utils import memoized
+
+    digest = hashlib.sha256(inspect.getsource(memoized).encode()).hexdigest()[:16]
+    assert digest == "e17e76fd986fe4f4", (
+        "pelican.utils.memoized changed upstream: re-check plugins/publishing/preview.py "
+        "(_forget_rendered_contents), then update the digest here")

@@ -209,7 +209,8 @@ def _forget_rendered_contents() -> None:
     themselves and kept for the life of the process: in this one, every build's posts, pages
     and all they point to (the whole site of that build) would stay in memory, and each fork
     of the page workers would copy more of it. The build about to run makes new objects; the
-    last good build's are rendered again if asked."""
+    last good build's are rendered again if asked (tests/test_devserver.py pins ``memoized``'s
+    source and fails when it changes)."""
     for memo in (Content.get_content, Content.get_summary):
         memo.cache.clear()
 
