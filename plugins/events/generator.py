@@ -22,7 +22,7 @@ from pelican.utils import slugify
 
 from publishing.clock import now
 from fastbuild import OutputCache, beside_pages, write_new
-from publishing.problems import report, shared_values
+from publishing.problems import left_out, report, shared_values
 from publishing.remembered import Remembered
 
 from . import jsonld, links, revisions, settings, timing, values
@@ -114,8 +114,7 @@ class EventsGenerator(Generator):
                 report(self.context, event.source_path, event.line(field) or 1, field,
                        f"duplicate event {attribute} '{getattr(event, attribute)}' (also used by "
                        f"{others}; expected a unique {attribute}, set '{field}:' in one of them)")
-            left_out = {id(event) for event, _ in duplicates}
-            keep = [event for event in keep if id(event) not in left_out]
+            keep = left_out(keep, duplicates)
         return keep
 
     def _tag(self, name: str) -> Tag:

@@ -85,6 +85,13 @@ def shared_values(items: Iterable[T], value_of: Callable[[T], Hashable]) -> list
             for same in owners.values() if len(same) > 1 for item in same]
 
 
+def left_out(items: Iterable[T], duplicates: list[tuple[T, list[T]]]) -> list[T]:
+    """``items`` without those ``shared_values`` found (each of them is reported instead:
+    none of the files sharing a value can be trusted to be the one meant)."""
+    dropped = {id(item) for item, _ in duplicates}
+    return [item for item in items if id(item) not in dropped]
+
+
 def source_lines(path: str | os.PathLike) -> list[str]:
     """A source file's lines (BOM dropped, bad bytes replaced); [] when it cannot be read."""
     try:

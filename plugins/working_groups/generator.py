@@ -7,7 +7,7 @@ import os
 from pelican.generators import Generator
 
 from publishing.jsonld import script_tag
-from publishing.problems import header_line, report, shared_values
+from publishing.problems import header_line, left_out, report, shared_values
 
 from .model import Group
 from .reader import read_group
@@ -51,8 +51,7 @@ class WorkingGroupsGenerator(Generator):
             report(self.context, group.source_path, header_line(group.source_path, "slug"),
                    "slug", f"duplicate working group slug '{group.slug}' (also used by "
                    f"{', '.join(sorted(map(relative, others)))}; expected a unique slug)")
-        left_out = {id(group) for group, _ in duplicates}
-        return [group for group in groups if id(group) not in left_out]
+        return left_out(groups, duplicates)
 
     def generate_output(self, writer) -> None:
         relative_urls = self.settings["RELATIVE_URLS"]
