@@ -26,10 +26,6 @@ if os.environ.get("CI"):
     hypothesis_settings.load_profile("ci")
 
 ROOT = Path(__file__).resolve().parent.parent
-# The plugins' modules, for the tests that import them or unpickle what they wrote, in whatever
-# order the test modules are given to a worker.
-if str(ROOT / "plugins") not in sys.path:
-    sys.path.insert(0, str(ROOT / "plugins"))
 # 2026-11-23 12:00 UTC: the "today" the sample content is written against.
 EPOCH = "1795435200"
 

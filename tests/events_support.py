@@ -2,14 +2,7 @@
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
-
-from conftest import ROOT
-
-# The loader is tested in-process (hypothesis); plugins/ holds it and the publishing helpers.
-if str(ROOT / "plugins") not in sys.path:
-    sys.path.insert(0, str(ROOT / "plugins"))
 
 
 def ics_files(output: Path) -> list[Path]:

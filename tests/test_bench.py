@@ -15,8 +15,7 @@ import pytest
 
 from conftest import ROOT, page_at, run_publishing, side_by_side, soup, tree_digest
 
-sys.path[:0] = [str(ROOT / "bench"), str(ROOT / "plugins")]
-import corpus  # noqa: E402
+import corpus
 
 N = 30
 

@@ -7,7 +7,6 @@ import os
 import subprocess
 from datetime import datetime, timezone
 
-import events_support  # noqa: F401  (puts plugins/ on sys.path)
 from events.revisions import last_changes
 
 COMMITTED = datetime(2026, 3, 4, 5, 6, 7, tzinfo=timezone.utc)

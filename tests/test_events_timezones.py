@@ -11,7 +11,6 @@ from zoneinfo import ZoneInfo
 import pytest
 from dateutil.tz import tzical
 
-import events_support  # noqa: F401  (puts plugins/ on sys.path)
 from events.timezones import vtimezone
 
 ZONES = {

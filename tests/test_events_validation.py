@@ -10,7 +10,6 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-import events_support  # noqa: F401 - puts plugins/ on sys.path
 from conftest import FixtureSite, tree_digest
 
 GOOD = """\

@@ -21,7 +21,6 @@ from pelican.settings import read_settings
 from conftest import (EPOCH, ROOT, SEARCH_PARTS, FixtureSite, html_files, run_publishing,
                       side_by_side, tree_digest)
 
-sys.path.insert(0, str(ROOT / "plugins"))
 
 # Upstream functions the two private seams rely on, and the file to re-check when one changes:
 # plugins/fastbuild/markdown.py calls MarkdownReader._parse_metadata with a stand-in for the

@@ -4,7 +4,6 @@ tricky Markdown, and with an extension's own inline pattern added after it."""
 
 from __future__ import annotations
 
-import sys
 import xml.etree.ElementTree as etree
 
 import pytest
@@ -13,8 +12,7 @@ from markdown.inlinepatterns import InlineProcessor
 
 from conftest import ROOT
 
-sys.path[:0] = [str(ROOT / "plugins"), str(ROOT / "bench")]
-import corpus  # noqa: E402
+import corpus
 
 BASE = ["markdown.extensions.extra", "markdown.extensions.codehilite", "markdown.extensions.toc",
         "markdown.extensions.meta", "publishing.typography"]

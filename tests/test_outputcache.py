@@ -4,13 +4,9 @@ still holds the very file the previous build wrote."""
 from __future__ import annotations
 
 import os
-import sys
 from pathlib import Path
 
-from conftest import ROOT
-
-sys.path.insert(0, str(ROOT / "plugins"))
-from fastbuild.outputcache import OutputCache, make_key  # noqa: E402
+from fastbuild.outputcache import OutputCache, make_key
 
 
 def _build(tmp: Path, name: str, files: dict[str, tuple[str, str]], swap: bool = True) -> OutputCache:

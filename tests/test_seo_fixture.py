@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import sys
 from datetime import datetime
 from types import SimpleNamespace
 
 import pytest
 
-from conftest import ROOT, FixtureSite, page_at, soup
+from conftest import FixtureSite, page_at, soup
 from seo_support import jsonld_blocks, local_time, meta_content, sitemap
 
 SITE = "https://coop.example"
@@ -72,8 +71,6 @@ def test_image_and_canonical_use_public_siteurl(built):
 def test_sitemap_and_breadcrumbs_follow_the_events_and_groups_contracts():
     # The events and working-groups plugins live on other branches: their context contract is
     # all the seo plugin relies on, so exercise it with objects of that shape.
-    if str(ROOT / "plugins") not in sys.path:
-        sys.path.insert(0, str(ROOT / "plugins"))
     from seo.helpers import SeoHelpers
     from seo.settings import read
     from seo.sitemap import sitemap_entries

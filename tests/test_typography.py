@@ -3,14 +3,12 @@ speed), on every post of the site and on the tricky cases, and leaves code alone
 
 from __future__ import annotations
 
-import sys
 
 import pytest
 from markdown import Markdown
 
 from conftest import ROOT
 
-sys.path.insert(0, str(ROOT / "plugins"))
 
 BASE = ["markdown.extensions.extra", "markdown.extensions.codehilite", "markdown.extensions.toc",
         "markdown.extensions.meta"]
