@@ -116,6 +116,26 @@ def test_workers_that_cannot_start_leave_the_work_to_the_build_with_a_warning(no
     assert tree_digest(tmp_path / "alone") == tree_digest(normal_build)
 
 
+def test_workers_collect_garbage_with_the_interpreters_own_thresholds():
+    # The build raises its own process's thresholds; a worker's objects are short-lived and
+    # must be freed as it goes, whatever this Python version's own thresholds are.
+    script = (
+        "import gc, sys\n"
+        "fresh = gc.get_threshold()\n"
+        "from publishing import cli\n"
+        "from fastbuild import pool\n"
+        "cli.collector.for_the_build()\n"
+        "assert gc.get_threshold() != fresh\n"
+        "executor = pool.start(1, 'test')\n"
+        "print(fresh == tuple(executor.submit(gc.get_threshold).result()))\n"
+        "executor.shutdown()\n")
+    env = {**os.environ, "PYTHONPATH": str(ROOT / "plugins")}
+    result = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True,
+                            text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["True"]
+
+
 def _pelican(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess:
     env = {**os.environ, "PYTHONPATH": str(ROOT / "plugins"), "SOURCE_DATE_EPOCH": EPOCH}
     env.pop("SITEURL", None)

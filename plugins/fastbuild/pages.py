@@ -43,6 +43,7 @@ from jinja2 import TemplateNotFound, meta, nodes
 from pelican import signals
 from pelican.writers import FileOverwriteFailedError, Writer
 
+from publishing import collector
 from publishing.problems import WRITING_ERRORS, ContentError, output_problem
 
 from . import pool
@@ -413,7 +414,7 @@ class FastWriter(Writer):
         # then cost little and free each page's garbage as it goes.
         gc.freeze()
         thresholds = gc.get_threshold()
-        gc.set_threshold(*pool.DEFAULT_THRESHOLDS)
+        collector.as_usual()
         results: list = [None] * len(batches)
         try:
             for first, last in _rounds(len(batches), FORKS):

@@ -10,11 +10,12 @@ A pool that cannot be started, or that breaks, leaves its work to this process, 
 from __future__ import annotations
 
 import concurrent.futures
-import gc
 import logging
 import multiprocessing
 import threading
 from concurrent.futures.process import BrokenProcessPool
+
+from publishing import collector
 
 logger = logging.getLogger(__name__)
 
@@ -22,8 +23,6 @@ logger = logging.getLogger(__name__)
 # pool whose worker died raises: the work is then done in this process.
 START_FAILURES = (OSError, ImportError, NotImplementedError, ValueError)
 BROKEN = (OSError, BrokenProcessPool)
-# Python's own (gc.get_threshold() in a fresh interpreter).
-DEFAULT_THRESHOLDS = (700, 10, 10)
 
 
 def workers_inherit_memory() -> bool:
@@ -49,7 +48,7 @@ def failed(what: str, error: BaseException) -> None:
 
 
 def _collect_as_usual() -> None:
-    """A worker's own objects are short-lived: Python's default collector thresholds, whatever
-    the process that started it chose for its own long-lived heap (a forked worker inherits
-    them), so that a worker's garbage is freed as it goes."""
-    gc.set_threshold(*DEFAULT_THRESHOLDS)
+    """A worker's own objects are short-lived: the interpreter's own collector thresholds,
+    whatever the process that started it chose for its long-lived heap (a forked worker
+    inherits them)."""
+    collector.as_usual()

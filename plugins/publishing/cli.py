@@ -7,7 +7,6 @@ output can be read by people and by editors that jump to ``path:line``.
 from __future__ import annotations
 
 import argparse
-import gc
 import logging
 import os
 import sys
@@ -16,6 +15,7 @@ import time
 from pelican.log import init as init_logging
 from pelican.settings import read_settings
 
+from . import collector
 from .problems import ContentError, Problem
 
 logger = logging.getLogger(__name__)
@@ -38,9 +38,6 @@ def _print_problems(problems: list[Problem]) -> None:
     print(f"{len(problems)} content {noun} found; nothing was written.", file=sys.stderr)
 
 
-# gc.set_threshold: young objects, middle collections per full one (Python's defaults: 700,
-# 10, 10).
-COLLECTOR_THRESHOLDS = (20_000, 20, 20)
 BUG_REPORT = ("This is a bug in the site's build, not a mistake in your content: please report "
               "it with the command you ran and its output with -v (which shows where it happened).")
 
@@ -153,12 +150,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("-q", "--quiet", action="store_true", help="only errors")
     parser.add_argument("-v", "--verbose", action="store_true", help="log every file written")
     args = parser.parse_args(argv)
-    # Most of what a build allocates lives to its end (the posts, their pages' keys, the
-    # caches), and each full collection walks all of it again: with the default thresholds
-    # one may come every 70,000 allocations. Young objects are collected less often, and
-    # everything only after 20 middle collections (and, Python's own rule, once the
-    # long-lived objects have grown by a quarter).
-    gc.set_threshold(*COLLECTOR_THRESHOLDS)
+    collector.for_the_build()
 
     level = logging.INFO if args.verbose else logging.ERROR if args.quiet else logging.WARNING
     init_logging(level=level, name="pelican")
