@@ -4,7 +4,8 @@
 temporary folder, then runs, alternating for each round, each in a fresh process:
 
   a.      vanilla Pelican (``pelican`` CLI, default theme, built-in Atom feeds, no plugins, its
-          content cache on) on the posts alone, cold (cache and output cleared);
+          content cache on) on the posts alone, cold (cache and output cleared: the previous
+          round's are moved aside, and deleted only at the end; see ``_clear``);
   b.      this project's ``make html`` cold (caches and output cleared): the build, then the
           search index (``b_index``);
   (one post's text is then edited)
@@ -155,7 +156,23 @@ def _settle(output: Path, limit: float = 300.0) -> None:
         time.sleep(0.05)
 
 
-def run(n: int, rounds: int, events: int, workdir: Path, with_caches: bool = True) -> dict:
+def _clear(folders: tuple[Path, ...], retired: Path | None) -> None:
+    """Clear the folders of the round before: moved into ``retired`` (deleted once every
+    measurement is done), or deleted now when ``retired`` is None. A file system may hold back
+    the inodes it freed a moment ago (ext4 without a journal skips each one it is offered for
+    about a minute, or six while its block is unwritten), so files created just after thousands
+    were deleted cost more kernel time, the more the more were deleted: a build would pay for the
+    benchmark's cleanup, the more files it writes the more."""
+    for folder in folders:
+        if retired is None:
+            shutil.rmtree(folder, ignore_errors=True)
+        elif folder.exists():
+            retired.mkdir(exist_ok=True)
+            folder.rename(Path(tempfile.mkdtemp(dir=retired)) / folder.name)
+
+
+def run(n: int, rounds: int, events: int, workdir: Path, with_caches: bool = True,
+        delete_between: bool = False) -> dict:
     content = corpus.generate(workdir, n=n, events=events)
     vanilla_conf = workdir / "vanilla.py"
     vanilla_out, project_out = workdir / "vanilla-output", workdir / "output"
@@ -170,8 +187,8 @@ def run(n: int, rounds: int, events: int, workdir: Path, with_caches: bool = Tru
     vanilla = _pelican_cli() + ["-s", str(vanilla_conf), "-q"]
     runs: dict[str, list[dict]] = {key: [] for key in ("a", "b", "b_index", "a_warm", "c", "c_index")}
     for number in range(1, rounds + 1):
-        for folder in (vanilla_out, vanilla_cache, project_out, cache):
-            shutil.rmtree(folder, ignore_errors=True)
+        _clear((vanilla_out, vanilla_cache, project_out, cache),
+               None if delete_between else workdir / "retired")
         runs["a"].append(measure("vanilla", vanilla, env, workdir, workdir / "a.log"))
         runs["b"].append(measure("cold build", project, env, ROOT, workdir / "b.log"))
         _settle(project_out)
@@ -297,14 +314,20 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--keep", action="store_true", help="keep the temporary corpus folder")
     parser.add_argument("--no-caches", action="store_true",
                         help="skip the builds with one cache off")
+    parser.add_argument("--delete-between-rounds", action="store_true",
+                        help="delete the outputs and caches of the round before instead of "
+                             "moving them aside until the end (see _clear)")
     parser.add_argument("--devserver", action="store_true",
                         help="also measure the live preview's latency (bench/devserver.py)")
     args = parser.parse_args(argv)
     workdir = Path(tempfile.mkdtemp(prefix="bench-"))
     try:
         host = machine()
-        results = run(args.n, args.rounds, args.events, workdir, not args.no_caches)
+        results = run(args.n, args.rounds, args.events, workdir, not args.no_caches,
+                      args.delete_between_rounds)
         results["machine"] = host
+        results["cleared_between_rounds"] = ("deleted" if args.delete_between_rounds
+                                             else "moved aside, deleted at the end")
         if args.devserver:
             results["devserver"] = devserver_bench.run(
                 workdir, workdir / "content", args.rounds, _env(),

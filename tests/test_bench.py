@@ -16,6 +16,7 @@ import pytest
 from conftest import ROOT, page_at, run_publishing, side_by_side, soup, tree_digest
 
 import corpus
+import run as bench_run
 
 N = 30
 
@@ -344,3 +345,19 @@ def test_the_parallel_readers_dates_are_pelicans(value):
             got = ("error", str(error))
         assert got == expected and type(got) is type(expected)
         assert getattr(got, "tzinfo", None) == getattr(expected, "tzinfo", None)
+
+
+def test_the_benchmark_clears_a_round_by_moving_it_aside_or_deleting_it(tmp_path):
+    folders = tuple(tmp_path / name for name in ("output", "cache", "never-made"))
+    for folder in folders[:2]:
+        (folder / "blog").mkdir(parents=True)
+        (folder / "blog" / "index.html").write_text("round 1", encoding="utf-8")
+    retired = tmp_path / "retired"
+    bench_run._clear(folders, retired)
+    assert not any(folder.exists() for folder in folders)
+    kept = sorted(path.relative_to(retired).parts[1:] for path in retired.rglob("index.html"))
+    assert kept == [("cache", "blog", "index.html"), ("output", "blog", "index.html")]
+
+    (folders[0] / "blog").mkdir(parents=True)
+    bench_run._clear(folders, None)
+    assert not folders[0].exists() and len(list(retired.iterdir())) == 2
