@@ -35,8 +35,10 @@ def workers_inherit_memory() -> bool:
 def start(workers: int, what: str) -> concurrent.futures.ProcessPoolExecutor | None:
     """A pool of ``workers`` processes, or None (with one warning) when none can be started."""
     try:
+        # A worker's own objects are short-lived: the interpreter's own collector thresholds,
+        # whatever this process chose for its long-lived heap (a forked worker inherits them).
         return concurrent.futures.ProcessPoolExecutor(max_workers=workers,
-                                                      initializer=_collect_as_usual)
+                                                      initializer=collector.as_usual)
     except START_FAILURES as error:
         failed(what, error)
         return None
@@ -45,10 +47,3 @@ def start(workers: int, what: str) -> concurrent.futures.ProcessPoolExecutor | N
 def failed(what: str, error: BaseException) -> None:
     logger.warning("Could not use worker processes for %s (%s); doing it in this process",
                    what, error)
-
-
-def _collect_as_usual() -> None:
-    """A worker's own objects are short-lived: the interpreter's own collector thresholds,
-    whatever the process that started it chose for its long-lived heap (a forked worker
-    inherits them)."""
-    collector.as_usual()
