@@ -284,6 +284,8 @@ def test_an_edited_post_indexes_again_only_its_part_of_the_search_index(site):
     assert len(before) >= 4
     site.post("post-5", body="Post number 5, now about mutual credit.")
     after = make_html()
+    page = next(site.output.rglob("post-5/index.html")).read_text(encoding="utf-8")
+    assert "mutual credit" in page, "the rebuild left the edited post's old page"
     # The edited post's part is a new bundle; every other part is the same file as before.
     assert len(set(before.values()) - set(after.values())) == 1
     assert len(set(after.values()) - set(before.values())) == 1
