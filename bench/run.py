@@ -160,9 +160,9 @@ def _clear(folders: tuple[Path, ...], retired: Path | None) -> None:
     """Clear the folders of the round before: moved into ``retired`` (deleted once every
     measurement is done), or deleted now when ``retired`` is None. A file system may hold back
     the inodes it freed a moment ago (ext4 without a journal skips each one it is offered for
-    about a minute, or six while its block is unwritten), so files created just after thousands
-    were deleted cost more kernel time, the more the more were deleted: a build would pay for the
-    benchmark's cleanup, the more files it writes the more."""
+    about a minute, or six while its block is unwritten), so a file created just after thousands
+    were deleted costs kernel time that grows with how many were: a build would pay for the
+    benchmark's cleanup, and the more files it writes, the more it pays."""
     for folder in folders:
         if retired is None:
             shutil.rmtree(folder, ignore_errors=True)

@@ -122,9 +122,9 @@ def test_workers_collect_garbage_with_the_interpreters_own_thresholds():
     script = (
         "import gc, sys\n"
         "fresh = gc.get_threshold()\n"
-        "from publishing import cli\n"
+        "from publishing import cli, collector  # cli first, as python -m publishing does\n"
         "from fastbuild import pool\n"
-        "cli.collector.for_the_build()\n"
+        "collector.for_the_build()\n"
         "assert gc.get_threshold() != fresh\n"
         "executor = pool.start(1, 'test')\n"
         "print(fresh == tuple(executor.submit(gc.get_threshold).result()))\n"
