@@ -12,6 +12,10 @@ temporary folder, then runs, alternating for each round, each in a fresh process
   a_warm. vanilla Pelican again: its own warm rebuild, from its content cache;
   c.      this project's warm rebuild, then the search index (``c_index``, reported apart).
 
+Then (unless ``--no-caches``) what each cache saves: warm rebuilds after one post edit with
+every cache and with each one emptied in turn, and the search index after an edit in parts and
+in one part (``caches``).
+
 It prints medians, peak memory and the ratios, and writes ``bench/results.json``. With
 ``--devserver`` (as ``make bench`` runs it), bench/devserver.py then times the live preview on the
 same corpus, next to a_warm. Nothing here asserts a time: the numbers are reported, tests check
@@ -202,25 +206,83 @@ def run(n: int, rounds: int, events: int, workdir: Path, with_caches: bool = Tru
             f"{k} {v[-1]['seconds']:.2f} s" for k, v in runs.items() if v), file=sys.stderr)
     results = summarise(n, events, rounds, runs)
     if with_caches:
-        results["caches"] = caches(content, project, index, env, workdir, project_out)
+        results["caches"] = caches(content, project, index, env, workdir, project_out, cache,
+                                   rounds)
     return results
 
 
+# What each cache of a warm rebuild keeps, in this configuration's cache folder
+# (plugins/fastbuild/fingerprint.py): emptying it before a rebuild gives that rebuild's time
+# without the cache (the rebuild fills it again, so the next one is warm).
+CACHES = {
+    "content cache": ("ArticlesGenerator", "PagesGenerator"),
+    "output cache": ("outputs",),
+    "compiled templates": ("templates",),
+    "events read": ("events-read.pickle",),
+    "content-check findings": ("content-checks-scans.pickle",),
+}
+# A search index in one part: every page indexed again after any edit. (One more value of the
+# commands' last option, -e: a second -e would replace the first.)
+ONE_PART = f"SEARCH_INDEX_PART_PAGES={10 ** 9}"
+
+
 def caches(content: Path, project: list[str], index: list[str], env: dict, workdir: Path,
-           output: Path) -> dict:
-    """What each cache saves: the warm rebuild after one edit with that cache off (once), and
-    the search index after a rebuild that changed no page (kept) against a fresh one."""
-    off = {"output cache off": ["OUTPUT_CACHE=false"],
-           "content cache off": ["LOAD_CONTENT_CACHE=false", "CACHE_CONTENT=false"]}
-    measured = {}
-    for number, (name, settings) in enumerate(off.items()):
-        _edit_one_post(content, 100 + number)
-        measured[name] = measure(name, project + settings, env, ROOT, workdir / "x.log")
+           output: Path, cache: Path, rounds: int) -> dict:
+    """What each cache saves: in each round, a warm rebuild after one post edit with every
+    cache, then one with each cache emptied (each after its own edit), and the search index
+    after an edit in parts and in one part. Savings are medians of each round's difference, so
+    load that changes between rounds cancels out."""
+    runs: dict[str, list[dict]] = {name: [] for name in ("every cache", *CACHES)}
+    index_runs: dict[str, list[dict]] = {"in parts": [], "in one part": []}
+    edits = iter(range(1000, 10 ** 6))
+    for number in range(1, rounds + 1):
+        for name in runs:
+            _edit_one_post(content, next(edits))
+            if name in CACHES:
+                kept = [_configuration(cache) / item for item in CACHES[name]]
+                if not any(path.exists() for path in kept):
+                    raise SystemExit(f"{name}: none of {[str(p) for p in kept]} to empty")
+                _clear(tuple(kept), workdir / "retired")
+            runs[name].append(measure(name, project, env, ROOT, workdir / "x.log"))
+            _settle(output)
+        index_runs["in parts"].append(measure("index", index, env, ROOT, workdir / "x.log"))
+        _edit_one_post(content, next(edits))
+        measure("warm", project, env, ROOT, workdir / "x.log")
         _settle(output)
-        measure("back to warm", project, env, ROOT, workdir / "x.log")
-    measured["search index, no page changed"] = measure("index kept", index, env, ROOT,
-                                                        workdir / "x.log")
-    return measured
+        index_runs["in one part"].append(
+            measure("index in one part", [*index, ONE_PART], env, ROOT, workdir / "x.log"))
+        measure("index", index, env, ROOT, workdir / "x.log")  # the parts again, for the next round
+        print(f"caches, round {number}/{rounds}", file=sys.stderr)
+    return {"warm rebuild": _savings(runs, "every cache"),
+            "search index": _savings(index_runs, "in parts")}
+
+
+def _savings(runs: dict[str, list[dict]], baseline: str) -> dict:
+    """Medians of each variant, and of what the baseline saves against it in each round: in
+    seconds and as a share of the variant's time."""
+    base = runs[baseline]
+    summary = {baseline: {"seconds": _median(base, "seconds"),
+                          "cpu_seconds": _median(base, "cpu_seconds")}}
+    for name, variant in runs.items():
+        if name == baseline:
+            continue
+        pairs = list(zip(variant, base))
+        summary[name] = {
+            "seconds": _median(variant, "seconds"), "cpu_seconds": _median(variant, "cpu_seconds"),
+            "saves_seconds": round(statistics.median(
+                v["seconds"] - b["seconds"] for v, b in pairs), 3),
+            "saves_cpu_seconds": round(statistics.median(
+                v["cpu_seconds"] - b["cpu_seconds"] for v, b in pairs), 3),
+            "saves_share": round(statistics.median(
+                1 - b["seconds"] / v["seconds"] for v, b in pairs), 3)}
+    return summary
+
+
+def _configuration(cache: Path) -> Path:
+    """The configuration's own cache folder: the one most recently used."""
+    folders = [p for p in cache.iterdir() if p.is_dir() and len(p.name) == 16
+               and all(c in "0123456789abcdef" for c in p.name)]
+    return max(folders, key=lambda p: p.stat().st_mtime_ns)
 
 
 def _cpu_model() -> str:
@@ -300,8 +362,16 @@ def table(results: dict) -> str:
                  f"CPU {r['warm cpu']:.2f}")
     lines.append(f"memory b / a: {r['memory']} (target <= {t['memory']}); search index peak "
                  f"{results['peak_tree_pss_mib'].get('b_index')} MiB")
-    for name, run in results.get("caches", {}).items():
-        lines.append(f"{name:30} {run['seconds']:9.2f} {run['cpu_seconds']:7.2f}")
+    headings = {"warm rebuild": "warm rebuild after one post edit, each cache emptied in turn",
+                "search index": "search index after one post edit"}
+    for measured, variants in results.get("caches", {}).items():
+        lines.append(f"{headings.get(measured, measured)}:")
+        lines.append(f"  {'':50} {'median s':>9} {'CPU s':>7} {'saves s':>8} {'CPU s':>7} "
+                     f"{'share':>6}")
+        for name, run in variants.items():
+            saved = (f" {run['saves_seconds']:8.2f} {run['saves_cpu_seconds']:7.2f} "
+                     f"{run['saves_share']:6.0%}" if "saves_seconds" in run else "")
+            lines.append(f"  {name:50} {run['seconds']:9.2f} {run['cpu_seconds']:7.2f}{saved}")
     return "\n".join(lines)
 
 

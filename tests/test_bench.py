@@ -245,8 +245,8 @@ def test_warm_rebuild_shows_an_edited_event(site):
 def test_benchmark_runs_end_to_end(tmp_path):
     results = tmp_path / "results.json"
     proc = subprocess.run([sys.executable, str(ROOT / "bench" / "run.py"), "--n", "20",
-                           "--rounds", "1", "--events", "20", "--output", str(results),
-                           "--no-caches"], cwd=ROOT, capture_output=True, text=True, timeout=300)
+                           "--rounds", "1", "--events", "20", "--output", str(results)],
+                          cwd=ROOT, capture_output=True, text=True, timeout=300)
     assert proc.returncode == 0, proc.stderr
     data = json.loads(results.read_text())
     assert data["n"] == 20 and data["rounds"] == 1
@@ -261,6 +261,18 @@ def test_benchmark_runs_end_to_end(tmp_path):
     assert {"cores", "cpu_model", "python", "pelican"} <= set(data["machine"])
     assert data["machine"]["pelican"].startswith("4.12")
     assert "cold (b + b_index) / a" in proc.stdout and "vanilla" in proc.stdout
+    # Every cache the speed layer keeps is measured emptied, against a rebuild with all of them.
+    warm = data["caches"]["warm rebuild"]
+    assert set(warm) == {"every cache", "content cache", "output cache", "compiled templates",
+                         "events read", "content-check findings"}
+    assert set(data["caches"]["search index"]) == {"in parts", "in one part"}
+    for measured in data["caches"].values():
+        base = next(run for run in measured.values() if "saves_seconds" not in run)
+        for run in measured.values():
+            if "saves_seconds" in run:
+                assert run["saves_seconds"] == pytest.approx(run["seconds"] - base["seconds"],
+                                                             abs=0.002)
+    assert "each cache emptied in turn" in proc.stdout and "in one part" in proc.stdout
 
 
 def test_relative_urls_build_matches_the_sequential_writer(site, tmp_path):
