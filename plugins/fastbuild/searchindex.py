@@ -115,21 +115,36 @@ def plan(site: Path, store: Path, per_part: int) -> list[Part]:
 
 
 def _indexed_pages(site: Path) -> dict[str, bytes]:
-    """{page: SHA-256 of its bytes} for the pages Pagefind indexes, in name order (the pages
-    not marked are hashed only until a marked one is found: they are most of a site's files,
-    and only a site with no marked page indexes them)."""
-    marked: dict[str, bytes] = {}
-    others: dict[str, bytes] = {}
-    for path in sorted(site.rglob("*.html")):
-        relative = path.relative_to(site).as_posix()
-        if relative.startswith(f"{BUNDLE}/"):
-            continue
-        data = path.read_bytes()
-        if BODY in data:
-            marked[relative] = hashlib.sha256(data).digest()
-        elif not marked:
-            others[relative] = hashlib.sha256(data).digest()
-    return marked or others
+    """{page: SHA-256 of its bytes} for the pages Pagefind indexes, in name order. Files are
+    read and hashed on every CPU (reading and hashing release the GIL); the pages not marked,
+    most of a site's files, are hashed only when no page is marked."""
+    names = sorted(_html_files(site))
+    with ThreadPoolExecutor(max_workers=usable_cpus()) as readers:
+        found = list(readers.map(lambda name: _marked_digest(site / name), names))
+    marked = {name: digest for name, digest in zip(names, found) if digest is not None}
+    return marked or {name: hashlib.sha256((site / name).read_bytes()).digest() for name in names}
+
+
+def _html_files(site: Path) -> list[str]:
+    """The site's HTML files, as paths relative to it with forward slashes (the index's own
+    folder left out)."""
+    found: list[str] = []
+    folders = [("", str(site))]
+    while folders:
+        prefix, folder = folders.pop()
+        with os.scandir(folder) as entries:
+            for entry in entries:
+                if entry.is_dir(follow_symlinks=False):
+                    if prefix or entry.name != BUNDLE:
+                        folders.append((f"{prefix}{entry.name}/", entry.path))
+                elif entry.name.endswith(".html") and entry.is_file():
+                    found.append(prefix + entry.name)
+    return found
+
+
+def _marked_digest(path: Path) -> bytes | None:
+    data = path.read_bytes()
+    return hashlib.sha256(data).digest() if BODY in data else None
 
 
 def _literal(text: str) -> str:
