@@ -207,6 +207,10 @@ SOCIAL = [
 
 RELATIVE_URLS = False
 DELETE_OUTPUT_DIRECTORY = False
+# The search index (output/pagefind/) is made after the build (`python -m publishing index`):
+# each build keeps the previous one in place, so the search page works meanwhile and the
+# indexer replaces only the files of the parts that changed.
+OUTPUT_RETENTION = ["pagefind"]
 # Warm builds reuse each unchanged file's post or page whole (checked by content hash), not
 # only its rendered Markdown: building a post again from its text and metadata was a fifth of
 # a warm rebuild. The fastbuild plugin keeps one cache per configuration so settings changes

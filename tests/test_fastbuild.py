@@ -295,6 +295,37 @@ def test_an_edited_post_indexes_again_only_its_part_of_the_search_index(site):
     assert not any(b"Post number 5 about shared" in fragment for fragment in fragments)
 
 
+def test_a_build_keeps_the_search_index_in_place_until_the_indexer_replaces_it(site):
+    """OUTPUT_RETENTION names it: the search page works while a build runs, and the indexer
+    re-links only what changed. Whatever else the build did not make goes."""
+    for number in range(6):
+        site.post(f"post-{number}", body=f"Post number {number} about shared ownership.")
+    assert site.build().ok
+    assert run_publishing("index", output=site.output,
+                          overrides={"CACHE_PATH": str(site.root / "cache")}).returncode == 0
+    bundle = site.output / "pagefind"
+
+    def inodes() -> dict[str, int]:
+        return {p.relative_to(bundle).as_posix(): p.stat().st_ino
+                for p in bundle.rglob("*") if p.is_file()}
+
+    index = inodes()
+    assert "pagefind-entry.json" in index
+    stray = site.output / "by-hand.txt"
+    stray.write_text("not built", encoding="utf-8")
+    site.post("post-2", body="Post number 2, now about mutual credit.")
+    assert site.build().ok  # warm: the output brought up to date file by file
+    assert inodes() == index and not stray.exists()
+    assert "mutual credit" in next(site.output.rglob("post-2/index.html")).read_text()
+    for outputs in (site.root / "cache").glob("*/outputs"):
+        shutil.rmtree(outputs)
+    stray.write_text("not built", encoding="utf-8")
+    assert site.build().ok  # nothing to reuse: a new tree swapped in
+    assert inodes() == index and not stray.exists()
+    assert site.build(overrides={"OUTPUT_RETENTION": []}).ok
+    assert not bundle.exists()
+
+
 def test_pull_requests_build_and_test_on_macos_and_windows():
     import yaml  # noqa: PLC0415
 

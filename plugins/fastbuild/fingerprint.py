@@ -25,8 +25,9 @@ from .settings import read as read_config
 logger = logging.getLogger(__name__)
 # Where files are written and which caches are used, not what the files say: the staged build,
 # tests and the benchmark vary these freely.
-IGNORED = {"OUTPUT_PATH", "CACHE_PATH", "FASTBUILD_WORKERS", "FASTBUILD_MIN_FILES",
-           "FASTBUILD_MIN_PAGES", "OUTPUT_CACHE", "CACHE_CONTENT", "LOAD_CONTENT_CACHE"}
+IGNORED = {"OUTPUT_PATH", "OUTPUT_RETENTION", "CACHE_PATH", "FASTBUILD_WORKERS",
+           "FASTBUILD_MIN_FILES", "FASTBUILD_MIN_PAGES", "OUTPUT_CACHE", "CACHE_CONTENT",
+           "LOAD_CONTENT_CACHE"}
 # Configurations whose caches are kept: ``make html``, ``make publish``, a test or benchmark run...
 KEPT = 4
 _FOLDER = re.compile(r"[0-9a-f]{16}")

@@ -3,7 +3,9 @@
 It runs the same generators as Pelican, but writes into a staging folder beside the output and
 swaps it into place only when the whole build succeeded. A writer that left unchanged files in
 the previous output (fastbuild's, ``kept``) gets the output brought up to date file by file
-instead: each new or changed file renamed into place, each file no longer built deleted.
+instead: each new or changed file renamed into place, each file no longer built deleted. Either
+way the entries named in ``OUTPUT_RETENTION`` stay (as Pelican keeps them when it deletes the
+output folder): the search index, which is made after the build.
 Content problems reported by the plugins (and errors Pelican itself logs, such as an
 unparseable date) stop the build before anything is written, all of them listed at once.
 """
@@ -206,10 +208,12 @@ class PublishingPelican(Pelican):
         finally:
             self.output_path = str(final)
         kept = getattr(writer, "kept", None)
+        retained = tuple(self.settings.get("OUTPUT_RETENTION") or ())
         if kept and final.is_dir():
-            move_into(staging, final, kept)
+            move_into(staging, final, kept, retained)
             shutil.rmtree(staging, ignore_errors=True)  # folders only, by now
         else:
+            _carry_over(final, staging, retained)
             _swap_into_place(staging, final)
         articles = next(g for g in generators if isinstance(g, ArticlesGenerator))
         pages = next(g for g in generators if isinstance(g, PagesGenerator))
@@ -221,6 +225,15 @@ def build(settings: dict) -> None:
     """Build the site ``settings`` describe (as read_settings gives them) once, staged; raises
     ContentError listing every content problem, leaving the previous output as it was."""
     PublishingPelican(settings).run()
+
+
+def _carry_over(final: Path, staging: Path, names: tuple[str, ...]) -> None:
+    """Move the entries of ``final`` named in OUTPUT_RETENTION (Pelican's setting: top-level
+    names the build keeps in the output) into ``staging``, unless the build made them."""
+    for name in names:
+        kept, made = final / name, staging / name
+        if os.path.lexists(kept) and not os.path.lexists(made):
+            kept.rename(made)
 
 
 def _swap_into_place(staging: Path, final: Path) -> None:

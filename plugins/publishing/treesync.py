@@ -124,10 +124,12 @@ class TreeSync:
         return changes
 
 
-def move_into(source: Path, target: Path, kept: set[str]) -> Changes:
+def move_into(source: Path, target: Path, kept: set[str],
+              retained: tuple[str, ...] = ()) -> Changes:
     """Make ``target`` hold exactly ``source``'s files and its own files named in ``kept``
-    (relative, forward slashes): each of ``source``'s files renamed into place, every other file
-    of ``target`` deleted. ``source`` is left with its folders."""
+    (relative, forward slashes) or under the entries named in ``retained`` (top level or
+    deeper): each of ``source``'s files renamed into place, every other file of ``target``
+    deleted. ``source`` is left with its folders."""
     source, target = Path(source), Path(target)
     changes = Changes()
     new = _files(source, frozenset())
@@ -136,7 +138,7 @@ def move_into(source: Path, target: Path, kept: set[str]) -> Changes:
         _make_way(target, rel)
         _retried(lambda: os.replace(source / rel, destination))
         changes.written.append(rel)
-    for rel in sorted(set(_files(target, frozenset())) - set(new) - kept):
+    for rel in sorted(set(_files(target, frozenset(retained))) - set(new) - kept):
         _retried((target / rel).unlink)
         changes.deleted.append(rel)
     _prune(target, changes.deleted)
