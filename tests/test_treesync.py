@@ -1,5 +1,6 @@
-"""publishing.treesync.move_into, how a rebuild updates output/: the new files renamed into
-place, the kept ones left, everything else gone, whatever the previous tree had in the way."""
+"""publishing.treesync: move_into, how a rebuild updates output/ (the new files renamed into
+place, the kept ones left, everything else gone, whatever the previous tree had in the way), and
+TreeSync, how the preview and the search index bring a folder up to date."""
 
 from __future__ import annotations
 
@@ -52,3 +53,19 @@ def test_the_preview_sync_clears_the_way_too(tmp_path):
     TreeSync(built, served, keep=("pagefind",)).run()
     assert _read(served) == {"feed/index.html": "now a folder", "page": "now a file",
                              "pagefind/x.js": "index"}
+
+
+def test_a_sync_into_a_new_folder_links_every_file_and_the_next_finds_them_equal(tmp_path):
+    from publishing.treesync import TreeSync  # noqa: PLC0415
+
+    built, served = tmp_path / "built", tmp_path / "new" / "served"
+    _tree(built, {"index.html": "home", "a/b/c.html": "deep", "pagefind/x.js": "theirs"})
+    sync = TreeSync(built, served, keep=("pagefind",))
+    assert sorted(sync.run().written) == ["a/b/c.html", "index.html"]
+    assert _read(served) == {"index.html": "home", "a/b/c.html": "deep"}
+    assert os.stat(served / "a/b/c.html").st_ino == os.stat(built / "a/b/c.html").st_ino
+    assert not sync.run() and not TreeSync(built, served, keep=("pagefind",)).run()
+    (built / "index.html").unlink()
+    (built / "index.html").write_text("home, edited")
+    assert sync.run().written == ["index.html"]
+    assert _read(served)["index.html"] == "home, edited"

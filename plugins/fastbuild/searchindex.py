@@ -115,13 +115,16 @@ def plan(site: Path, store: Path, per_part: int) -> list[Part]:
 
 
 def _indexed_pages(site: Path) -> dict[str, bytes]:
-    """{page: SHA-256 of its bytes} for the pages Pagefind indexes, in name order. Files are
-    read and hashed on every CPU (reading and hashing release the GIL); the pages not marked,
-    most of a site's files, are hashed only when no page is marked."""
+    """{page: SHA-256 of its bytes} for the pages Pagefind indexes, in name order (the pages
+    not marked, most of a site's files, are hashed only when no page is marked)."""
     names = sorted(_html_files(site))
-    with ThreadPoolExecutor(max_workers=usable_cpus()) as readers:
-        found = list(readers.map(lambda name: _marked_digest(site / name), names))
-    marked = {name: digest for name, digest in zip(names, found) if digest is not None}
+    root = os.path.join(site, "")  # joined as strings: a Path per page costs more than reading it
+    marked: dict[str, bytes] = {}
+    for name in names:
+        with open(root + name, "rb") as page:
+            data = page.read()
+        if BODY in data:
+            marked[name] = hashlib.sha256(data).digest()
     return marked or {name: hashlib.sha256((site / name).read_bytes()).digest() for name in names}
 
 
@@ -140,11 +143,6 @@ def _html_files(site: Path) -> list[str]:
                 elif entry.name.endswith(".html") and entry.is_file():
                     found.append(prefix + entry.name)
     return found
-
-
-def _marked_digest(path: Path) -> bytes | None:
-    data = path.read_bytes()
-    return hashlib.sha256(data).digest() if BODY in data else None
 
 
 def _literal(text: str) -> str:

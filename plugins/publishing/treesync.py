@@ -100,8 +100,10 @@ class TreeSync:
         return False
 
     def run(self) -> Changes:
-        changes = Changes()
         wanted = _files(self.source, self.keep)
+        if not os.path.lexists(self.target):
+            return self._fill(wanted)
+        changes = Changes()
         present = _files(self.target, self.keep)
         for rel, stat in sorted(wanted.items()):
             old = present.get(rel)
@@ -121,6 +123,28 @@ class TreeSync:
             self._equal.pop(rel, None)
             changes.deleted.append(rel)
         _prune(self.target, changes.deleted)
+        return changes
+
+    def _fill(self, wanted: dict[str, os.stat_result]) -> Changes:
+        """A target that did not exist: each file linked straight to its name, each folder made
+        once: nothing there to replace, so no temporary name and no rename."""
+        changes = Changes()
+        source, target = os.path.join(self.source, ""), os.path.join(self.target, "")
+        made: set[str] = set()
+        for rel, stat in sorted(wanted.items()):
+            folder = os.path.dirname(target + rel)
+            if folder not in made:
+                os.makedirs(folder, exist_ok=True)
+                made.add(folder)
+            try:
+                os.link(source + rel, target + rel)
+                placed = stat  # the same file
+            except OSError:
+                place(self.source / rel, self.target / rel)
+                placed = os.stat(target + rel)
+            self._equal[rel] = ((stat.st_size, stat.st_mtime_ns),
+                                (placed.st_ino, placed.st_size, placed.st_mtime_ns))
+            changes.written.append(rel)
         return changes
 
 
