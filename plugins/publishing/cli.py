@@ -80,9 +80,9 @@ def check(settings_file: str, overrides: dict) -> int:
 
 
 def index_for_search(settings: dict) -> int:
-    """Index the built site for /search/ with Pagefind; the swap replaces output/, index
-    included, so every build is followed by this (fastbuild.searchindex keeps the index of
-    unchanged pages)."""
+    """Bring the built site's index for /search/ up to date with Pagefind (a build keeps the
+    previous index where OUTPUT_RETENTION names it; fastbuild.searchindex indexes again only
+    the parts whose pages changed)."""
     from fastbuild import search_index as index
 
     returncode, errors = index(settings)
