@@ -531,3 +531,8 @@ def test_the_search_index_takes_the_marked_pages_or_every_page_when_none_is(tmp_
     pages = _indexed_pages(site)
     assert list(pages) == ["blog/b.html"]
     assert pages["blog/b.html"] == hashlib.sha256((site / "blog" / "b.html").read_bytes()).digest()
+    # The index's own folder is never indexed; a folder of that name deeper down is a page's.
+    for folder in (site / "pagefind", site / "blog" / "pagefind"):
+        folder.mkdir()
+        (folder / "c.html").write_text("<main data-pagefind-body>C</main>", encoding="utf-8")
+    assert list(_indexed_pages(site)) == ["blog/b.html", "blog/pagefind/c.html"]
