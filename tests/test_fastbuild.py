@@ -425,6 +425,54 @@ def test_two_cold_builds_give_the_same_bytes_search_index_included(real_site, se
     assert again == tree_digest(searchable_site)
 
 
+def _bundle_files(bundle: Path) -> dict[str, bytes]:
+    return {path.relative_to(bundle).as_posix(): path.read_bytes()
+            for path in bundle.rglob("*") if path.is_file()}
+
+
+def test_the_index_holds_what_pagefind_makes_of_the_whole_pages(real_site, tmp_path):
+    # The indexer has Pagefind read only the marked elements; Pagefind on its own reads each
+    # whole page, filters and metadata outside the marked element included.
+    from fastbuild import pagefindorder  # noqa: PLC0415
+    from fastbuild.searchindex import _pagefind  # noqa: PLC0415
+
+    site = tmp_path / "output"
+    shutil.copytree(real_site, site)
+    indexed = run_publishing("index", output=site, overrides={
+        "CACHE_PATH": str(tmp_path / "cache"), "SEARCH_INDEX_PART_PAGES": 10 ** 9})
+    assert indexed.ok, indexed.stderr
+    (tmp_path / "plain").mkdir()  # no pagefind.json there: Pagefind's own defaults
+    whole = tmp_path / "whole"
+    subprocess.run([*_pagefind(), "--site", str(site), "--output-path", str(whole), "--quiet"],
+                   cwd=tmp_path / "plain", check=True, capture_output=True, timeout=120)
+    pagefindorder.canonicalise(whole)
+    ours = _bundle_files(site / "pagefind")
+    assert ours.pop("parts.json") == b"[]", "one part"
+    theirs = _bundle_files(whole)
+    assert len([name for name in ours if name.startswith("fragment/")]) > 40
+    assert ours.keys() == theirs.keys() and ours == theirs, (
+        "the index differs from Pagefind's reading of the whole pages: a data-pagefind-filter, "
+        "-meta or -sort outside the data-pagefind-body element? The indexer reads only that "
+        "element (plugins/fastbuild/searchindex.py); move it inside")
+
+
+def test_a_site_with_no_marked_page_has_every_page_indexed(tmp_path):
+    site = tmp_path / "output"
+    for name, words in (("index.html", "Home of the network"), ("about/index.html", "About us")):
+        (site / name).parent.mkdir(parents=True, exist_ok=True)
+        (site / name).write_text(f'<!doctype html><html lang="en"><head><title>{words}</title>'
+                                 f"</head><body><main><h1>{words}</h1></main></body></html>",
+                                 encoding="utf-8")
+    indexed = run_publishing("index", output=site,
+                             overrides={"CACHE_PATH": str(tmp_path / "cache")})
+    assert indexed.ok, indexed.stderr
+    urls = []
+    for path in (site / "pagefind" / "fragment").iterdir():
+        data = gzip.decompress(path.read_bytes())  # a signature, then the page's JSON
+        urls.append(json.loads(data[data.index(b"{"):])["url"])
+    assert sorted(urls) == ["/", "/about/"]
+
+
 def test_registering_again_adds_no_second_handler():
     # The devserver and publishing.site.build() make a Pelican instance per build in one
     # process; each registers the plugins again.
@@ -526,13 +574,14 @@ def test_the_search_index_takes_the_marked_pages_or_every_page_when_none_is(tmp_
     (site / "blog").mkdir(parents=True)
     (site / "index.html").write_text("<main>Home</main>", encoding="utf-8")
     (site / "blog" / "a.html").write_text("<main>A</main>", encoding="utf-8")
-    assert list(_indexed_pages(site)) == ["blog/a.html", "index.html"]
+    pages, marked = _indexed_pages(site)
+    assert list(pages) == ["blog/a.html", "index.html"] and not marked
     (site / "blog" / "b.html").write_text("<main data-pagefind-body>B</main>", encoding="utf-8")
-    pages = _indexed_pages(site)
-    assert list(pages) == ["blog/b.html"]
+    pages, marked = _indexed_pages(site)
+    assert list(pages) == ["blog/b.html"] and marked
     assert pages["blog/b.html"] == hashlib.sha256((site / "blog" / "b.html").read_bytes()).digest()
     # The index's own folder is never indexed; a folder of that name deeper down is a page's.
     for folder in (site / "pagefind", site / "blog" / "pagefind"):
         folder.mkdir()
         (folder / "c.html").write_text("<main data-pagefind-body>C</main>", encoding="utf-8")
-    assert list(_indexed_pages(site)) == ["blog/b.html", "blog/pagefind/c.html"]
+    assert list(_indexed_pages(site)[0]) == ["blog/b.html", "blog/pagefind/c.html"]

@@ -13,6 +13,12 @@ are under ``pagefind/parts/<key>/``, listed in ``pagefind/parts.json``, and the 
 merges them in (Pagefind's ``mergeIndex``), so its results and filter counts cover every part.
 A site smaller than one part has just the one bundle. Each bundle is put in one order
 (pagefindorder.py), so two cold builds give the same bytes too.
+
+Where pages are marked, Pagefind is told to read only the marked elements (its
+``root_selector``): it then skips the rest of each page (head, navigation, footer), which it
+would otherwise walk for filters and metadata. The index holds the same bytes as long as every
+``data-pagefind-filter``, ``-meta`` and ``-sort`` is inside the marked element, as the theme
+keeps them (tests/test_fastbuild.py compares it with Pagefind reading the whole pages).
 """
 
 from __future__ import annotations
@@ -41,6 +47,8 @@ PARTS = "parts"
 PARTS_LIST = "parts.json"
 # What marks a page Pagefind indexes (the theme's page, post, event and group templates).
 BODY = b"data-pagefind-body"
+# The same mark as a CSS selector: what Pagefind reads of a marked page.
+ROOT = "[data-pagefind-body]"
 
 
 @dataclass(frozen=True)
@@ -51,6 +59,7 @@ class Part:
     store: Path
     key: str
     pages: tuple[str, ...]
+    marked: bool = True
 
     @property
     def bundle(self) -> Path:
@@ -64,7 +73,8 @@ class Part:
         shutil.rmtree(work, ignore_errors=True)
         work.mkdir(parents=True)
         glob = "{" + ",".join(map(_literal, self.pages)) + "}"
-        (work / "pagefind.json").write_text(json.dumps({"glob": glob}), encoding="utf-8")
+        (work / "pagefind.json").write_text(json.dumps(_configuration(glob, self.marked)),
+                                            encoding="utf-8")
         return ([*_pagefind(), "--site", str(self.site.resolve()),
                  "--output-path", str((work / BUNDLE).resolve()), "--quiet"], work)
 
@@ -77,6 +87,12 @@ class Part:
                 raise
             # Another build indexed the same pages meanwhile: the same bytes are kept.
         shutil.rmtree(work, ignore_errors=True)
+
+
+def _configuration(glob: str, marked: bool) -> dict:
+    """Pagefind's configuration for a part: its pages, and on a marked site the marked
+    elements alone (on a site with no mark there would be nothing to read)."""
+    return {"glob": glob, "root_selector": ROOT} if marked else {"glob": glob}
 
 
 def _pagefind() -> list[str]:
@@ -93,7 +109,7 @@ def _pagefind() -> list[str]:
 def plan(site: Path, store: Path, per_part: int) -> list[Part]:
     """The parts of ``site``'s index, in order; the store's bundles of pages no longer there
     are deleted."""
-    pages = _indexed_pages(site)
+    pages, marked = _indexed_pages(site)
     count = max(1, -(-len(pages) // max(1, per_part)))
     shared: list[list[str]] = [[] for _ in range(count)]
     for page in pages:
@@ -104,7 +120,8 @@ def plan(site: Path, store: Path, per_part: int) -> list[Part]:
         versions.update(metadata.version("pagefind_bin").encode())
     # A bundle kept from before the ordering changed must not be reused as it is.
     versions.update(Path(pagefindorder.__file__).read_bytes())
-    parts = [Part(site, store, _key(versions, pages, part), tuple(part))
+    versions.update(json.dumps(_configuration("", marked)).encode())
+    parts = [Part(site, store, _key(versions, pages, part), tuple(part), marked)
              for part in shared if part]
     store.mkdir(parents=True, exist_ok=True)
     keys = {part.key for part in parts}
@@ -114,9 +131,10 @@ def plan(site: Path, store: Path, per_part: int) -> list[Part]:
     return parts
 
 
-def _indexed_pages(site: Path) -> dict[str, bytes]:
+def _indexed_pages(site: Path) -> tuple[dict[str, bytes], bool]:
     """{page: SHA-256 of its bytes} for the pages Pagefind indexes, in name order (the pages
-    not marked, most of a site's files, are hashed only when no page is marked)."""
+    not marked, most of a site's files, are hashed only when no page is marked), and whether
+    they are the marked ones."""
     names = sorted(_html_files(site))
     root = os.path.join(site, "")  # joined as strings: a Path per page costs more than reading it
     marked: dict[str, bytes] = {}
@@ -125,7 +143,9 @@ def _indexed_pages(site: Path) -> dict[str, bytes]:
             data = page.read()
         if BODY in data:
             marked[name] = hashlib.sha256(data).digest()
-    return marked or {name: hashlib.sha256((site / name).read_bytes()).digest() for name in names}
+    if marked:
+        return marked, True
+    return {name: hashlib.sha256((site / name).read_bytes()).digest() for name in names}, False
 
 
 def _html_files(site: Path) -> list[str]:
