@@ -287,6 +287,52 @@ def test_the_preview_keeps_two_builds_in_memory_however_many_it_makes(project, t
     assert max(alive) <= 2 * alive[0], alive  # without the memo emptied: 1, 2, 3, 4 builds
 
 
+FOLDERS = """\
+from pathlib import Path
+from pelican.settings import read_settings
+from publishing.preview import Preview
+
+preview = Preview(read_settings("pelicanconf.py"))
+folders = Path("cache/devserver/.site-folders")
+post = Path("content/posts/2024/choosing-a-legal-form.md")
+
+def edit(number):
+    post.write_text(post.read_text(encoding="utf-8") + f"\\nEdit {number}.\\n", encoding="utf-8")
+    preview.build()
+
+def count(kind):
+    return sum(1 for path in folders.rglob("*") if getattr(path, kind)())
+
+preview.build()
+print("first build leaves folders:", folders.exists())
+edit(1)
+print("folders", count("is_dir") > 0, "files", count("is_file"))
+(folders / "blog" / "stray").mkdir(parents=True, exist_ok=True)
+(folders / "blog" / "stray" / "index.html").write_text("from a build stopped halfway")
+edit(2)
+print("stray published:", Path("output/blog/stray/index.html").exists())
+edit(3)
+preview.build(theme_only=True)
+print("files", count("is_file"))
+"""
+
+
+def test_the_preview_reuses_its_staging_folders_but_never_a_file_left_in_them(project, tmp_path):
+    # Each rebuild of the long-lived preview stages its pages in folders kept from the one
+    # before (one per page: making and removing thousands in every rebuild costs time on some
+    # file systems); a file found among them is not trusted, and the output stays what a cold
+    # build writes.
+    script = tmp_path / "folders.py"
+    script.write_text(FOLDERS, encoding="utf-8")
+    done = subprocess.run([sys.executable, str(script)], cwd=project, env=env_for(project),
+                          capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.splitlines() == ["first build leaves folders: False",
+                                        "folders True files 0", "stray published: False",
+                                        "files 0"], done.stdout
+    assert_same_as_cold(project, tmp_path, "staging folders reused")
+
+
 def test_the_private_seam_of_the_theme_rewrite_still_matches_the_installed_pelican():
     # publishing/preview.py clears Generator._templates, where get_template keeps what it
     # loaded, before writing the site again after a theme edit.

@@ -97,6 +97,7 @@ class Preview:
         self.pelican = PublishingPelican({**settings, "OUTPUT_PATH": str(self.mirror),
                                           "CACHE_PATH": str(folder / "cache"),
                                           "JINJA_ENVIRONMENT": jinja})
+        self.pelican.reuse_staging_folders = True
         self.sync = TreeSync(self.mirror, self.output, keep=(SEARCH_INDEX,))
         # The generators of the last successful build (the site in memory) and of the running one.
         self._last: list | None = None

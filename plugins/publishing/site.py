@@ -103,6 +103,11 @@ class PluginLoadError(RuntimeError):
 class PublishingPelican(Pelican):
     """Pelican with staged output, collected content problems and a write-free ``check``."""
 
+    # A long-running preview rebuilds into the same private folder again and again: its
+    # staging folder's empty folders (one per page) are then kept beside it for the next
+    # build, instead of thousands of folders made and removed in every rebuild.
+    reuse_staging_folders = False
+
     def init_plugins(self) -> None:
         # Pelican logs a plugin that fails to import and builds on without it: a site missing a
         # whole plugin's pages and checks must not pass for a good build.
@@ -181,6 +186,9 @@ class PublishingPelican(Pelican):
         final = Path(self.output_path)
         final.parent.mkdir(parents=True, exist_ok=True)
         staging = Path(tempfile.mkdtemp(prefix=f".{final.name}-", dir=final.parent))
+        folders = final.with_name(f".{final.name}-folders")
+        if self.reuse_staging_folders:
+            _claim_folders(folders, staging)
         self.output_path = str(staging)
         writer = None
         try:
@@ -211,8 +219,13 @@ class PublishingPelican(Pelican):
         retained = tuple(self.settings.get("OUTPUT_RETENTION") or ())
         if kept and final.is_dir():
             move_into(staging, final, kept, retained)
-            shutil.rmtree(staging, ignore_errors=True)  # folders only, by now
+            if self.reuse_staging_folders and not os.path.lexists(folders):
+                staging.rename(folders)  # folders only, by now
+            else:
+                shutil.rmtree(staging, ignore_errors=True)
         else:
+            if self.reuse_staging_folders:
+                _remove_empty_folders(staging)
             _carry_over(final, staging, retained)
             _swap_into_place(staging, final)
         articles = next(g for g in generators if isinstance(g, ArticlesGenerator))
@@ -225,6 +238,32 @@ def build(settings: dict) -> None:
     """Build the site ``settings`` describe (as read_settings gives them) once, staged; raises
     ContentError listing every content problem, leaving the previous output as it was."""
     PublishingPelican(settings).run()
+
+
+def _claim_folders(folders: Path, staging: Path) -> None:
+    """Put the folders a previous build left at ``folders`` in place of the new, empty
+    ``staging``; a file among them (a build stopped halfway) and they are not used."""
+    try:
+        staging.rmdir()
+        folders.rename(staging)
+    except OSError:
+        staging.mkdir(exist_ok=True)
+        return
+    for _root, _folders, files in os.walk(staging):
+        if files:
+            shutil.rmtree(staging)
+            staging.mkdir()
+            return
+
+
+def _remove_empty_folders(root: Path) -> None:
+    """Remove the folders under ``root`` that hold no file, deepest first."""
+    for folder, _folders, files in os.walk(root, topdown=False):
+        if not files and folder != str(root):
+            try:
+                os.rmdir(folder)
+            except OSError:
+                pass  # holds a folder that holds a file
 
 
 def _carry_over(final: Path, staging: Path, names: tuple[str, ...]) -> None:

@@ -161,6 +161,10 @@ def move_into(source: Path, target: Path, kept: set[str],
         destination = target / rel
         _make_way(target, rel)
         _retried(lambda: os.replace(source / rel, destination))
+        if os.path.lexists(source / rel):
+            # Both names were links to one file (a file the build linked in, as the previous
+            # build did): the rename left both in place.
+            _retried((source / rel).unlink)
         changes.written.append(rel)
     for rel in sorted(set(_files(target, frozenset(retained))) - set(new) - kept):
         _retried((target / rel).unlink)
