@@ -272,16 +272,20 @@ for number in range(4):
 """
 
 
+def _script(project: Path, script: Path, text: str) -> str:
+    """What the Python program ``text`` prints, run in ``project`` as the devserver runs."""
+    script.write_text(text, encoding="utf-8")
+    done = subprocess.run([sys.executable, str(script)], cwd=project, env=env_for(project),
+                          capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    return done.stdout
+
+
 def test_the_preview_keeps_two_builds_in_memory_however_many_it_makes(project, tmp_path):
     # The long-lived build holds the last good build (for a theme edit and a quick render)
     # and the one it makes; nothing of the builds before may stay alive (every fork of the
     # page workers would copy it, and the process would grow with each save).
-    script = tmp_path / "rebuilds.py"
-    script.write_text(REBUILDS, encoding="utf-8")
-    done = subprocess.run([sys.executable, str(script)], cwd=project, env=env_for(project),
-                          capture_output=True, text=True, timeout=300)
-    assert done.returncode == 0, done.stderr
-    alive = [int(line) for line in done.stdout.split()]
+    alive = [int(line) for line in _script(project, tmp_path / "rebuilds.py", REBUILDS).split()]
     posts = len(list((project / "content" / "posts").rglob("*.md")))
     assert len(alive) == 4 and alive[0] >= posts - 5
     assert max(alive) <= 2 * alive[0], alive  # without the memo emptied: 1, 2, 3, 4 builds
@@ -322,14 +326,9 @@ def test_the_preview_reuses_its_staging_folders_but_never_a_file_left_in_them(pr
     # before (one per page: making and removing thousands in every rebuild costs time on some
     # file systems); a file found among them is not trusted, and the output stays what a cold
     # build writes.
-    script = tmp_path / "folders.py"
-    script.write_text(FOLDERS, encoding="utf-8")
-    done = subprocess.run([sys.executable, str(script)], cwd=project, env=env_for(project),
-                          capture_output=True, text=True, timeout=300)
-    assert done.returncode == 0, done.stderr
-    assert done.stdout.splitlines() == ["first build leaves folders: False",
-                                        "folders True files 0", "stray published: False",
-                                        "files 0"], done.stdout
+    printed = _script(project, tmp_path / "folders.py", FOLDERS)
+    assert printed.splitlines() == ["first build leaves folders: False", "folders True files 0",
+                                    "stray published: False", "files 0"], printed
     assert_same_as_cold(project, tmp_path, "staging folders reused")
 
 
