@@ -89,6 +89,19 @@ def tree_digest(folder: Path) -> dict[str, str]:
             for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
+def fragment_urls(bundle: Path) -> list[str]:
+    """The URL of every page a Pagefind bundle holds (one fragment file each: gzip-compressed,
+    a signature, then the page's JSON)."""
+    import gzip
+    import json
+
+    urls = []
+    for fragment in (bundle / "fragment").iterdir():
+        data = gzip.decompress(fragment.read_bytes())
+        urls.append(json.loads(data[data.index(b"{"):])["url"])
+    return urls
+
+
 POST_TEMPLATE = """\
 Title: {title}
 Date: {date}

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT
+from conftest import ROOT, fragment_urls
 from gates.gates_support import SHUTDOWN_POLL
 from seo_support import body, header, post_path
 
@@ -92,7 +92,7 @@ def test_searching_a_word_from_one_post_finds_that_post_first(served, searchable
     word, post = distinctive_word()
     # The post sits in a part the page merges in, not in the first one, which pagefind.js
     # loads by itself.
-    assert post_path(header(post)) not in _fragments(searchable_site / "pagefind")
+    assert post_path(header(post)) not in fragment_urls(searchable_site / "pagefind")
     page.goto(f"{served}/search/?q={word}")
     links = _result_links(page)
     assert links[0] == post_path(header(post)), (word, links)
@@ -157,18 +157,6 @@ def test_search_page_without_javascript_still_offers_a_form(served, browser):
 
 
 
-def _fragments(bundle: Path) -> list[str]:
-    """The URL of every page a Pagefind bundle holds (one fragment file each)."""
-    import gzip
-    import json
-
-    urls = []
-    for fragment in (bundle / "fragment").iterdir():
-        data = gzip.decompress(fragment.read_bytes())
-        urls.append(json.loads(data[data.index(b"{"):])["url"])
-    return urls
-
-
 def test_every_page_marked_for_search_is_in_the_index_once_and_nothing_else(searchable_site):
     # Pagefind is given only the pages that carry data-pagefind-body, shared out among the
     # index's parts; every one of them (posts, pages, events, groups) must be in exactly one.
@@ -188,7 +176,7 @@ def test_every_page_marked_for_search_is_in_the_index_once_and_nothing_else(sear
     assert sorted(p.name for p in (site / "pagefind" / "parts").iterdir()) == sorted(
         part.split("/")[1] for part in listed), "a part on disk that parts.json does not list"
     assert not list((site / "pagefind" / "parts").glob("*/*.js")), "scripts once, in the first"
-    indexed = [url for bundle in bundles for url in _fragments(bundle)]
+    indexed = [url for bundle in bundles for url in fragment_urls(bundle)]
     assert "/about/" in marked and not {"/events/", "/working-groups/", "/tags/"} & marked
     assert any(url.startswith("/events/") for url in marked)
     assert any(url.startswith("/working-groups/") for url in marked)

@@ -59,7 +59,7 @@ class Part:
     store: Path
     key: str
     pages: tuple[str, ...]
-    marked: bool = True
+    marked: bool
 
     @property
     def bundle(self) -> Path:
