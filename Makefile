@@ -27,7 +27,7 @@ help:
 	@echo 'make new-event TITLE="..." START="2027-03-04 18:00" [TZ=Europe/London]   start an event'
 	@echo 'make new-group TITLE="..."   start a working group'
 	@echo "See CONTRIBUTING.md for the content format."
-	@echo "make bench       benchmark against vanilla Pelican (N=2000 posts, ROUNDS=3)"
+	@echo "make bench       benchmark against vanilla Pelican (N=2000 posts, ROUNDS=5, CACHE_ROUNDS=10)"
 
 $(STAMP): requirements.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -138,9 +138,10 @@ test-fast: $(STAMP) $(NODE_STAMP) $(EDITOR_STAMP) $(LINT_STAMP) $(NEWSBOAT_STAMP
 audit: $(STAMP) $(AUDIT_STAMP) $(CHROMIUM_STAMP)
 	$(INVOKE) audit
 N ?= 2000
-ROUNDS ?= 3
+ROUNDS ?= 5
+CACHE_ROUNDS ?= 10
 bench: $(STAMP) $(CHROMIUM_STAMP)
-	$(INVOKE) bench -n $(N) --rounds $(ROUNDS)
+	$(INVOKE) bench -n $(N) --rounds $(ROUNDS) --cache-rounds $(CACHE_ROUNDS)
 
 lock: $(STAMP)
 	$(BIN)/python -m pip install --quiet -r requirements.in

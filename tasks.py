@@ -121,12 +121,12 @@ def check(c):
 
 
 @task
-def bench(c, n=2000, rounds=3):
+def bench(c, n=2000, rounds=5, cache_rounds=10):
     """Benchmark against vanilla Pelican on a generated corpus; writes bench/results.json.
 
     ``invoke bench -n 2000`` (invoke spells one-letter options with one dash)."""
-    c.run(f'"{PY}" bench/run.py --n {int(n)} --rounds {int(rounds)} --devserver', env=_env(),
-          pty=False)
+    c.run(f'"{PY}" bench/run.py --n {int(n)} --rounds {int(rounds)} '
+          f'--cache-rounds {int(cache_rounds)} --devserver', env=_env(), pty=False)
 
 
 @task
