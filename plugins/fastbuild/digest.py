@@ -1,9 +1,9 @@
 """Stable digests of template context values, for the rendered-page cache.
 
-A page's key is the digest of every variable its template receives. Content objects (posts,
-pages) are digested by their metadata and attributes but *not* their body: nearly every page
-lists other posts (the footer's recent posts, the archives), and including every body would make
-one typo fix re-render the whole site. Bodies are tracked separately, by recording which bodies a
+A key is the digest of every variable a template receives (for Pelican's pages, of everything
+``write_file`` is given). Content objects (posts, pages) are digested by their metadata and
+attributes but *not* their body: nearly every page lists other posts (the footer's recent posts,
+the archives), and including every body would make one typo fix re-render the whole site. Bodies are tracked separately, by recording which bodies a
 page actually read while it rendered (pages.py).
 
 Digests are memoised per object for one build (objects are kept alive with their digest, so an
@@ -21,15 +21,9 @@ import re
 import types
 
 from pelican.contents import Content
-from pelican.paginator import Page
 from pelican.urlwrappers import URLWrapper
 
 from .outputcache import hash_parts as _hash
-
-# What some library objects depend on, declared here as a __cache_key__ would be: a page of a
-# paginated list is its paginator's page number so-and-so (digesting each page's slice of the
-# list again would be most of the digesting of a warm build).
-DECLARED = {Page: lambda page: (page.paginator, page.number)}
 
 # An object is digested by its public attributes: Pelican keeps in private ones the whole-site
 # context (digested as a context variable of its own), the body (tracked as a read dependency),
@@ -93,7 +87,7 @@ class ContextDigest:
         return _hash(*[_text(name) + b"=" + of(value) for name, value in sorted(items)])
 
     def _compute(self, value: object) -> bytes:
-        declared = DECLARED.get(type(value)) or getattr(type(value), "__cache_key__", None)
+        declared = getattr(type(value), "__cache_key__", None)
         if declared is not None:
             return _hash(_text(type(value).__qualname__), self.of(declared(value)))
         if isinstance(value, URLWrapper):

@@ -114,27 +114,6 @@ class OutputCache:
         self.reused += 1
         return True
 
-    def previous_text(self, relpath: str, key: str,
-                      deps_ok: Callable[[dict], bool]) -> tuple[str, dict, int] | None:
-        """The text of the previous build's ``relpath``, its deps and its modification time, if
-        it was made from ``key`` and ``deps_ok(deps)`` holds: it is then written again as it
-        is, and keeps its time (``keep_time``), instead of being rendered."""
-        previous = self.previous(relpath) if self.enabled else None
-        if previous is None or previous[0] != key or not deps_ok(previous[1]):
-            return None
-        with open(os.path.join(self.final, relpath), "rb") as fh:
-            text = fh.read().decode("utf-8")
-        mtime = self._old[relpath][1][2]
-        # Text-mode writing turns "\n" into os.linesep: undo it, so that the bytes round-trip.
-        return (text.replace(os.linesep, "\n") if os.linesep != "\n" else text), previous[1], mtime
-
-    def keep_time(self, relpath: str, mtime_ns: int) -> None:
-        """Give the file written again at ``relpath`` its previous modification time: unchanged
-        pages look unchanged to rsync, HTTP caches and the next build."""
-        path = os.path.join(self.staging, relpath)
-        os.utime(path, ns=(os.stat(path).st_atime_ns, mtime_ns))
-        self.reused += 1
-
     def previous_call(self, name: str) -> tuple[str, list[str]] | None:
         """(key, files) the previous build recorded for the call ``name``."""
         call = self._old_calls.get(name)

@@ -3,19 +3,18 @@
 Generators call ``write_file`` as usual; the calls are recorded, and ``finish()`` (called by
 PublishingPelican once every generator has produced its output, or on Pelican's ``finalized``
 signal under the plain ``pelican`` command) plays them back through Pelican's own
-``write_file``, with a stand-in for each template (``_Page``) that:
+``write_file``, with a stand-in for each template (``_Page``) that renders the page and notes
+the bodies it reads (contents.py).
 
-- works out the page's key: the sources of its template and of every template that one uses,
-  the template's name and the digest of every variable the page receives (digest.py; content
-  objects without their bodies);
-- when the previous build wrote the page from the same key and every body it read is unchanged
-  (contents.py), gives back the previous file's text; otherwise renders it, noting the bodies it
-  reads.
-
-Before that, each call is keyed by everything ``write_file`` is given: when the previous build
-made the same call, its files (one, or a listing's pages) are still in the output as it wrote
-them and every body they read is unchanged, they are left where they are (``kept``) and the
-call is not played at all. The build then updates the output file by file instead of swapping
+Each call is keyed by everything ``write_file`` is given: the sources of its template and of
+every template that one uses, the template's name and the digest of every variable (digest.py;
+content objects without their bodies). When the previous build made the same call, its files
+(one, or a listing's pages) are still in the output as it wrote them and every body they read
+is unchanged, they are left where they are (``kept``) and the call is not played at all.
+A call that is played renders all its pages. A listing's pages are made from its call's
+variables and the site's context, which holds every post's metadata: whatever changes the call's
+key changes its pages too, except a body one of them shows (a post with no Summary); this site
+requires a Summary, so a body edit plays no listing. The build then updates the output file by file instead of swapping
 in a whole new tree (publishing.site), so an unchanged page costs neither a write nor a folder.
 Calls that share a file name are always played (Pelican's overwrite rules decide between them).
 
@@ -69,10 +68,8 @@ _current: "FastWriter | None" = None
 # Writers with calls not yet played (finished on ``finalized`` under the plain pelican command).
 _unfinished: "weakref.WeakSet[FastWriter]" = weakref.WeakSet()
 
-# (page, key, reads, how) for each page; how: None when rendered, the previous modification
-# time when written again as it was, KEPT when left in the output.
-Written = list[tuple[str, "str | None", dict, "int | str | None"]]
-KEPT = "kept"
+# (page, key, reads, kept) for each page; kept: left in the output, not rendered.
+Written = list[tuple[str, "str | None", dict, bool]]
 # (file name, key, the pages written) for each call keyed.
 Calls = list[tuple[str, str, list[str]]]
 # What Pelican's write_file is given, by name: a call's key covers all of it.
@@ -122,19 +119,6 @@ class PageKeys:
             key = self._themes[(id(environment), name)] = make_key(
                 *(part for each in sorted(sources) for part in (each, sources[each])))
         return key
-
-    def key(self, template, shared: dict, localcontext: dict) -> str | None:
-        """The page's key, or None when some variable has no stable digest. ``shared`` is the
-        context the page's variables were copied from: its digest is computed once for all the
-        pages made from it, and only the variables a page changed are digested per page."""
-        try:
-            common = self._shared_digest(shared)
-            own = self._variables((name, value) for name, value in localcontext.items()
-                                  if shared.get(name, shared) is not value)
-        except Uncacheable:
-            return None
-        return make_key(self._theme(template.environment, template.name), template.name, common,
-                        own)
 
     def of_call(self, template, context: dict, arguments: dict) -> str | None:
         """The key of a ``write_file`` call: ``template``, ``context`` (shared by many calls,
@@ -199,27 +183,15 @@ def _named(environment, source: str) -> tuple[list[str], list] | None:
 
 
 class _Page:
-    """The template Pelican's ``write_file`` is given: reuses or renders, and notes the key."""
+    """The template Pelican's ``write_file`` is given: renders, and notes the bodies read."""
 
-    def __init__(self, template, writer: "FastWriter", shared: dict,
-                 key: str | None = None) -> None:
-        self.template, self.writer, self.shared = template, writer, shared
-        # The key of a call that writes this page alone covers all the page is made from.
-        self.key = key
+    def __init__(self, template, writer: "FastWriter", key: str | None) -> None:
+        self.template, self.writer, self.key = template, writer, key
 
     def render(self, context: dict) -> str:
-        writer, name = self.writer, context["output_file"]
-        key = self.key
-        if key is None and writer.cache.enabled:
-            key = writer.keys.key(self.template, self.shared, context)
-        previous = writer.cache.previous_text(name, key, bodies_unchanged) if key else None
-        if previous is not None:
-            text, reads, mtime = previous
-        else:
-            mtime = None
-            with reads_of_one_page() as reads:
-                text = self.template.render(context)
-        writer.written.append((name, key, dict(reads), mtime))
+        with reads_of_one_page() as reads:
+            text = self.template.render(context)
+        self.writer.written.append((context["output_file"], self.key, dict(reads), False))
         return text
 
 
@@ -235,7 +207,6 @@ class FastWriter(Writer):
         self._snapshot: tuple[dict | None, dict] = (None, {})
         # The names only one call writes (set when the calls are played).
         self._single: set[str] = set()
-        self._paginated = frozenset(self.settings.get("PAGINATED_TEMPLATES") or ())
         # The files of the previous output left in place (see the module docstring).
         self.kept: set[str] = set()
         _unfinished.add(self)
@@ -287,16 +258,15 @@ class FastWriter(Writer):
         finally:
             fix_urls(False)
         written, keyed = played
-        for name, key, reads, how in written:
-            if how == KEPT:
+        for name, key, reads, kept in written:
+            if kept:
                 self.cache.keep(name, key, reads)
             elif key is not None:
                 self.cache.record(name, key, reads)
         for name, key, pages in keyed:
             self.cache.record_call(name, key, pages)
         self.kept = set(self.cache.kept)
-        logger.info("Reused %d of %d unchanged pages (%d left in place)",
-                    sum(1 for w in written if w[3]), len(written), len(self.kept))
+        logger.info("Left %d of %d pages in place, unchanged", len(self.kept), len(written))
         self.cache.save()
 
     def abandon(self) -> None:
@@ -316,20 +286,13 @@ class FastWriter(Writer):
             key = self._call_key(args, arguments)
             kept = self._unchanged(args[0], key) if key else None
             if kept is not None:
-                self.written += [(page, *previous, KEPT) for page, previous in kept.items()]
+                self.written += [(page, *previous, True) for page, previous in kept.items()]
                 keyed.append((args[0], key, list(kept)))
                 continue
             first = len(self.written)
-            # Pelican paginates only the templates named in PAGINATED_TEMPLATES: any other call
-            # writes one page, whose key the call's is.
-            one_page = arguments.get("template_name") not in self._paginated
-            stand_in = _Page(args[1], self, args[2], key if one_page else None)
-            super().write_file(args[0], stand_in, *args[2:], **kwargs)
+            super().write_file(args[0], _Page(args[1], self, key), *args[2:], **kwargs)
             if key:
                 keyed.append((args[0], key, [done[0] for done in self.written[first:]]))
-        for name, _, _, how in self.written:
-            if isinstance(how, int):
-                self.cache.keep_time(name, how)
         return self.written, keyed
 
     def _call_key(self, args: tuple, arguments: dict) -> str | None:
