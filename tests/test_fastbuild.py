@@ -12,6 +12,7 @@ import os
 import shutil
 import subprocess
 import sys
+import textwrap
 from pathlib import Path
 
 import pytest
@@ -72,6 +73,30 @@ from publishing.cli import main
 sys.exit(main(sys.argv[1:]))
 """
 SETTINGS = {"FASTBUILD_MIN_FILES": 1, "FASTBUILD_MIN_PAGES": 1, "FASTBUILD_WORKERS": 2}
+# Every worker process dies at its first file or batch of pages (killed for memory, say): the
+# pools break while the build is under way.
+WORKERS_DIE = """\
+import os, sys
+from fastbuild import markdown, pages
+
+build_process = os.getpid()
+render_chunk, play_batch = markdown.render_chunk, pages._play_batch
+
+def chunk_in_a_worker_dies(*args):
+    if os.getpid() != build_process:
+        os._exit(9)
+    return render_chunk(*args)
+
+def batch_in_a_worker_dies(*args):
+    if os.getpid() != build_process:
+        os._exit(9)
+    return play_batch(*args)
+
+markdown.render_chunk = chunk_in_a_worker_dies
+pages._play_batch = batch_in_a_worker_dies
+from publishing.cli import main
+sys.exit(main(sys.argv[1:]))
+"""
 
 
 @pytest.fixture(scope="module")
@@ -114,6 +139,48 @@ def test_workers_that_cannot_start_leave_the_work_to_the_build_with_a_warning(no
     assert "worker processes for Markdown" in said and "worker processes for pages" in said
     assert "problem" not in said
     assert tree_digest(tmp_path / "alone") == tree_digest(normal_build)
+
+
+def test_workers_that_die_midway_leave_their_work_to_the_build_with_a_warning(normal_build,
+                                                                           tmp_path):
+    broken = _build_with(WORKERS_DIE, tmp_path / "broken")
+    assert broken.returncode == 0, broken.stderr
+    said = _words(broken.stdout + broken.stderr)
+    assert "worker processes for Markdown" in said and "worker processes for pages" in said
+    assert said.count("Could not use worker processes") == 2
+    assert "problem" not in said
+    assert tree_digest(tmp_path / "broken") == tree_digest(normal_build)
+
+
+def test_settings_no_worker_can_be_sent_leave_markdown_to_the_build_with_a_warning(
+        normal_build, tmp_path):
+    # A lambda in MARKDOWN (a slugify for the table of contents) is a valid Pelican setting,
+    # but cannot be pickled for a worker process: never a content error.
+    settings = tmp_path / "lambda_conf.py"
+    settings.write_text(textwrap.dedent(f"""\
+        import sys
+        sys.path.insert(0, {str(ROOT)!r})
+        from pelicanconf import *
+        from markdown.extensions.toc import slugify
+        PATH, THEME = {str(ROOT / "content")!r}, {str(ROOT / "theme")!r}
+        PLUGIN_PATHS = [{str(ROOT / "plugins")!r}]
+        MARKDOWN = {{**MARKDOWN, "extension_configs": {{**MARKDOWN["extension_configs"],
+            "markdown.extensions.toc": {{"permalink": False,
+                                        "slugify": lambda text, separator: slugify(text, separator)}}}}}}
+        """))
+    args = [sys.executable, "-m", "publishing", "build", "-s", str(settings),
+            "-o", str(tmp_path / "output"), "-e"]
+    args += [f"{key}={json.dumps(value)}" for key, value in
+             {**SETTINGS, "CACHE_PATH": str(tmp_path / "cache")}.items()]
+    env = {**os.environ, "PYTHONPATH": str(ROOT / "plugins"), "SOURCE_DATE_EPOCH": EPOCH}
+    env.pop("SITEURL", None)
+    built = subprocess.run(args, cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
+    assert built.returncode == 0, built.stdout + built.stderr
+    said = _words(built.stdout + built.stderr)
+    assert said.count("Could not use worker processes") == 1
+    assert "worker processes for Markdown" in said and "Can't pickle" in said
+    assert "problem" not in said
+    assert tree_digest(tmp_path / "output") == tree_digest(normal_build)
 
 
 def test_workers_collect_garbage_with_the_interpreters_own_thresholds():

@@ -151,7 +151,9 @@ class Prerender:
                     while not future.done() and self._convert_last():
                         pass
                     self._keep(future.result())
-            except pool.BROKEN as error:
+            except Exception as error:  # noqa: BLE001
+                # render_chunk reports no file's problem by raising, so this is the pool's: a
+                # worker died, or the settings cannot be pickled (a lambda in MARKDOWN).
                 self._failed(error)
         if not self._futures and self._pool is not None:
             self.close()
