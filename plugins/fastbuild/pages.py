@@ -354,6 +354,15 @@ class FastWriter(Writer):
             executor.shutdown(wait=True, cancel_futures=True)
         return True
 
+    def _pages(self, call: tuple[tuple, dict]) -> int:
+        """About how many pages ``call`` writes: a paginated listing, one per page of posts."""
+        kwargs = call[1]
+        paginated = self.settings.get("PAGINATED_TEMPLATES") or {}
+        if kwargs.get("template_name") not in paginated:
+            return 1
+        per_page = paginated[kwargs["template_name"]] or self.settings.get("DEFAULT_PAGINATION")
+        return max(1, -(-len(kwargs.get("articles") or ()) // per_page)) if per_page else 1
+
     def _in_workers(self, calls: list, jobs: list) -> tuple[Written, Calls] | None:
         """Play ``calls`` and run ``jobs`` in forked workers; None when they are to be done here
         (see the module docstring)."""
@@ -363,6 +372,13 @@ class FastWriter(Writer):
             return None
         global _current
         batches = _batches(calls, workers * BATCHES_PER_WORKER)
+        # The heaviest batch (Pelican's listings: their calls come one after the other) goes
+        # last in the first round, so that this process, which plays a round from its back,
+        # starts with it while the worker runs the jobs, instead of playing it alone at the end
+        # of the build. (A worker playing it would copy the memory of every post it lists.)
+        weights = [sum(self._pages(calls[index]) for index in batch) for batch in batches]
+        heaviest = batches.pop(weights.index(max(weights)))
+        batches.insert(_rounds(len(batches) + 1, FORKS)[0][1] - 1, heaviest)
         _current = self
         self._played = calls
         self._to_run = jobs
