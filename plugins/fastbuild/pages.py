@@ -11,17 +11,20 @@ every template that one uses, the template's name and the digest of every variab
 content objects without their bodies). When the previous build made the same call, its files
 (one, or a listing's pages) are still in the output as it wrote them and every body they read
 is unchanged, they are left where they are (``kept``) and the call is not played at all.
+The build then updates the output file by file instead of swapping in a whole new tree
+(publishing.site), so an unchanged page costs neither a write nor a folder.
+
 A call that is played renders all its pages. A listing's pages are made from its call's
-variables and the site's context, which holds every post's metadata: whatever changes the call's
-key changes its pages too, except a body one of them shows (a post with no Summary); this site
-requires a Summary, so a body edit plays no listing. The build then updates the output file by file instead of swapping
-in a whole new tree (publishing.site), so an unchanged page costs neither a write nor a folder.
-Calls that share a file name are always played (Pelican's overwrite rules decide between them).
+variables and the site's context, which holds every post's metadata: whatever changes the
+call's key changes its pages too, except a body one of them shows (a post with no Summary);
+this site requires a Summary, so a body edit plays no listing. Calls that share a file name
+are always played (Pelican's overwrite rules decide between them).
 
 The calls are cut into batches (all calls for one file name in one batch, in order, so that
-Pelican's overwrite rules hold), played by a pool of forked workers that inherit the recorded
-calls, from the first batch on, after the jobs handed over by ``beside_pages`` (feeds,
-calendars, the sitemap), and by this process from the last batch back meanwhile. Where workers
+Pelican's overwrite rules hold), played in FORKS rounds, each by a newly forked worker that
+inherits the recorded calls and takes batches from the front (in the first round after the jobs
+handed over by ``beside_pages``: feeds, calendars, the sitemap), and by this process from the
+back, starting on the heaviest batch, put last in the first round. Where workers
 are not forked (spawn on macOS and Windows), with one worker, few pages, or a plugin listening
 to ``content_written`` (it must see every file in this process), the calls are played here.
 Keys and reads come back to this process, which saves them for the next build.
