@@ -383,8 +383,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--events", type=int, default=300)
     parser.add_argument("--output", type=Path, default=HERE / "results.json")
     parser.add_argument("--keep", action="store_true", help="keep the temporary corpus folder")
-    # The smaller savings (a tenth of a second of a 2.5 s rebuild) swing by twenty points from
-    # one five-round run to the next on a shared machine; ten rounds rank them the same twice.
+    # The smaller savings are a few percent of a short rebuild: with few rounds, the load of a
+    # shared machine ranks them differently from run to run (README, Performance).
     parser.add_argument("--cache-rounds", type=int, default=10,
                         help="rounds of warm rebuilds with each cache emptied (0: none)")
     parser.add_argument("--no-caches", action="store_true", help="the same as --cache-rounds 0")
