@@ -122,7 +122,8 @@ class Prerender:
                 self._futures.update(dict.fromkeys(chunk, future))
                 self._chunks[id(future)] = chunk
                 self._order.append(future)
-        except pool.START_FAILURES as error:
+        except (*pool.START_FAILURES, *pool.BROKEN) as error:
+            # Workers start as chunks are submitted: one may already have died meanwhile.
             self._failed(error)
 
     def _failed(self, error: BaseException) -> None:
