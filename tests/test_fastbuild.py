@@ -73,6 +73,11 @@ from publishing.cli import main
 sys.exit(main(sys.argv[1:]))
 """
 SETTINGS = {"FASTBUILD_MIN_FILES": 1, "FASTBUILD_MIN_PAGES": 1, "FASTBUILD_WORKERS": 2}
+AS_USUAL = """\
+import sys
+from publishing.cli import main
+sys.exit(main(sys.argv[1:]))
+"""
 # Every worker process dies at its first file or batch of pages (killed for memory, say): the
 # pools break while the build is under way.
 WORKERS_DIE = """\
@@ -113,8 +118,9 @@ def _words(text: str) -> str:
     return " ".join(text.split())
 
 
-def _build_with(script: str, output: Path) -> subprocess.CompletedProcess:
-    args = [sys.executable, "-c", script, "build", "-s", "pelicanconf.py", "-o", str(output), "-e"]
+def _build_with(script: str, output: Path,
+                settings: str = "pelicanconf.py") -> subprocess.CompletedProcess:
+    args = [sys.executable, "-c", script, "build", "-s", settings, "-o", str(output), "-e"]
     args += [f"{key}={json.dumps(value)}" for key, value in
              {**SETTINGS, "CACHE_PATH": str(output.parent / "cache")}.items()]
     env = {**os.environ, "PYTHONPATH": str(ROOT / "plugins"), "SOURCE_DATE_EPOCH": EPOCH}
@@ -168,13 +174,7 @@ def test_settings_no_worker_can_be_sent_leave_markdown_to_the_build_with_a_warni
             "markdown.extensions.toc": {{"permalink": False,
                                         "slugify": lambda text, separator: slugify(text, separator)}}}}}}
         """))
-    args = [sys.executable, "-m", "publishing", "build", "-s", str(settings),
-            "-o", str(tmp_path / "output"), "-e"]
-    args += [f"{key}={json.dumps(value)}" for key, value in
-             {**SETTINGS, "CACHE_PATH": str(tmp_path / "cache")}.items()]
-    env = {**os.environ, "PYTHONPATH": str(ROOT / "plugins"), "SOURCE_DATE_EPOCH": EPOCH}
-    env.pop("SITEURL", None)
-    built = subprocess.run(args, cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
+    built = _build_with(AS_USUAL, tmp_path / "output", settings=str(settings))
     assert built.returncode == 0, built.stdout + built.stderr
     said = _words(built.stdout + built.stderr)
     assert said.count("Could not use worker processes") == 1

@@ -3,8 +3,9 @@
 A key is the digest of every variable a template receives (for Pelican's pages, of everything
 ``write_file`` is given). Content objects (posts, pages) are digested by their metadata and
 attributes but *not* their body: nearly every page lists other posts (the footer's recent posts,
-the archives), and including every body would make one typo fix re-render the whole site. Bodies are tracked separately, by recording which bodies a
-page actually read while it rendered (pages.py).
+the archives), and including every body would make one typo fix re-render the whole site.
+Bodies are tracked separately, by recording which bodies a page actually read while it rendered
+(pages.py).
 
 Digests are memoised per object for one build (objects are kept alive with their digest, so an
 id is never reused). Anything that has no stable digest (an object whose only repr is a memory

@@ -379,8 +379,8 @@ class FastWriter(Writer):
         # last in the first round, so that this process, which plays a round from its back,
         # starts with it while the worker runs the jobs, instead of playing it alone at the end
         # of the build. (A worker playing it would copy the memory of every post it lists.)
-        weights = [sum(self._pages(calls[index]) for index in batch) for batch in batches]
         if batches:
+            weights = [sum(self._pages(calls[index]) for index in batch) for batch in batches]
             heaviest = batches.pop(weights.index(max(weights)))
             batches.insert(_rounds(len(batches) + 1, FORKS)[0][1] - 1, heaviest)
         _current = self
