@@ -1,12 +1,11 @@
 """The speed layer (plugins/fastbuild) on every contributor's machine: the same bytes without
 os.fork and with spawned workers (macOS, Windows), warm builds equal to cold ones after every kind
-of edit, the plain ``pelican`` command, and the one private seam pinned to the upstream source."""
+of edit, and the plain ``pelican`` command (the private seams: tests/test_upstream_seams.py)."""
 
 from __future__ import annotations
 
 import gzip
 import hashlib
-import inspect
 import json
 import os
 import shutil
@@ -21,28 +20,6 @@ from pelican.settings import read_settings
 
 from conftest import (EPOCH, ROOT, SEARCH_PARTS, FixtureSite, fragment_urls, html_files,
                       run_publishing, side_by_side, tree_digest)
-
-
-# Upstream functions the two private seams rely on, and the file to re-check when one changes:
-# plugins/fastbuild/markdown.py calls MarkdownReader._parse_metadata with a stand-in for the
-# reader's Markdown instance; plugins/fastbuild/contents.py sets a cached content object's
-# ``_context``, where Content.__init__ keeps the site's context.
-PINNED = {
-    "MarkdownReader.read": ("1c8cfd04d8822d57", "plugins/fastbuild/markdown.py"),
-    "MarkdownReader._parse_metadata": ("3f01f071bbc3672d", "plugins/fastbuild/markdown.py"),
-    "Content.__init__": ("38b67e4211facf9d", "plugins/fastbuild/contents.py"),
-}
-
-
-def test_the_private_seams_still_match_the_installed_pelican():
-    from pelican import contents, readers  # noqa: PLC0415
-
-    for function in (readers.MarkdownReader.read, readers.MarkdownReader._parse_metadata,
-                     contents.Content.__init__):
-        digest = hashlib.sha256(inspect.getsource(function).encode()).hexdigest()[:16]
-        pinned, user = PINNED[function.__qualname__]
-        assert digest == pinned, (
-            f"{function.__qualname__} changed upstream: re-check {user}, then update PINNED")
 
 
 def test_no_fork_anywhere_in_the_speed_layer():

@@ -80,6 +80,8 @@ def _links(html: str) -> Iterator[tuple[str, str]]:
 
 
 def _check_links(generator, content) -> None:
+    # The body as read, before Pelican resolves the links: only Content's private ``_content``
+    # holds it (tests/test_upstream_seams.py pins Content.__init__, which sets it).
     for kind, target in _links(content._content or ""):
         where = _target(generator, content, target)
         if where == "outside":

@@ -17,7 +17,7 @@ a warm build unpickles each unchanged post instead of building it again from its
 metadata. Two of an object's fields belong to the build that reads it back, not to the one
 that saved it: the settings, and the site's context, which Pelican keeps in the private
 ``_context`` (links to other content resolve through it). They are left out of the pickle and
-set to this build's (tests/test_fastbuild.py pins ``Content.__init__``, where Pelican sets
+set to this build's (tests/test_upstream_seams.py pins ``Content.__init__``, where Pelican sets
 them, and fails with "re-check plugins/fastbuild/contents.py" when it changes).
 """
 

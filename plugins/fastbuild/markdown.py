@@ -8,7 +8,7 @@ Pelican's reader gives; a file not converted in the pool is converted the same w
 process. Workers get only paths and settings, so any start method works.
 
 One private seam: ``MarkdownReader._parse_metadata`` is called with a stand-in for the reader's
-``_md`` (tests/test_fastbuild.py pins both upstream functions).
+``_md`` (tests/test_upstream_seams.py pins both upstream functions).
 """
 
 from __future__ import annotations

@@ -210,7 +210,7 @@ def _forget_rendered_contents() -> None:
     themselves and kept for the life of the process: in this one, every build's posts, pages
     and all they point to (the whole site of that build) would stay in memory, and each fork
     of the page workers would copy more of it. The build about to run makes new objects; the
-    last good build's are rendered again if asked (tests/test_devserver.py pins ``memoized``'s
+    last good build's are rendered again if asked (tests/test_upstream_seams.py pins ``memoized``'s
     source and fails when it changes)."""
     for memo in (Content.get_content, Content.get_summary):
         memo.cache.clear()
@@ -219,7 +219,7 @@ def _forget_rendered_contents() -> None:
 def _forget_templates(generators: list) -> None:
     """Make each generator load its templates afresh. Pelican's ``Generator.get_template``
     keeps every template it loaded, for the generator's life, in its private ``_templates``
-    (tests/test_devserver.py pins that function's source and fails when it changes)."""
+    (tests/test_upstream_seams.py pins that function's source and fails when it changes)."""
     for generator in generators:
         templates = getattr(generator, "_templates", None)
         if isinstance(templates, dict):

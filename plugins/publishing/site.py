@@ -118,6 +118,8 @@ class PublishingPelican(Pelican):
             raise PluginLoadError(f"plugin(s) {', '.join(missing)} could not be loaded "
                                   "(the error above says why)")
 
+    # run() and _staged() do what Pelican.run does, reading and writing apart, through two of
+    # its private methods (tests/test_upstream_seams.py pins all three).
     def _generators(self, context: dict, output_path: str) -> list:
         return [
             cls(context=context, settings=self.settings, path=self.path,
