@@ -44,8 +44,8 @@ class BuildResult:
 
 def run_publishing(command: str, *, settings: str = "pelicanconf.py", output: Path | None = None,
                    overrides: dict | None = None, env: dict | None = None,
-                   cwd: Path = ROOT, timeout: int = 300) -> BuildResult:
-    args = [sys.executable, "-m", "publishing", command, "-s", settings, "-q"]
+                   cwd: Path = ROOT, timeout: int = 300, quiet: bool = True) -> BuildResult:
+    args = [sys.executable, "-m", "publishing", command, "-s", settings] + (["-q"] if quiet else [])
     if output is not None:
         args += ["-o", str(output)]
     if overrides:

@@ -249,3 +249,27 @@ def test_a_warm_build_reads_an_edited_event_again_and_reports_its_problems_every
         result = site.build()
         assert result.returncode == 1, result.stderr
         assert "meetup.yaml:3" in result.stderr and "timezone" in result.stderr, result.stderr
+
+
+def test_a_content_cache_file_that_cannot_be_read_is_read_afresh_with_a_warning(site):
+    # Pelican saves its content cache in place: a build stopped while saving it (or one whose
+    # settings could not all be pickled) leaves a file that ends early, and Pelican's loading
+    # stops at such a file with "Ran out of input" in every build after it.
+    site.post("first", title="First words")
+    assert site.build().ok
+    before = tree_digest(site.output)
+    caches = [path for path in (site.root / "cache").rglob("ArticlesGenerator")]
+    assert caches and all(path.stat().st_size > 0 for path in caches)
+    for path in caches:
+        path.write_bytes(b"")
+
+    result = site.build(quiet=False)
+    assert result.ok, result.stderr
+    said = " ".join((result.stdout + result.stderr).split())  # the log wraps long lines
+    assert "Could not read the content cache in" in said and "EOFError" in said
+    assert tree_digest(site.output) == before
+    assert all(path.stat().st_size > 0 for path in caches), "the cache is saved anew"
+
+    again = site.build(quiet=False)
+    assert again.ok and "content cache" not in " ".join((again.stdout + again.stderr).split())
+    assert tree_digest(site.output) == before

@@ -135,6 +135,30 @@ def test_workers_that_die_midway_leave_their_work_to_the_build_with_a_warning(no
     assert tree_digest(tmp_path / "broken") == tree_digest(normal_build)
 
 
+def test_a_lambda_in_the_settings_leaves_the_content_cache_working(normal_build, tmp_path):
+    # A filter written as a lambda, as many Pelican sites have: Pelican pickles each post's tags
+    # with the settings they were made with, so no post could be kept, and the cache file begun
+    # stopped the next build ("Ran out of input").
+    settings = tmp_path / "lambda_conf.py"
+    settings.write_text(textwrap.dedent(f"""\
+        import sys
+        sys.path.insert(0, {str(ROOT)!r})
+        from pelicanconf import *
+        PATH, THEME = {str(ROOT / "content")!r}, {str(ROOT / "theme")!r}
+        PLUGIN_PATHS = [{str(ROOT / "plugins")!r}]
+        JINJA_FILTERS = {{**JINJA_FILTERS, "shout": lambda text: text.upper()}}
+        """))
+    output = tmp_path / "site" / "output"
+    for build in ("cold", "warm"):
+        built = _build_with(AS_USUAL, output, settings=str(settings))
+        assert built.returncode == 0, f"{build}: {built.stdout + built.stderr}"
+        said = _words(built.stdout + built.stderr)
+        assert "cache" not in said and "pickle" not in said, f"{build}: {said}"
+        (kept,) = (output.parent / "cache").glob("*/ArticlesGenerator")
+        assert kept.stat().st_size > 10_000, f"{build}: the posts are kept"
+        assert tree_digest(output) == tree_digest(normal_build), build
+
+
 def test_settings_no_worker_can_be_sent_leave_markdown_to_the_build_with_a_warning(
         normal_build, tmp_path):
     # A lambda in MARKDOWN (a slugify for the table of contents) is a valid Pelican setting,

@@ -34,6 +34,10 @@ PINNED = {
         "296180f3ec4d7bff",
         "plugins/publishing/site.py: PublishingPelican.run and _staged do what run does, in a "
         "staging folder, with the content checks between reading and writing"),
+    "pelican.cache:FileDataCacher.__init__": (
+        "0e94df62b258a9c2",
+        "plugins/publishing/site.py (_generators): only a PickleError is caught there, so a cache "
+        "file that ends early stops the build; the build reads every source again instead"),
     "pelican:Pelican._get_generator_classes": (
         "18d46c73fad28de9", "plugins/publishing/site.py (_generators)"),
     "pelican:Pelican._get_writer": ("cff8ccb6d51cbb89", "plugins/publishing/site.py (_staged)"),

@@ -15,10 +15,12 @@ Pelican's ``<CLASS>_URL`` settings still apply) that overrides three public meth
 Pelican's content cache keeps these objects whole (``CONTENT_CACHING_LAYER = "generator"``):
 a warm build unpickles each unchanged post instead of building it again from its text and
 metadata. Two of an object's fields belong to the build that reads it back, not to the one
-that saved it: the settings, and the site's context, which Pelican keeps in the private
-``_context`` (links to other content resolve through it). They are left out of the pickle and
-set to this build's (tests/test_upstream_seams.py pins ``Content.__init__``, where Pelican sets
-them, and fails with "re-check plugins/fastbuild/contents.py" when it changes).
+that saved it: the settings (its tags', category's and authors' too), and the site's context,
+which Pelican keeps in the private ``_context`` (links to other content resolve through it).
+They are left out of the pickle and set to this build's (tests/test_upstream_seams.py pins
+``Content.__init__``, where Pelican sets them, and fails with "re-check
+plugins/fastbuild/contents.py" when it changes). Left in, one value of the settings that cannot
+be pickled (a lambda in JINJA_FILTERS, say) would keep every post out of the cache.
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ import hashlib
 from typing import Iterator
 
 from pelican.contents import Content
+from pelican.urlwrappers import URLWrapper
 
 from .settings import read as read_config
 
@@ -81,7 +84,9 @@ class _Noted:
         return memo[key]
 
     def __reduce_ex__(self, protocol: int) -> tuple:
-        state = {name: value for name, value in vars(self).items() if name not in _OF_THE_BUILD}
+        seen: dict[int, object] = {}
+        state = {name: _portable(value, seen) if _walked(value) else value
+                 for name, value in vars(self).items() if name not in _OF_THE_BUILD}
         return _unpickled, (type(self).__bases__[1], state)
 
 
@@ -91,6 +96,57 @@ def _unpickled(cls: type, state: dict) -> Content:
     content.__dict__.update(state)
     content.settings, content._context = _build["settings"], _build["context"]
     return content
+
+
+class _Wrapper:
+    """A tag, category or author in the pickle without its settings (given the build's when
+    read back)."""
+
+    def __init__(self, wrapper: URLWrapper) -> None:
+        self.cls = type(wrapper)
+        self.fields = vars(wrapper).copy()
+        self.fields.pop("settings", None)
+
+    def __reduce__(self) -> tuple:
+        return _unpickled_wrapper, (self.cls, self.fields)
+
+
+def _unpickled_wrapper(cls: type, fields: dict) -> URLWrapper:
+    wrapper = cls.__new__(cls)
+    wrapper.__dict__.update(fields)
+    wrapper.settings = _build["settings"]
+    return wrapper
+
+
+def _walked(value: object) -> bool:
+    return type(value) in _CONTAINERS or isinstance(value, URLWrapper)
+
+
+_CONTAINERS = frozenset({list, dict})
+
+
+def _portable(value: object, seen: dict[int, object]) -> object:
+    """``value`` with each tag, category and author in it (in lists and the metadata) as a
+    ``_Wrapper``. A list or dict is copied only when something in it is replaced, so the others
+    stay the objects the pickle already holds (posts that are each other's translations refer
+    to each other through such lists), and one met twice (a post's ``tags`` and its metadata's)
+    gives one copy."""
+    kept = seen.get(id(value))
+    if kept is not None:
+        return kept
+    if isinstance(value, URLWrapper):
+        kept = seen[id(value)] = _Wrapper(value)
+        return kept
+    seen[id(value)] = value  # a list inside itself is left as it is
+    if type(value) is list:
+        items = [_portable(item, seen) if _walked(item) else item for item in value]
+        changed = any(new is not old for new, old in zip(items, value))
+    else:
+        items = {key: _portable(item, seen) if _walked(item) else item
+                 for key, item in value.items()}
+        changed = any(items[key] is not item for key, item in value.items())
+    kept = seen[id(value)] = items if changed else value
+    return kept
 
 
 def at_generator(generator) -> None:

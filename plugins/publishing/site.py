@@ -18,9 +18,11 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import traceback
 from pathlib import Path
 
 from pelican import Pelican, signals
+from pelican.cache import FileDataCacher
 from pelican.generators import ArticlesGenerator, PagesGenerator
 
 from .problems import (WRITING_ERRORS, ContentError, Problem, collect_problems, output_problem,
@@ -100,6 +102,12 @@ class PluginLoadError(RuntimeError):
     """A plugin named in PLUGINS could not be imported or registered."""
 
 
+def _loading_the_content_cache(error: BaseException) -> bool:
+    """Whether ``error`` was raised while Pelican loaded a content cache file."""
+    return any(frame.f_code is FileDataCacher.__init__.__code__
+               for frame, _ in traceback.walk_tb(error.__traceback__))
+
+
 class PublishingPelican(Pelican):
     """Pelican with staged output, collected content problems and a write-free ``check``."""
 
@@ -121,8 +129,23 @@ class PublishingPelican(Pelican):
     # run() and _staged() do what Pelican.run does, reading and writing apart, through two of
     # its private methods (tests/test_upstream_seams.py pins all three).
     def _generators(self, context: dict, output_path: str) -> list:
+        try:
+            return self._new_generators(context, output_path, self.settings)
+        except Exception as error:
+            if not _loading_the_content_cache(error):
+                raise
+            # Pelican loads its content cache as each generator is made, and a cache file it
+            # cannot unpickle (one a build stopped while saving, or one that could not be
+            # written whole) stops every build after it, until the folder is deleted by hand.
+            logger.warning("Could not read the content cache in %s (%s: %s): every source is "
+                           "read again and the cache saved anew", self.settings["CACHE_PATH"],
+                           type(error).__name__, error)
+            return self._new_generators(context, output_path,
+                                        {**self.settings, "LOAD_CONTENT_CACHE": False})
+
+    def _new_generators(self, context: dict, output_path: str, settings: dict) -> list:
         return [
-            cls(context=context, settings=self.settings, path=self.path,
+            cls(context=context, settings=settings, path=self.path,
                 theme=self.theme, output_path=output_path)
             for cls in self._get_generator_classes()
         ]
