@@ -132,6 +132,8 @@ class ProbeGenerator(Generator):
                 with open(os.environ["PROBE_MARKER"], "w") as fh:
                     fh.write("the job outlived its build")
             beside_pages(writer, job)
+            if mode == "interrupted":
+                raise KeyboardInterrupt  # Ctrl-C while the pages are being written
             raise RuntimeError("the probe generator failed")
 
 
@@ -175,6 +177,22 @@ def test_a_build_that_fails_stops_the_jobs_it_started(site, tmp_path):
                         env={"PROBE_MODE": "build fails", "PROBE_MARKER": str(marker)})
     assert result.returncode != 0 and "the probe generator failed" in result.stderr
     time.sleep(3)  # longer than the job would have taken
+    assert not marker.exists()
+    assert tree_digest(site.output) == before
+    assert [p.name for p in site.root.iterdir() if p.name.startswith(".output")] == []
+
+
+def test_ctrl_c_stops_the_build_with_one_line_and_keeps_the_previous_output(site, tmp_path):
+    site.post("kept-post")
+    assert site.build().ok
+    before = tree_digest(site.output)
+    marker = tmp_path / "marker.txt"
+    result = site.build(overrides=_probe_overrides(tmp_path),
+                        env={"PROBE_MODE": "interrupted", "PROBE_MARKER": str(marker)})
+    assert result.returncode == 130
+    assert result.stderr.strip() == ("build: stopped before it finished; run it again to bring "
+                                     "output/ up to date."), result.stderr
+    time.sleep(3)  # longer than the job it started would have taken
     assert not marker.exists()
     assert tree_digest(site.output) == before
     assert [p.name for p in site.root.iterdir() if p.name.startswith(".output")] == []

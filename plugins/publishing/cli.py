@@ -157,10 +157,18 @@ def main(argv: list[str] | None = None) -> int:
     overrides = _overrides(args.extra_settings)
     if args.output:
         overrides["OUTPUT_PATH"] = os.path.abspath(args.output)
-    if args.command == "build":
-        return build(args.settings, overrides)
-    if args.command == "check":
-        return check(args.settings, overrides)
-    if args.command == "index":
+    if args.command == "serve":
+        return serve(args.settings, overrides, args.bind, args.port, args.autoreload)
+    try:
+        if args.command == "build":
+            return build(args.settings, overrides)
+        if args.command == "check":
+            return check(args.settings, overrides)
         return index_for_search(_settings(args.settings, overrides))
-    return serve(args.settings, overrides, args.bind, args.port, args.autoreload)
+    except KeyboardInterrupt:
+        # Ctrl-C is the person at the keyboard, not a fault: one line, not a traceback. A build
+        # stopped while it renamed its files into place leaves some of them new.
+        print(f"{args.command}: stopped before it finished; run it again to bring "
+              f"{'output/' if args.command != 'check' else 'the check'} up to date.",
+              file=sys.stderr)
+        return 130
