@@ -44,6 +44,19 @@ def test_every_problem_is_listed_not_only_the_first(site):
     assert not site.output.exists(), "a failed first build writes nothing"
 
 
+def test_a_post_pelican_skips_for_want_of_a_date_gets_every_missing_field_named(site):
+    site.post("fine")
+    site.file("posts/bare.md", "Title: Only a title\n\nSome text.\n")
+    result = site.build()
+    assert result.returncode == 1
+    named = sorted(line.split(": field ")[1].split("'")[1] for line in result.stderr.splitlines()
+                   if "bare.md: field " in line)
+    assert named == ["authors", "category", "date", "summary"], result.stderr
+    assert "add a 'Date:' line to the header" in result.stderr
+    assert "could not find information" not in result.stderr  # Pelican's words, replaced
+    assert not site.output.exists()
+
+
 def test_unparseable_date_is_a_content_error(site):
     site.post("when", date="2020-13-45 10:00")
     result = site.build()

@@ -107,11 +107,6 @@ def _check_image(generator, content) -> None:
         _problem(generator, content, field, message, key=key)
 
 
-def missing_message(field: str) -> str:
-    """What a required header field left out is told (the browser editor shows the same words)."""
-    return f"missing (required; add a '{field.title()}:' line to the header)"
-
-
 def _check_slug(generator, content, findings: Findings) -> None:
     if "slug" in content.metadata and findings.line_of("slug"):
         return  # the header scan checks a written Slug: line
@@ -127,7 +122,7 @@ def _check_common(generator, content, required: tuple[str, ...], settings: Check
     for field in required:
         value = content.metadata.get(field)
         if value is None or (isinstance(value, (str, list)) and not value):
-            _problem(generator, content, field, missing_message(field))
+            _problem(generator, content, field, rules.missing_message(field))
     status = content.metadata.get("status")
     if status is not None and str(status) not in STATUSES:
         _problem(generator, content, "status",

@@ -37,6 +37,11 @@ DURATION = re.compile(r"(?:(\d{1,3}):)?([0-5]?\d):([0-5]\d)")
 DURATION_EXPECTED = "expected HH:MM:SS or MM:SS, e.g. 00:34:12"
 
 
+
+def missing_message(field: str) -> str:
+    """What a required header field left out is told (the browser editor shows the same words)."""
+    return f"missing (required; add a '{field.title()}:' line to the header)"
+
 def quote(value: object) -> str:
     """``'value'`` for a message, cut to QUOTE_LIMIT characters with control characters shown
     as escapes."""

@@ -22,7 +22,7 @@ from publishing.problems import header_fields, report, source_lines
 from scaffold.templates import PLACEHOLDER
 
 from . import header
-from .rules import quote
+from .rules import missing_message, quote
 from .scans import SCANS
 from .settings import CheckSettings, read as read_settings
 
@@ -121,7 +121,8 @@ def report_findings(context: dict, content, findings: Findings, article: bool) -
         report(context, content.source_path, line, field, message)
 
 
-def _diagnose(context: dict, path: str, settings: CheckSettings) -> None:
+def _diagnose(context: dict, path: str, settings: CheckSettings,
+              required: tuple[str, ...]) -> None:
     try:
         data = Path(path).read_bytes()
     except OSError as error:
@@ -136,6 +137,11 @@ def _diagnose(context: dict, path: str, settings: CheckSettings) -> None:
     if "title" not in header or not header["title"][1]:
         report(context, path, 1, "title", "missing (required; the first header line should be "
                "'Title: ...')")
+    # A post without a date is one Pelican gives up on: every field it lacks is named here,
+    # not only the one Pelican stopped at.
+    for field in required:
+        if field != "title" and (field not in header or not header[field][1]):
+            report(context, path, None, field, missing_message(field))
     status = header.get("status")
     if status and status[1].lower() not in STATUSES:
         report(context, path, status[0], "status",
@@ -149,8 +155,11 @@ def check_unreadable(generators) -> None:
     context = generators[0].context
     settings = read_settings(context)
     base = Path(context.get("PATH", "."))
+    posts = [Path(folder) for folder in context.get("ARTICLE_PATHS") or ()]
     for relative, content in list(context.get("generated_content", {}).items()):
         if content is None and relative.endswith(READABLE):
             path = base / relative
             if path.is_file():
-                _diagnose(context, os.fspath(path.resolve()), settings)
+                post = any(folder in Path(relative).parents for folder in posts)
+                _diagnose(context, os.fspath(path.resolve()), settings,
+                          settings.post_required if post else settings.page_required)

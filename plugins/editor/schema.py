@@ -6,7 +6,7 @@ from __future__ import annotations
 import zoneinfo
 from typing import Any, Iterable, Mapping
 
-from content_checks.checks import missing_message
+from content_checks.rules import missing_message
 from content_checks.source import STATUSES as POST_STATUSES
 from events.loader import MISSING as EVENT_MISSING
 from events.values import STATUSES as EVENT_STATUSES
