@@ -57,6 +57,20 @@ def test_a_post_pelican_skips_for_want_of_a_date_gets_every_missing_field_named(
     assert not site.output.exists()
 
 
+def test_two_spellings_of_one_tag_address_are_named(site):
+    # Pelican makes one tag of every name with the same slug, shown under the first it meets.
+    site.post("cpp", tags="C++, commons")
+    site.post("c", tags="C, Commons")  # the same tag but for case: one tag, as meant
+    result = site.build()
+    assert result.returncode == 1
+    lines = [line for line in result.stderr.splitlines() if "share the address" in line]
+    assert len(lines) == 2, result.stderr
+    assert any("cpp.md" in line and "tag 'C++' and 'C' (posts/c.md) share the address tag/c/"
+               in line for line in lines), lines
+    assert any("c.md" in line and "tag 'C' and 'C++' (posts/cpp.md)" in line for line in lines)
+    assert not any("ommons" in line for line in lines)
+
+
 def test_unparseable_date_is_a_content_error(site):
     site.post("when", date="2020-13-45 10:00")
     result = site.build()

@@ -212,6 +212,7 @@ def check_outputs(generators: list, items: list[tuple[str, Owner]]) -> None:
                 continue
         claims.add_item(save_as, owner)
     reported: set[tuple[str, str]] = set()
+    spellings: dict[tuple[str, str], dict[str, tuple[str, Owner]]] = {}
     for save_as, owner, wrapper in _taxonomies(generators, context):
         problem = derived_slug(wrapper.name, wrapper.slug)
         if problem and (owner.path, wrapper.name) not in reported:
@@ -219,6 +220,9 @@ def check_outputs(generators: list, items: list[tuple[str, Owner]]) -> None:
             _report(context, owner, problem)
         elif not problem:
             claims.add_item(save_as, owner)
+            spellings.setdefault((owner.kind, save_as), {}).setdefault(
+                " ".join(wrapper.name.casefold().split()), (wrapper.name, owner))
+    _check_spellings(context, spellings)
     _hidden_only(generators, context)
     for name, owners in claims.items.items():
         folder, stem = name
@@ -235,6 +239,23 @@ def check_outputs(generators: list, items: list[tuple[str, Owner]]) -> None:
                                  for o in owners if o.kind != owner.kind})
                 _report(context, owner, f"{quote(stem)} is also the address of {', '.join(others)} "
                         f"({owner.what}; expected a slug no other page uses)")
+
+
+def _check_spellings(context: dict, spellings: dict) -> None:
+    """Names that differ beyond case but give one address ('C++' and 'C', 'open data' and
+    'open-data') are one tag, category or author on the site, shown under whichever name came
+    first: each spelling is named, with a file that uses it."""
+    base = context.get("PATH", ".")
+    for (kind, save_as), names in spellings.items():
+        if len(names) < 2:
+            continue
+        address = save_as.removesuffix("index.html")
+        for name, owner in names.values():
+            others = ", ".join(f"{quote(other)} ({os.path.relpath(where.path, base)})"
+                               for other, where in names.values() if other != name)
+            _report(context, owner, f"{kind} {quote(name)} and {others} share the address "
+                    f"{address}, so the site shows them as one {kind} (expected one spelling, "
+                    "or names that give different addresses)")
 
 
 def _hidden_only(generators: list, context: dict) -> None:
