@@ -328,6 +328,18 @@ def test_deep_nesting_and_size_are_bounded(hostile):
                            "pages/big.md: the file is"], build=True)
 
 
+def test_thousands_of_tags_or_authors_are_refused(hostile):
+    # Each tag is a page and feeds of its own, and each of those feeds lists all of the post's
+    # tags: 3,000 tags in a 30 KB post took hours to build.
+    site, digest = hostile
+    tags = ", ".join(f"tag {number}" for number in range(3000))
+    authors = "; ".join(f"Writer {number}" for number in range(25))
+    text = POST.format(title="X", extra="").replace("Tags: commons", f"Tags: {tags}")
+    site.write("posts/x.md", text.replace("Authors: Ada Lovelace", f"Authors: {authors}"))
+    refused(site, digest, ["posts/x.md:4: field 'tags': lists 3000 tags (expected at most 20",
+                           "posts/x.md:5: field 'authors': lists 25 authors"], build=True)
+
+
 @pytest.mark.parametrize("data, expected", [
     ("Title: X\n\nbody\n".encode("utf-16"), "pages/x.md:1: is not UTF-8 text"),
     (bytes(range(1, 256)) * 4, "pages/x.md:2: byte 0x80 is not UTF-8 text"),

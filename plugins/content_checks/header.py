@@ -78,6 +78,8 @@ def _value_problem(key: str, value: str) -> str | None:
         return rules.duration(value)
     if key.endswith("_length") and value:
         return rules.byte_length(value)
+    if key in ("tags", "authors"):
+        return rules.names(key, value)
     return None
 
 

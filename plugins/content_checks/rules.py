@@ -38,6 +38,19 @@ DURATION_EXPECTED = "expected HH:MM:SS or MM:SS, e.g. 00:34:12"
 
 
 
+# Each tag and author is a page and feeds of its own, and every feed a post is in lists all of
+# the post's tags: a post with thousands of them costs minutes of building. No post needs more.
+MAX_NAMES = 20
+
+
+def names(field: str, value: str) -> str | None:
+    """For a header list of names (Tags, Authors), split as Pelican splits it."""
+    count = len([part for part in value.split(";" if ";" in value else ",") if part.strip()])
+    if count > MAX_NAMES:
+        return (f"lists {count} {field} (expected at most {MAX_NAMES}: each is a page and feeds "
+                "of its own)")
+    return None
+
 def missing_message(field: str) -> str:
     """What a required header field left out is told (the browser editor shows the same words)."""
     return f"missing (required; add a '{field.title()}:' line to the header)"

@@ -91,13 +91,16 @@ def _add_entry(fg: FeedGenerator, entry: Entry, fmt: str, podcast: bool) -> None
         fe.link(href=enc.url, rel="enclosure", type=enc.type, length=str(enc.length))
     fe.published(entry.published)
     fe.updated(entry.updated)
-    for name in entry.authors:
+    # Each list in one call: feedgen rebuilds its RSS copy of the list at every call, so one
+    # call per name would cost the square of a post's tags, in every feed the post is in.
+    if entry.authors:
         if fmt == "atom":
-            fe.author(name=name)
+            fe.author([{"name": name} for name in entry.authors])
         else:
-            fe.dc.dc_creator(name)  # RSS <author> must be an email address; dc:creator takes names
-    for term in entry.categories:
-        fe.category(term=term)
+            # RSS <author> must be an email address; dc:creator takes names.
+            fe.dc.dc_creator(list(entry.authors))
+    if entry.categories:
+        fe.category([{"term": term} for term in entry.categories])
     if entry.content_html is not None:
         fe.content(entry.content_html, type="html")
     # Also the RSS <description>; content (when full) goes to content:encoded.
