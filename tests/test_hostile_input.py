@@ -328,6 +328,29 @@ def test_deep_nesting_and_size_are_bounded(hostile):
                            "pages/big.md: the file is"], build=True)
 
 
+def test_inline_text_markdown_would_read_in_quadratic_time_is_refused(hostile):
+    # Markdown looks ahead from each "[" or "<" for what closes it: 100 KB of "[" in one
+    # paragraph took most of an hour. Real paragraphs full of links still pass (below).
+    site, digest = hostile
+    site.write("posts/x.md", POST.format(title="X", extra="").replace(
+        "Body text.", "Intro.\n\n" + "[" * 100_000))
+    site.write("events/x.yaml", EVENT + "description: |\n  " + "<a " * 20_000 + "\n")
+    refused(site, digest, ["posts/x.md:11: field 'content': makes Markdown look through "
+                           "5,000,050,000 characters for the ']' and '>'",
+                           "events/x.yaml:4: field 'description': makes Markdown look through"],
+            build=True)
+
+
+def test_paragraphs_full_of_links_are_not_refused(hostile):
+    site, _digest = hostile
+    links = "\n\n".join(["[a link](https://example.org/) and <https://example.org/> " * 40] * 60)
+    listed = "\n".join(["- [x](https://example.org/x) and [y](https://example.org/y)"] * 1500)
+    prose = "\n\n".join(["If a < b and <em>c</em> [is](https://example.org/) bigger, " * 20] * 50)
+    site.write("posts/x.md", POST.format(title="X", extra="").replace(
+        "Body text.", "\n\n".join((links, listed, prose))))
+    assert site.check() == []
+
+
 def test_thousands_of_tags_or_authors_are_refused(hostile):
     # Each tag is a page and feeds of its own, and each of those feeds lists all of the post's
     # tags: 3,000 tags in a 30 KB post took hours to build.

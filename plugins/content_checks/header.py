@@ -130,6 +130,9 @@ def scan_text(data: bytes, embed_hosts: tuple[str, ...] | None = (),
     deep = limits.deepest(lines[start - 1:], first_line=start)
     if deep:
         found.append((deep[0], "content", limits.nesting_message(deep[1])))
+    heavy = limits.heaviest_inline(lines[start - 1:], first_line=start)
+    if heavy:
+        found.append((heavy[0], "content", limits.inline_message(heavy[1])))
     if embed_hosts is None:
         return lines, found
     if security.suspect(body_text):

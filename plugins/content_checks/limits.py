@@ -1,4 +1,5 @@
-"""Bounds on the work one source file can cause: its size and how deeply its Markdown nests.
+"""Bounds on the work one source file can cause: its size, how deeply its Markdown nests and
+how far its "[" and "<" make Markdown look ahead.
 
 Python-Markdown handles each level of nesting (a list in a list, a quote in a quote) by
 recursion over the text inside it, so a thousand levels cost seconds and hundreds of MiB, and
@@ -8,6 +9,7 @@ more end in a RecursionError. No article needs more than a handful of levels.
 from __future__ import annotations
 
 import re
+from typing import Iterator
 
 MAX_BYTES = 1024 * 1024
 MAX_NESTING = 24
@@ -42,6 +44,80 @@ def deepest(lines: list[str], first_line: int = 1) -> tuple[int, int] | None:
         if levels > MAX_NESTING:
             return number, levels
     return None
+
+
+# Python-Markdown reads an inline "[" by looking ahead for the "]" that closes it, and a "<"
+# that could open a tag for its ">", to the end of the paragraph (or list item, heading, table row) when nothing does:
+# one paragraph of 4,000 unclosed "[" takes seconds, 100 KB of them most of an hour, while
+# links that close are read in a glance. The work is the sum, over every "[" and "<", of the
+# characters looked through. Just under this sum a file costs well under a second; real posts, however
+# full of links, stay far below it.
+MAX_INLINE_WORK = 1_500_000
+# A "<" is looked ahead from only where it could open a tag or an autolink ("a < b" is text).
+_BRACKETS = re.compile(r"[\[\]>]|<(?=[A-Za-z/])")
+# A line that starts an inline text of its own: a list item, a heading, a table row.
+_NEW_INLINE = re.compile(r"[ \t>]*(?:[-*+][ \t]|\d{1,9}[.)][ \t]|#|\|)")
+
+
+def heaviest_inline(lines: list[str], first_line: int = 1) -> tuple[int, int] | None:
+    """``(line, work)`` when the work over the whole text passes MAX_INLINE_WORK (the line
+    starts the costliest paragraph), else None. Fenced code is skipped."""
+    text = "\n".join(lines)
+    if (text.count("[") + text.count("<")) * len(text) <= MAX_INLINE_WORK:
+        return None  # a bound of the work: most files end here
+    total, heaviest, line = 0, -1, first_line
+    for start, block in _inline_texts(lines, first_line):
+        work = _look_ahead(block)
+        total += work
+        if work > heaviest:
+            heaviest, line = work, start
+    return (line, total) if total > MAX_INLINE_WORK else None
+
+
+def _inline_texts(lines: list[str], first_line: int) -> Iterator[tuple[int, str]]:
+    """(first line, text) of each paragraph, list item, heading or table row, fences skipped."""
+    block: list[str] = []
+    start, fenced = first_line, False
+    for number, line in enumerate(lines, start=first_line):
+        if _FENCE.match(line) or fenced or not line.strip() or _NEW_INLINE.match(line):
+            if block:
+                yield start, "\n".join(block)
+                block = []
+            if _FENCE.match(line):
+                fenced = not fenced
+            elif not fenced and line.strip():
+                block, start = [line], number
+            continue
+        if not block:
+            start = number
+        block.append(line)
+    if block:
+        yield start, "\n".join(block)
+
+
+def _look_ahead(text: str) -> int:
+    """The characters Markdown looks through from each "[" (to its "]", by nesting) and each
+    "<" (to the next ">"), to the end for those nothing closes."""
+    work, brackets, angles = 0, [], []
+    for match in _BRACKETS.finditer(text):
+        char, at = match.group(), match.start()
+        if char == "[":
+            brackets.append(at)
+        elif char == "]":
+            if brackets:
+                work += at - brackets.pop()
+        elif char == "<":
+            angles.append(at)
+        else:
+            work += sum(at - opened for opened in angles)
+            angles.clear()
+    return work + sum(len(text) - opened for opened in brackets + angles)
+
+
+def inline_message(work: int) -> str:
+    return (f"makes Markdown look through {work:,} characters for the ']' and '>' that close "
+            f"its '[' and '<' (to the end of the paragraph where none does; expected at most "
+            f"{MAX_INLINE_WORK:,}: close each '[' and '<' nearby, or split the paragraphs)")
 
 
 def nesting_message(levels: int) -> str:

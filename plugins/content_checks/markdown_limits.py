@@ -1,5 +1,6 @@
-"""A Python-Markdown extension that refuses, before any conversion, a text too large or nested
-too deeply (limits.py), so no source file can make a build hang or exhaust memory.
+"""A Python-Markdown extension that refuses, before any conversion, a text too large, nested
+too deeply or with "[" and "<" closed too far away (limits.py), so no source file can make a
+build hang or exhaust memory.
 
 Listed in MARKDOWN's extensions (pelicanconf.py): it runs wherever the site converts Markdown,
 posts and pages, group pages and event descriptions alike. The content checks report the same
@@ -33,6 +34,9 @@ class _Guard(Preprocessor):
         found = limits.deepest(lines)
         if found is not None:
             raise LimitExceeded(limits.nesting_message(found[1]), found[0])
+        heavy = limits.heaviest_inline(lines)
+        if heavy is not None:
+            raise LimitExceeded(limits.inline_message(heavy[1]), heavy[0])
         return lines
 
 

@@ -61,9 +61,13 @@ def text(value: object, *, required: bool = False, single_line: bool = False) ->
 def markdown_text(value: object) -> str:
     """Text that becomes Markdown (a description): also within the nesting and safety limits."""
     result = text(value)
-    deep = limits.deepest(result.splitlines())
+    lines = result.splitlines()
+    deep = limits.deepest(lines)
     if deep:
         raise FieldError(limits.nesting_message(deep[1]))
+    heavy = limits.heaviest_inline(lines)
+    if heavy:
+        raise FieldError(limits.inline_message(heavy[1]))
     return result
 
 
