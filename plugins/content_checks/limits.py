@@ -47,11 +47,11 @@ def deepest(lines: list[str], first_line: int = 1) -> tuple[int, int] | None:
 
 
 # Python-Markdown reads an inline "[" by looking ahead for the "]" that closes it, and a "<"
-# that could open a tag for its ">", to the end of the paragraph (or list item, heading, table row) when nothing does:
-# one paragraph of 4,000 unclosed "[" takes seconds, 100 KB of them most of an hour, while
-# links that close are read in a glance. The work is the sum, over every "[" and "<", of the
-# characters looked through. Just under this sum a file costs well under a second; real posts, however
-# full of links, stay far below it.
+# that could open a tag for its ">", to the end of the paragraph (or list item, heading, table
+# row) when nothing does: one paragraph of 4,000 unclosed "[" takes seconds, 100 KB of them most
+# of an hour, while links that close are read in a glance. The work is the sum, over every "["
+# and "<", of the characters looked through. Just under this sum a file costs well under a
+# second; real posts, however full of links, stay far below it.
 MAX_INLINE_WORK = 1_500_000
 # A "<" is looked ahead from only where it could open a tag or an autolink ("a < b" is text).
 _BRACKETS = re.compile(r"[\[\]>]|<(?=[A-Za-z/])")
