@@ -359,8 +359,10 @@ def test_thousands_of_tags_or_authors_are_refused(hostile):
     authors = "; ".join(f"Writer {number}" for number in range(25))
     text = POST.format(title="X", extra="").replace("Tags: commons", f"Tags: {tags}")
     site.write("posts/x.md", text.replace("Authors: Ada Lovelace", f"Authors: {authors}"))
+    site.write("events/x.yaml", EVENT + "tags: [" + ", ".join(f"t{n}" for n in range(500)) + "]\n")
     refused(site, digest, ["posts/x.md:4: field 'tags': lists 3000 tags (expected at most 20",
-                           "posts/x.md:5: field 'authors': lists 25 authors"], build=True)
+                           "posts/x.md:5: field 'authors': lists 25 authors",
+                           "events/x.yaml:4: field 'tags': lists 500 tags"], build=True)
 
 
 @pytest.mark.parametrize("data, expected", [

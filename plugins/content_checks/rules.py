@@ -38,18 +38,24 @@ DURATION_EXPECTED = "expected HH:MM:SS or MM:SS, e.g. 00:34:12"
 
 
 
-# Each tag and author is a page and feeds of its own, and every feed a post is in lists all of
-# the post's tags: a post with thousands of them costs minutes of building. No post needs more.
+# Each tag and author is a page and feeds (an event's tag, a calendar) of its own, and every
+# feed a post is in lists all of the post's tags: a post with thousands of them costs minutes of
+# building. No post or event needs more.
 MAX_NAMES = 20
 
 
 def names(field: str, value: str) -> str | None:
     """For a header list of names (Tags, Authors), split as Pelican splits it."""
-    count = len([part for part in value.split(";" if ";" in value else ",") if part.strip()])
+    return too_many(field, len([part for part in value.split(";" if ";" in value else ",")
+                                if part.strip()]))
+
+
+def too_many(field: str, count: int) -> str | None:
     if count > MAX_NAMES:
-        return (f"lists {count} {field} (expected at most {MAX_NAMES}: each is a page and feeds "
-                "of its own)")
+        return (f"lists {count} {field} (expected at most {MAX_NAMES}: each is a page, feed or "
+                "calendar of its own)")
     return None
+
 
 def missing_message(field: str) -> str:
     """What a required header field left out is told (the browser editor shows the same words)."""

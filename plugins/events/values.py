@@ -167,6 +167,9 @@ def string_list(value: object) -> list[str]:
             raise FieldError(f"item {quote(item)} {problem}")
         if item.strip() not in result:
             result.append(item.strip())
+    problem = rules.too_many("tags", len(result))
+    if problem:
+        raise FieldError(problem)
     return result
 
 
