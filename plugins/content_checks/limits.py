@@ -79,11 +79,12 @@ def _inline_texts(lines: list[str], first_line: int) -> Iterator[tuple[int, str]
     block: list[str] = []
     start, fenced = first_line, False
     for number, line in enumerate(lines, start=first_line):
-        if _FENCE.match(line) or fenced or not line.strip() or _NEW_INLINE.match(line):
+        fence = _FENCE.match(line)
+        if fence or fenced or not line.strip() or _NEW_INLINE.match(line):
             if block:
                 yield start, "\n".join(block)
                 block = []
-            if _FENCE.match(line):
+            if fence:
                 fenced = not fenced
             elif not fenced and line.strip():
                 block, start = [line], number

@@ -37,7 +37,6 @@ DURATION = re.compile(r"(?:(\d{1,3}):)?([0-5]?\d):([0-5]\d)")
 DURATION_EXPECTED = "expected HH:MM:SS or MM:SS, e.g. 00:34:12"
 
 
-
 # Each tag and author is a page and feeds (an event's tag, a calendar) of its own, and every
 # feed a post is in lists all of the post's tags: a post with thousands of them costs minutes of
 # building. No post or event needs more.
@@ -60,6 +59,7 @@ def too_many(field: str, count: int) -> str | None:
 def missing_message(field: str) -> str:
     """What a required header field left out is told (the browser editor shows the same words)."""
     return f"missing (required; add a '{field.title()}:' line to the header)"
+
 
 def quote(value: object) -> str:
     """``'value'`` for a message, cut to QUOTE_LIMIT characters with control characters shown
