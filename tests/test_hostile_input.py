@@ -249,6 +249,23 @@ def test_a_symlink_out_of_content_is_refused(hostile, tmp_path):
     refused(site, digest, ["posts/link.md: is a symbolic link to", "outside content/"], build=True)
 
 
+@pytest.mark.parametrize("target, where", [
+    ("..", "inside content/"),  # an ancestor: without the check, the tree is read over and over
+    ("../pages", "inside content/"),  # a sibling: each page read again as a post
+    (None, "outside content/"),
+])
+def test_a_symlink_to_a_folder_stops_the_build_before_reading(hostile, tmp_path, target, where):
+    site, digest = hostile
+    if target is None:
+        outside = tmp_path / "elsewhere"
+        (outside / "deep").mkdir(parents=True)
+        (outside / "deep" / "p.md").write_text(POST.format(title="P", extra=""), encoding="utf-8")
+        target = str(outside)
+    (site.content / "posts" / "more").symlink_to(target, target_is_directory=True)
+    refused(site, digest, ["posts/more: is a symbolic link to the folder", where], build=True)
+    assert len(site.check()) == 1, "one problem, not one for each file read through the link"
+
+
 # --- values ------------------------------------------------------------------------------------
 
 @pytest.mark.parametrize("extra, expected", [

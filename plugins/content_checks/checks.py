@@ -21,7 +21,7 @@ from .outputs import check_outputs, check_root_links, content_items
 from .scans import SCANS
 from .settings import CheckSettings, read as read_settings
 from .source import STATUSES, Findings, check_unreadable, findings_of, report_findings
-from .tree import References, check_tree
+from .tree import References, check_tree, refuse_folder_links
 from .unstaged import connect_last
 # {filename}, {static} and {attach} links, in Markdown or HTML, as Pelican resolves them.
 IMAGE_LINK = re.compile(r"\{(static|attach|filename)\}(.+)")
@@ -234,6 +234,7 @@ def save_scans(pelican) -> None:
 
 
 def register() -> None:
+    signals.generator_init.connect(refuse_folder_links)
     signals.article_generator_context.connect(refuse_impossible_dates)
     signals.page_generator_context.connect(refuse_impossible_dates)
     signals.article_generator_finalized.connect(check_articles)

@@ -3,6 +3,10 @@ skipped silently.
 
 - A symbolic link whose target lies outside content/ is refused: the pull-request check builds
   and uploads the site, so nothing outside content/ may ever reach it.
+- A symbolic link to a folder is refused before anything is read: Pelican follows such links, so
+  one to a folder inside content/ has every file under it read twice (without end, for a folder
+  that holds the link, until the paths grow too long), and one to a folder outside has a whole
+  other tree read.
 - A file with a source extension in another case (``x.MD``, ``x.YAML``) is not read by Pelican
   or the events plugin (they match extensions exactly), so it would vanish from the site.
 - ``{static}``, ``{attach}`` and ``{filename}`` references must stay inside content/ once
@@ -14,7 +18,7 @@ from __future__ import annotations
 import os
 import stat
 
-from publishing.problems import report
+from publishing.problems import ContentError, Problem, report
 
 # Source extensions, lower case, as Pelican's Markdown reader and the events plugin match them.
 SOURCE_EXTENSIONS = ("md", "markdown", "mkd", "mdown", "yaml", "yml")
@@ -67,6 +71,37 @@ class References:
         if not _inside(resolved, self.root):
             return "outside"
         return "found" if exists else "missing"
+
+
+# Marks a build's context once its folder links are checked: every generator's init sends the
+# signal, and they share the context.
+LINKS_CHECKED = "CONTENT_FOLDER_LINKS_CHECKED"
+
+
+def refuse_folder_links(generator) -> None:
+    """generator_init: stop the build, before any file is read, at symbolic links to folders."""
+    context = generator.context
+    if context.get(LINKS_CHECKED):
+        return
+    context[LINKS_CHECKED] = True
+    root = os.path.realpath(context.get("PATH", generator.path))
+    problems = []
+    # Not following links, os.walk still lists one to a folder among the folders.
+    for folder, dirs, _files in os.walk(root):
+        for name in sorted(dirs):
+            path = os.path.join(folder, name)
+            if not os.path.islink(path):
+                continue
+            target = os.path.realpath(path)
+            if _inside(target, root):
+                reason = ("inside content/, so its files would be read twice, or over and over "
+                          "where the folder holds the link (expected a folder of its own)")
+            else:
+                reason = "outside content/ (expected the files themselves, copied into content/)"
+            problems.append(Problem(path, None, None,
+                                    f"is a symbolic link to the folder {target!s:.80}, {reason}"))
+    if problems:
+        raise ContentError(problems)
 
 
 def check_tree(generators: list) -> None:
