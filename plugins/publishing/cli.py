@@ -168,7 +168,7 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         # Ctrl-C is the person at the keyboard, not a fault: one line, not a traceback. A build
         # stopped while it renamed its files into place leaves some of them new.
-        print(f"{args.command}: stopped before it finished; run it again to bring "
-              f"{'output/' if args.command != 'check' else 'the check'} up to date.",
-              file=sys.stderr)
+        then = ("run it again for the full list of problems"
+                if args.command == "check" else "run it again to bring output/ up to date")
+        print(f"{args.command}: stopped before it finished; {then}.", file=sys.stderr)
         return 130
