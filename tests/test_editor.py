@@ -22,6 +22,7 @@ import pytest
 import yaml
 
 from conftest import ROOT, build, run_publishing, source_header
+from content_checks import rules
 from gates.gates_support import serve_folder
 
 pytestmark = pytest.mark.browser
@@ -260,6 +261,21 @@ def test_editor_writes_files_that_check_build_and_show_as_entered(editor, admin,
         [53.4808, -2.2426]
     whole = icalendar.Calendar.from_ical((output / "events/calendar.ics").read_bytes())
     assert "Bakers' gathering" in {str(e["SUMMARY"]) for e in whole.walk("VEVENT")}
+
+
+def test_a_long_title_makes_a_file_name_the_check_accepts(editor, admin):
+    """The editor makes the file name (the slug) from the title as Pelican would, cut at a whole
+    word to the check's limit; an event's starts with its date and stays within it too."""
+    _open_new(admin, editor, "posts")
+    title = "Notes from the " + " ".join(f"assembly{n}" for n in range(30))
+    post, event = admin.evaluate("""title => [window.siteEditor.slugify(title),
+                                              "2027-03-04-" + window.siteEditor.slugify(title, 11)]""",
+                                 title)
+    for slug in (post, event):
+        assert len(slug) <= 100 and rules.SLUG.fullmatch(slug), slug
+        assert slug.endswith(f"assembly{slug.count('assembly') - 1}"), "cut at a whole word"
+    assert len(post) > 90 and post.startswith("notes-from-the-assembly0-")
+    assert admin.evaluate("t => window.siteEditor.slugify(t)", "Short title") == "short-title"
 
 
 def test_a_required_field_left_empty_is_refused_with_the_checks_words(editor, admin, site):

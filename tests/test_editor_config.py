@@ -3,6 +3,7 @@ noindex, not in the sitemap or the search index."""
 
 from __future__ import annotations
 
+import re
 import runpy
 import zoneinfo
 from pathlib import Path
@@ -42,6 +43,10 @@ def test_the_editor_offers_what_the_checks_accept(real_site):
     assert config["backend"]["name"] == "github" and config["backend"]["open_authoring"] is True
     assert config["publish_mode"] == "editorial_workflow"
     assert "local_backend" not in config  # only make editor points the editor at the working copy
+    # A slug the check refuses (too long, or not lower-case words) the editor refuses too.
+    pattern = re.compile(posts["slug"]["pattern"][0])
+    assert pattern.match("a" * 100) and pattern.match("our-first-year")
+    assert not any(pattern.match(s) for s in ("a" * 101, "Our-year", "a--b", ""))
 
 
 def test_the_editor_stays_out_of_readers_and_search_engines_way(real_site):

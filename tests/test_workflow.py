@@ -90,6 +90,31 @@ def test_new_post_refuses_to_overwrite_and_unknown_categories(project):
     path.unlink()
 
 
+def test_a_long_title_gets_a_slug_the_check_accepts(project):
+    title = "A very long title " + " ".join(f"word{n}" for n in range(60))
+    made = [invoke(project, "new-post", "--title", title),
+            invoke(project, "new-event", "--title", title, "--start", "2027-05-01"),
+            invoke(project, "new-group", "--title", title)]
+    assert all(m.returncode == 0 for m in made), [m.stderr for m in made]
+    paths = [*(project / "content/posts/2026").glob("a-very-long-title-*.md"),
+             *(project / "content/events").glob("2027-05-01-a-very-long-title-*.yaml"),
+             *(project / "content/working-groups").glob("a-very-long-title-*.md")]
+    assert len(paths) == 3, paths
+    for path in paths:  # the file name is the slug (an event's starts with its date)
+        assert len(path.stem) <= 100, path.name
+        assert path.stem.endswith(f"word{path.stem.count('word') - 1}"), "cut at a whole word"
+    post, event, group = (header(paths[0]), yaml.safe_load(paths[1].read_text(encoding="utf-8")),
+                          header(paths[2]))
+    assert post["Title"] == group["Title"] == event["title"] == title
+    assert post["Slug"] == paths[0].stem and group["Slug"] == paths[2].stem
+    # The post is a draft; the group's purpose is a placeholder until its people write one.
+    found = problems(make(project, "check").stdout)
+    assert found and {(p["path"], p["field"]) for p in found} == {
+        (str(paths[2].relative_to(project)), "purpose")}, found
+    for path in paths:
+        path.unlink()
+
+
 def test_new_event_writes_valid_yaml_with_optional_fields_as_comments(project):
     made = make(project, "new-event", env=env_for(
         project, TITLE='Mutual credit: "ask me anything"', START="2027-03-04 18:00",

@@ -110,9 +110,9 @@ def _check_image(generator, content) -> None:
 def _check_slug(generator, content, findings: Findings) -> None:
     if "slug" in content.metadata and findings.line_of("slug"):
         return  # the header scan checks a written Slug: line
-    problem = rules.slug(content.slug or "")
+    problem = rules.made_slug(content.slug or "")
     if problem:
-        _problem(generator, content, "title", f"gives the slug {problem} (add a 'Slug:' line)")
+        _problem(generator, content, "title", f"{problem} (add a 'Slug:' line)")
 
 
 def _check_common(generator, content, required: tuple[str, ...], settings: CheckSettings,

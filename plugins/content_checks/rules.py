@@ -91,6 +91,19 @@ def slug(value: str) -> str | None:
     return None
 
 
+def made_slug(value: str) -> str | None:
+    """For a slug Pelican made from a title or a file name: what is wrong with it, as the
+    predicate of a sentence about its source."""
+    if not value:
+        return "gives an empty slug (expected letters or digits in it)"
+    if len(value) > SLUG_MAX_LENGTH:
+        return (f"gives the slug {quote(value)}, {len(value)} characters long (expected at most "
+                f"{SLUG_MAX_LENGTH})")
+    if not SLUG.fullmatch(value):
+        return f"gives the slug {quote(value)}, which is not a slug ({SLUG_EXPECTED})"
+    return None
+
+
 def derived_slug(name: str, slug_value: str) -> str | None:
     """For a tag, category or author whose slug is made from its name."""
     if not slug_value:

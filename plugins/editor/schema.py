@@ -6,7 +6,7 @@ from __future__ import annotations
 import zoneinfo
 from typing import Any, Iterable, Mapping
 
-from content_checks.rules import missing_message
+from content_checks.rules import SLUG_MAX_LENGTH, missing_message
 from content_checks.source import STATUSES as POST_STATUSES
 from events.loader import MISSING as EVENT_MISSING
 from events.values import STATUSES as EVENT_STATUSES
@@ -17,8 +17,9 @@ from .settings import EditorSettings
 
 DATETIME = {"widget": "datetime", "format": "YYYY-MM-DD HH:mm", "date_format": "YYYY-MM-DD",
             "time_format": "HH:mm", "picker_utc": False}
-SLUG_PATTERN = ["^[a-z0-9]+(-[a-z0-9]+)*$",
-                "lowercase letters, digits and single hyphens, e.g. our-first-year"]
+SLUG_PATTERN = [f"^(?=.{{1,{SLUG_MAX_LENGTH}}}$)[a-z0-9]+(-[a-z0-9]+)*$",
+                f"lowercase letters, digits and single hyphens, at most {SLUG_MAX_LENGTH} "
+                "characters, e.g. our-first-year"]
 HTTPS_PATTERN = ["^https://\\S+$", "an https:// link, e.g. https://example.org/page"]
 
 

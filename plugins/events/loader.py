@@ -13,7 +13,7 @@ from typing import Callable
 import yaml
 
 from content_checks import limits, security
-from content_checks.rules import QUOTE_LIMIT, quote
+from content_checks.rules import QUOTE_LIMIT, made_slug, quote
 from publishing.problems import Problem
 
 from . import values
@@ -362,6 +362,10 @@ def load_event(raw: bytes | str, path: str, *, default_slug: str,
     event.tags = _field(data, out, "tags", values.string_list, [])
     event.status = _field(data, out, "status", values.status, "confirmed")
     event.slug = _field(data, out, "slug", values.slug, default_slug)
+    if "slug" not in data:
+        problem = made_slug(default_slug)
+        if problem:  # the file name made the slug: say so
+            out.add("slug", f"the file name {problem} (rename the file or add a 'slug:' line)", 1)
     event.uid = _field(data, out, "uid", values.text, "", single_line=True)
     event.sequence = _field(data, out, "sequence", values.integer, None)
     updated = _field(data, out, "updated", values.when, None, allow_offset=True)

@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pelican.settings import read_settings
 from pelican.utils import slugify
 
+from content_checks.rules import SLUG_MAX_LENGTH
 from publishing.clock import now
 
 from . import templates
@@ -27,13 +28,21 @@ def _settings(settings_file: str | Path) -> dict:
     return read_settings(str(settings_file))
 
 
-def _slug(title: str, settings: dict) -> str:
+def _slug(title: str, settings: dict, room: int = 0) -> str:
+    """The slug Pelican would make of ``title``, cut to leave ``room`` characters of the
+    check's limit for what goes before it."""
     slug = slugify(title, regex_subs=settings.get("SLUG_REGEX_SUBSTITUTIONS", []),
                    preserve_case=settings.get("SLUGIFY_PRESERVE_CASE", False),
                    use_unicode=settings.get("SLUGIFY_USE_UNICODE", False))
     if not slug:
         raise ScaffoldError(f"cannot make a file name from the title {title!r}: "
                             "use some letters or digits")
+    longest = SLUG_MAX_LENGTH - room
+    if len(slug) > longest:
+        # A long title keeps its words; the slug (and file name) stops at the last whole one
+        # that fits.
+        cut = slug[:longest + 1]
+        slug = (cut.rsplit("-", 1)[0] if "-" in cut else cut)[:longest].strip("-")
     return slug
 
 
@@ -135,7 +144,8 @@ def new_event(settings_file: str | Path, title: str, start: str,
     begins, all_day = _parse_start(start)
     zone = _zone(tz or settings.get("EVENTS_DEFAULT_TIMEZONE") or settings.get("TIMEZONE")
                  or "UTC")
-    slug = _slug(title, settings)
+    # The file name, "<start date>-<slug>", is the event's slug.
+    slug = _slug(title, settings, room=len("2027-03-04-"))
     if all_day:
         start_text, end_example = f"{begins:%Y-%m-%d}", f"{begins + timedelta(days=1):%Y-%m-%d}"
         timezone_line = f"# timezone: {zone}            # only needed when start has a time"

@@ -12,12 +12,23 @@
   var createClass = window.createClass;
   var script = document.currentScript;
 
+  /* The longest slug the check accepts (the page gives it, from content_checks/rules.py). */
+  var SLUG_MAX = Number(script && script.getAttribute("data-slug-max-length")) || 100;
+
   /* Pelican's slugify with its default SLUG_REGEX_SUBSTITUTIONS: ASCII only, lowercase, drop
-   * anything but letters, digits, "_", "-" and spaces, then runs of "-" and spaces become "-". */
-  function slugify(text) {
-    return String(text || "").normalize("NFKD").replace(/[\u0300-\u036f]/g, "")
+   * anything but letters, digits, "_", "-" and spaces, then runs of "-" and spaces become "-".
+   * A long title keeps its words up to the check's limit, less `room` for what goes before. */
+  function slugify(text, room) {
+    var slug = String(text || "").normalize("NFKD").replace(/[\u0300-\u036f]/g, "")
       .replace(/[^\x00-\x7f]/g, "").replace(/[^\w\s-]/g, "").trim()
       .replace(/[-\s]+/g, "-").toLowerCase();
+    var longest = SLUG_MAX - (room || 0);
+    if (slug.length > longest) {
+      var cut = slug.slice(0, longest + 1);
+      slug = (cut.indexOf("-") >= 0 ? cut.slice(0, cut.lastIndexOf("-")) : cut)
+        .slice(0, longest).replace(/^-+|-+$/g, "");
+    }
+    return slug;
   }
 
   function isEmpty(value) {
@@ -255,9 +266,12 @@
       var entry = args.entry;
       var data = prune(entry.get("data"));
       if (!data.get("slug") && entry.get("newRecord")) {
-        var slug = slugify(data.get("title"));
+        var slug;
         if (entry.get("collection") === "events") {
-          slug = whenParts(data.get("start")).date + "-" + slug;
+          var date = whenParts(data.get("start")).date;
+          slug = date + "-" + slugify(data.get("title"), date.length + 1);
+        } else {
+          slug = slugify(data.get("title"));
         }
         data = data.set("slug", slug);
       }
