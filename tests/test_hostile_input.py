@@ -222,6 +222,29 @@ def test_a_tag_only_hidden_posts_use_is_refused_as_a_link_nowhere(hostile):
 
 # --- files and references --------------------------------------------------------------------
 
+@pytest.mark.parametrize("relative, expected", [
+    ("posts/what?.md", "posts/what?.md: cannot be checked out on Windows: its name has ?"),
+    ('images/a<b>:c"d|e*.svg', "cannot be checked out on Windows: its name has \" * : < > |"),
+    ("posts/line\nbreak.md", "posts/line\\nbreak.md: cannot be checked out on Windows: its name "
+                              "has '\\n'"),
+    ("posts/aux.md", "posts/aux.md: cannot be checked out on Windows: 'aux' is a device name"),
+    ("images/Com1.photo.svg", "images/Com1.photo.svg: cannot be checked out on Windows: 'Com1'"),
+    ("images/trailing.", "images/trailing.: cannot be checked out on Windows: its name ends with"),
+    ("posts/Fine.md", "posts/fine.md: has the same name as 'Fine.md' on macOS and Windows"),
+    ("Images/x.svg", "images: has the same name as 'Images' on macOS and Windows"),
+    ("posts/cafe\u0301.md", None),  # with its twin below: the same name once normalised (macOS)
+])
+def test_names_every_contributors_machine_cannot_check_out_are_refused(hostile, relative,
+                                                                      expected):
+    site, digest = hostile
+    site.write(relative, POST.format(title="Named", extra="") if relative.endswith(".md")
+               else "<svg xmlns='http://www.w3.org/2000/svg'/>")
+    if expected is None:
+        site.write("posts/caf\u00e9.md", POST.format(title="Named too", extra=""))
+        expected = "has the same name as 'cafe\u0301.md' on macOS and Windows"
+    refused(site, digest, [expected], build=relative == "posts/what?.md")
+
+
 def test_wrong_case_extensions_are_reported(hostile):
     site, digest = hostile
     site.write("posts/x.MD", POST.format(title="X", extra=""))

@@ -7,6 +7,10 @@ skipped silently.
   one to a folder inside content/ has every file under it read twice (without end, for a folder
   that holds the link, until the paths grow too long), and one to a folder outside has a whole
   other tree read.
+- A name Windows cannot check out (``<>:"\\|?*`` or a control character in it, a trailing space
+  or dot, a device name such as ``aux``), or two names in one folder that macOS and Windows take
+  for the same (they ignore case and, on macOS, Unicode normalisation): the repository must clone
+  on every contributor's machine.
 - A file with a source extension in another case (``x.MD``, ``x.YAML``) is not read by Pelican
   or the events plugin (they match extensions exactly), so it would vanish from the site.
 - ``{static}``, ``{attach}`` and ``{filename}`` references must stay inside content/ once
@@ -16,12 +20,42 @@ skipped silently.
 from __future__ import annotations
 
 import os
+import re
 import stat
+import unicodedata
 
 from publishing.problems import ContentError, Problem, report
 
+from .rules import quote
+
 # Source extensions, lower case, as Pelican's Markdown reader and the events plugin match them.
 SOURCE_EXTENSIONS = ("md", "markdown", "mkd", "mdown", "yaml", "yml")
+
+
+# What Windows refuses in a file name, and the device names it reserves (with any extension).
+WINDOWS_REFUSES = re.compile(r'[<>:"\\|?*\x00-\x1f]')
+WINDOWS_DEVICES = frozenset({"con", "prn", "aux", "nul", *(f"com{n}" for n in range(1, 10)),
+                             *(f"lpt{n}" for n in range(1, 10))})
+WINDOWS = "cannot be checked out on Windows"
+
+
+def name_problem(name: str) -> str | None:
+    """Why ``name`` cannot be a file or folder name on every contributor's machine, if so."""
+    refused = sorted(set(WINDOWS_REFUSES.findall(name)))
+    if refused:
+        shown = " ".join(repr(c)[1:-1] if c.isprintable() else repr(c) for c in refused)
+        return (f"{WINDOWS}: its name has {shown} (expected letters, digits, hyphens, "
+                "underscores and dots)")
+    if name.endswith((" ", ".")):
+        return f"{WINDOWS}: its name ends with a space or a dot"
+    if name.split(".", 1)[0].lower() in WINDOWS_DEVICES:
+        return f"{WINDOWS}: {quote(name.split('.', 1)[0])} is a device name there (rename it)"
+    return None
+
+
+def _same_elsewhere(name: str) -> str:
+    """What macOS and Windows compare when they look a name up."""
+    return unicodedata.normalize("NFC", name).casefold()
 
 
 def _inside(path: str, root: str) -> bool:
@@ -112,9 +146,18 @@ def check_tree(generators: list) -> None:
     root = os.path.realpath(context.get("PATH", "."))
     static = tuple(str(p).strip("/") + "/" for p in context.get("STATIC_PATHS") or [])
     for folder, dirs, files in os.walk(root):
+        seen: dict[str, str] = {}
         for name in sorted(dirs + files):
             path = os.path.join(folder, name)
             relative = os.path.relpath(path, root).replace(os.sep, "/")
+            problem = name_problem(name)
+            if problem:
+                report(context, path, None, None, problem)
+            other = seen.setdefault(_same_elsewhere(name), name)
+            if other != name:
+                report(context, path, None, None, f"has the same name as {quote(other)} on macOS "
+                       "and Windows, which ignore case: a checkout there keeps only one of them "
+                       "(rename one)")
             if os.path.islink(path) and not _inside(os.path.realpath(path), root):
                 report(context, path, None, None, "is a symbolic link to "
                        f"{os.path.realpath(path)!s:.80}, outside content/ (expected the file "

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
@@ -46,13 +47,18 @@ class ContentError(Exception):
         return (type(self), (self.problems,))
 
 
+# A control character in a file name is shown escaped: a problem is one line.
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")
+
+
 def display_path(path: str | os.PathLike) -> str:
     """Path relative to the working directory when inside it: what a contributor types."""
     p = Path(path)
     try:
-        return str(p.resolve().relative_to(Path.cwd().resolve()))
+        shown = str(p.resolve().relative_to(Path.cwd().resolve()))
     except (ValueError, OSError):
-        return str(path)
+        shown = str(path)
+    return _CONTROL.sub(lambda match: repr(match.group())[1:-1], shown)
 
 
 def problems_of(context: dict) -> list[Problem]:
