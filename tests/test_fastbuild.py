@@ -464,15 +464,23 @@ def test_a_page_failing_in_a_worker_is_named_after_its_source_file(site, tmp_pat
     assert not site.output.exists()
 
 
-def test_the_plain_pelican_class_stops_on_content_problems(site, tmp_path):
+@pytest.mark.parametrize("mistake, expected", [
+    ("category", "wrong.md:3: field 'category': unknown category 'Misc'"),
+    # Found before anything is read, where the staged build would raise ContentError.
+    ("folder link", "posts/loop: is a symbolic link to the folder"),
+])
+def test_the_plain_pelican_class_stops_on_content_problems(site, tmp_path, mistake, expected):
     site.post("fine")
-    site.post("wrong", category="Misc")
+    if mistake == "category":
+        site.post("wrong", category="Misc")
+    else:
+        (site.content / "posts" / "loop").symlink_to("..", target_is_directory=True)
     out = tmp_path / "out"
     proc = _pelican("-o", str(out), "-e", f"PATH={json.dumps(str(site.content))}",
                     f"CACHE_PATH={json.dumps(str(tmp_path / 'cache'))}",
                     'PELICAN_CLASS="pelican.Pelican"')
     assert proc.returncode == 1, proc.stdout + proc.stderr
-    assert "wrong.md:3: field 'category': unknown category 'Misc'" in proc.stderr
+    assert expected in proc.stderr
     assert "1 content problem found; nothing was written" in proc.stderr
     assert "make html" in proc.stderr and "Traceback" not in proc.stdout + proc.stderr
     assert not out.exists() or html_files(out) == []

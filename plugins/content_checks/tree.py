@@ -24,9 +24,10 @@ import re
 import stat
 import unicodedata
 
-from publishing.problems import ContentError, Problem, report
+from publishing.problems import Problem, report
 
 from .rules import quote
+from .unstaged import stop
 
 # Source extensions, lower case, as Pelican's Markdown reader and the events plugin match them.
 SOURCE_EXTENSIONS = ("md", "markdown", "mkd", "mdown", "yaml", "yml")
@@ -135,7 +136,7 @@ def refuse_folder_links(generator) -> None:
             problems.append(Problem(path, None, None,
                                     f"is a symbolic link to the folder {target!s:.80}, {reason}"))
     if problems:
-        raise ContentError(problems)
+        stop(context, problems)
 
 
 def check_tree(generators: list) -> None:

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from pelican import signals
 
-from publishing.problems import ContentError, problems_collected, problems_of
+from publishing.problems import ContentError, Problem, problems_collected, problems_of
 
 HINT = ("nothing was written. The plain Pelican class does not check content: build with "
         "`make html` (python -m publishing build)")
@@ -25,7 +25,15 @@ def refuse_reported_problems(generators: list) -> None:
     context = generators[0].context
     if problems_collected(context) or not problems_of(context):
         return
-    problems = ContentError(problems_of(context)).problems  # sorted, each once
+    stop(context, problems_of(context))
+
+
+def stop(context: dict, problems: list[Problem]) -> None:
+    """Stop the build at ``problems`` found before the usual reporting point: ContentError for
+    the build that collects problems, a plain message for one that does not."""
+    if problems_collected(context):
+        raise ContentError(problems)
+    problems = ContentError(problems).problems  # sorted, each once
     noun = "problem" if len(problems) == 1 else "problems"
     # SystemExit: the pelican command prints it plainly (any other exception with a traceback).
     raise SystemExit("\n".join(map(str, problems)) + f"\n{len(problems)} content {noun} found; "
