@@ -110,7 +110,7 @@ def _check_image(generator, content) -> None:
 def _check_slug(generator, content, findings: Findings) -> None:
     if "slug" in content.metadata and findings.line_of("slug"):
         return  # the header scan checks a written Slug: line
-    problem = rules.made_slug(content.slug or "")
+    problem = rules.slug(content.slug or "", made=True)
     if problem:
         _problem(generator, content, "title", f"{problem} (add a 'Slug:' line)")
 

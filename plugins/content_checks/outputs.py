@@ -25,7 +25,7 @@ from typing import Iterable, Iterator
 
 from publishing.problems import header_line, report
 
-from .rules import derived_slug, made_slug, quote
+from .rules import derived_slug, quote, slug as slug_problem
 from .settings import read as read_settings
 from .source import READABLE, findings_of
 
@@ -205,7 +205,7 @@ def check_outputs(generators: list, items: list[tuple[str, Owner]]) -> None:
         claims.add_site(path, source)
     for save_as, owner in items + list(_events_and_groups(context)):
         if owner.kind == "working group" and owner.field == "title":
-            problem = made_slug(posixpath.basename(posixpath.dirname(save_as)))
+            problem = slug_problem(posixpath.basename(posixpath.dirname(save_as)), made=True)
             if problem:  # the file name made the slug: say so
                 _report(context, owner, f"the file name {problem} (rename the file or add a "
                         "'Slug:' line)")

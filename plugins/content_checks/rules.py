@@ -80,28 +80,19 @@ def control_character(text: str) -> str | None:
             f"{match.start() + 1} (expected plain text; delete it)")
 
 
-def slug(value: str) -> str | None:
+def slug(value: str, *, made: bool = False) -> str | None:
+    """What is wrong with a slug: said of the field holding it, or (``made``) as the predicate
+    of a sentence about the title or file name Pelican made it from."""
     if not value:
-        return f"is empty ({SLUG_EXPECTED})"
+        return "gives an empty slug (expected letters or digits in it)" if made \
+            else f"is empty ({SLUG_EXPECTED})"
     if len(value) > SLUG_MAX_LENGTH:
-        return (f"{quote(value)} is {len(value)} characters long (expected at most "
-                f"{SLUG_MAX_LENGTH})")
-    if not SLUG.fullmatch(value):
-        return f"{quote(value)} is not a slug ({SLUG_EXPECTED})"
-    return None
-
-
-def made_slug(value: str) -> str | None:
-    """For a slug Pelican made from a title or a file name: what is wrong with it, as the
-    predicate of a sentence about its source."""
-    if not value:
-        return "gives an empty slug (expected letters or digits in it)"
-    if len(value) > SLUG_MAX_LENGTH:
-        return (f"gives the slug {quote(value)}, {len(value)} characters long (expected at most "
-                f"{SLUG_MAX_LENGTH})")
-    if not SLUG.fullmatch(value):
-        return f"gives the slug {quote(value)}, which is not a slug ({SLUG_EXPECTED})"
-    return None
+        fault, joint = f"{len(value)} characters long (expected at most {SLUG_MAX_LENGTH})", ""
+    elif not SLUG.fullmatch(value):
+        fault, joint = f"not a slug ({SLUG_EXPECTED})", "which is "
+    else:
+        return None
+    return f"gives the slug {quote(value)}, {joint}{fault}" if made else f"{quote(value)} is {fault}"
 
 
 def derived_slug(name: str, slug_value: str) -> str | None:

@@ -13,7 +13,7 @@ from typing import Callable
 import yaml
 
 from content_checks import limits, security
-from content_checks.rules import QUOTE_LIMIT, made_slug, quote
+from content_checks.rules import QUOTE_LIMIT, quote, slug as slug_problem
 from publishing.problems import Problem
 
 from . import values
@@ -363,7 +363,7 @@ def load_event(raw: bytes | str, path: str, *, default_slug: str,
     event.status = _field(data, out, "status", values.status, "confirmed")
     event.slug = _field(data, out, "slug", values.slug, default_slug)
     if "slug" not in data:
-        problem = made_slug(default_slug)
+        problem = slug_problem(default_slug, made=True)
         if problem:  # the file name made the slug: say so
             out.add("slug", f"the file name {problem} (rename the file or add a 'slug:' line)", 1)
     event.uid = _field(data, out, "uid", values.text, "", single_line=True)
