@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 from urllib.parse import parse_qs, urlsplit
 
+import icalendar
+
 from conftest import FixtureSite, page_at, soup
 
 
@@ -144,6 +146,38 @@ def test_hostile_text_is_escaped_in_html_and_cannot_end_the_json_ld_block(tmp_pa
     assert {s.get("type") for s in doc.find_all("script")} == {"application/ld+json"}
     for block in doc.find_all("script"):
         json.loads(block.string)
+
+
+def test_an_event_without_an_end_shows_no_end_or_length(tmp_path):
+    site = FixtureSite(tmp_path)
+    site.post("a-post")
+    site.file("events/open-mic.yaml", """
+        title: Open mic
+        start: 2027-03-04 18:00
+        timezone: Europe/London
+        """)
+    site.file("events/workshop.yaml", """
+        title: Workshop
+        start: 2027-03-05 10:00
+        end: 2027-03-05 12:30
+        timezone: Europe/London
+        """)
+    result = site.build()
+    assert result.ok, result.stderr
+
+    def facts(slug: str) -> dict[str, str]:
+        doc = soup(page_at(site.output, f"/events/{slug}/"))
+        terms = doc.select(".event-facts dt")
+        return {dt.get_text(strip=True): dt.find_next_sibling("dd").get_text(" ", strip=True)
+                for dt in terms}
+
+    open_mic, workshop = facts("open-mic"), facts("workshop")
+    assert "Ends" not in open_mic and "Duration" not in open_mic, open_mic
+    assert open_mic["Starts"].startswith("Thursday 4 March 2027, 18:00")
+    assert workshop["Duration"] == "2 hours 30 minutes" and "12:30" in workshop["Ends"]
+    (vevent,) = icalendar.Calendar.from_ical(
+        (site.output / "events/open-mic.ics").read_bytes()).walk("VEVENT")
+    assert vevent.decoded("DTEND") == vevent.decoded("DTSTART")  # a moment, said so
 
 
 def test_series_links_never_add_a_skipped_occurrence(real_site):

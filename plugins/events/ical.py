@@ -44,7 +44,9 @@ def vevent(event: Event, siteurl: str) -> VEvent:
         # A published calendar (no METHOD): DTSTAMP is when the event was last revised.
         stamp=revision.astimezone(timezone.utc),
         start=event.start,
-        end=event.exclusive_end if event.has_end or event.all_day else None,
+        # Without an end, DTEND is the start: what RFC 5545 reads into a missing DTEND, stated
+        # rather than left to each client's default length for an event.
+        end=event.exclusive_end,
         summary=event.title,
         description=plain_description(event, siteurl),
         location=event.location_text or event.online_url or None,

@@ -274,7 +274,7 @@ def _times(data: dict, event: Event, out: _Collector, default_timezone: str | No
     event.start = _localise(start, tz)
     end = _field(data, out, "end", values.when)
     if end is None:
-        event.end, event.has_end = event.start, "end" not in data
+        event.end, event.has_end = event.start, False
         return True
     if isinstance(end, datetime) != timed:
         kind = "a date and time like the start" if timed else "a date like the start (all-day)"
