@@ -180,6 +180,24 @@ def test_an_event_without_an_end_shows_no_end_or_length(tmp_path):
     assert vevent.decoded("DTEND") == vevent.decoded("DTSTART")  # a moment, said so
 
 
+def test_a_time_the_clocks_pass_twice_is_the_first_of_the_two(tmp_path):
+    site = FixtureSite(tmp_path)
+    site.post("a-post")
+    site.file("events/night-owls.yaml", """
+        title: Night owls
+        start: 2027-10-31 01:30
+        timezone: Europe/London
+        """)
+    result = site.build()
+    assert result.ok, result.stderr
+    start = soup(page_at(site.output, "/events/night-owls/")).select_one("time.dt-start")
+    assert start["datetime"] == "2027-10-31T01:30:00+01:00"
+    assert "01:30 BST" in start.get_text()
+    (vevent,) = icalendar.Calendar.from_ical(
+        (site.output / "events/night-owls.ics").read_bytes()).walk("VEVENT")
+    assert vevent.decoded("DTSTART").utcoffset().total_seconds() == 3600
+
+
 def test_series_links_never_add_a_skipped_occurrence(real_site):
     """Google's link carries the skipped dates; Outlook.com's cannot repeat, and the page says
     so beside it, pointing to the event's .ics."""

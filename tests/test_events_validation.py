@@ -33,7 +33,20 @@ BAD = {
                         ":3: field 'end': '2026-01-01 10:00' is before the start"),
     "bad-zone.yaml": ("title: Zone\nstart: 2026-01-01 10:00\nend: 2026-01-01 11:00\n"
                       "timezone: Europe/Londn\n",
-                      ":4: field 'timezone': unknown time zone 'Europe/Londn' (expected an IANA"),
+                      ":4: field 'timezone': unknown time zone 'Europe/Londn' (did you mean "
+                      "'Europe/London'? expected an IANA"),
+    # Times the clocks skip when summer time starts (an hour in London, half an hour on Lord
+    # Howe Island); a time they pass twice when it ends is the first of the two, as calendars
+    # read it.
+    "spring-gap.yaml": ("title: Gap\nstart: 2027-03-28 01:30\ntimezone: Europe/London\n",
+                        ":2: field 'start': '2027-03-28 01:30' does not exist in Europe/London: "
+                        "the clocks go forward 1 hour then"),
+    "end-in-gap.yaml": ("title: Late\nstart: 2027-03-27 22:00\nend: 2027-03-28 01:15\n"
+                        "timezone: Europe/London\n",
+                        ":3: field 'end': '2027-03-28 01:15' does not exist in Europe/London"),
+    "half-hour-gap.yaml": ("title: Howe\nstart: 2027-10-03 02:10\ntimezone: Australia/Lord_Howe\n",
+                           ":2: field 'start': '2027-10-03 02:10' does not exist in "
+                           "Australia/Lord_Howe: the clocks go forward 30 minutes then"),
     "bad-rrule.yaml": ("title: Rule\nstart: 2026-01-01 10:00\ntimezone: Europe/London\n"
                        "recurrence: FREQ=WEEKLY;BYDAY=XX\n",
                        ":4: field 'recurrence': 'FREQ=WEEKLY;BYDAY=XX' is not a valid rule"),

@@ -224,6 +224,7 @@ def _location(data: dict, event: Event, out: _Collector) -> None:
     event.location_name = _field(value, out, "name", values.text, "") if "name" in value else ""
     event.location_address = _field(value, out, "address", values.text, "")
     coords = {}
+    given = [key for key in ("lat", "lon") if value.get(key) is not None]
     for key, limit in (("lat", 90), ("lon", 180)):
         number = value.get(key)
         if number is None:
@@ -233,9 +234,9 @@ def _location(data: dict, event: Event, out: _Collector) -> None:
                     f"from -{limit} to {limit})")
         else:
             coords[key] = float(number)
-    if len(coords) == 1:
+    if len(given) == 1:
         out.add("location", "lat and lon go together (expected both or neither)")
-    elif coords:
+    elif len(coords) == 2:  # else one given is no coordinate, and reported as such
         event.lat, event.lon = coords["lat"], coords["lon"]
     # _field reports sub-keys under their own name; name them as location.* instead
     for problem in list(out.problems):
@@ -246,6 +247,30 @@ def _location(data: dict, event: Event, out: _Collector) -> None:
 
 def _localise(moment: date | datetime, tz) -> date | datetime:
     return moment.replace(tzinfo=tz) if isinstance(moment, datetime) and tz else moment
+
+
+def _skipped(moment: date | datetime) -> timedelta | None:
+    """How far the clocks go forward over ``moment``'s time of day, when that time does not
+    exist on them (the hour lost when summer time starts); None when it does."""
+    if not isinstance(moment, datetime) or moment.tzinfo is None:
+        return None
+    there = moment.astimezone(timezone.utc).astimezone(moment.tzinfo)
+    if there.replace(tzinfo=None) == moment.replace(tzinfo=None):
+        return None
+    return abs(moment.replace(fold=1).utcoffset() - moment.replace(fold=0).utcoffset())
+
+
+def _refuse_skipped(data: dict, name: str, moment: date | datetime, out: _Collector) -> bool:
+    """Report ``moment`` (field ``name``) if the clocks skip it; True when they do."""
+    jump = _skipped(moment)
+    if jump is None:
+        return False
+    minutes = int(jump.total_seconds() // 60)
+    length = f"{minutes // 60} hour" + ("s" if minutes >= 120 else "") if minutes % 60 == 0 \
+        else f"{minutes} minutes"
+    out.add(name, f"{quote(str(data[name]))} does not exist in {moment.tzinfo.key}: the clocks "
+            f"go forward {length} then (expected a time before or after the change)")
+    return True
 
 
 def _times(data: dict, event: Event, out: _Collector, default_timezone: str | None) -> bool:
@@ -272,6 +297,8 @@ def _times(data: dict, event: Event, out: _Collector, default_timezone: str | No
         _field(data, out, "timezone", values.zone)
     event.all_day, event.timezone = not timed, (tz.key if tz else None)
     event.start = _localise(start, tz)
+    if _refuse_skipped(data, "start", event.start, out):
+        return False
     end = _field(data, out, "end", values.when)
     if end is None:
         event.end, event.has_end = event.start, False
@@ -281,6 +308,8 @@ def _times(data: dict, event: Event, out: _Collector, default_timezone: str | No
         out.add("end", f"does not match the start (expected {kind})")
         return True
     end = _localise(end, tz)
+    if _refuse_skipped(data, "end", end, out):
+        return True
     if end < event.start:
         out.add("end", f"{quote(str(data['end']))} is before the start "
                 f"{quote(str(data['start']))} (expected an end on or after the start)")

@@ -3,11 +3,12 @@ says what is wrong and what is expected, so loader.py can report it against the 
 
 from __future__ import annotations
 
+import difflib
 import re
 from datetime import date, datetime, time, timedelta, timezone
 from itertools import islice
 from urllib.parse import urlsplit
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 from content_checks import limits, rules
 from content_checks.rules import quote
@@ -116,8 +117,10 @@ def zone(value: object) -> ZoneInfo:
     try:
         return ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError, OSError):
-        raise FieldError(f"unknown time zone {quote(name)} (expected an IANA name such as "
-                         "Europe/London or America/New_York)") from None
+        close = difflib.get_close_matches(name, available_timezones(), n=1)
+        hint = f"did you mean {quote(close[0])}? " if close else ""
+        raise FieldError(f"unknown time zone {quote(name)} ({hint}expected an IANA name such "
+                         "as Europe/London or America/New_York)") from None
 
 
 def web_url(value: object) -> str:
