@@ -63,6 +63,10 @@ BAD = {
     "latin1.yaml": ("title: Caf\xe9 night\nstart: 2026-01-01\n".encode("latin-1"),
                     ":1: field 'title': byte 0xe9 is not UTF-8 text"),
     "empty.yaml": ("", ":1: field 'title': the file is empty"),
+    "off-map.yaml": ("title: Pole\nstart: 2026-01-01\nlocation: {name: Hall, lat: 91, lon: 0}\n",
+                     ":3: field 'location': lat '91' is not a coordinate"),
+    "lat-alone.yaml": ("title: Half\nstart: 2026-01-01\nlocation: {name: Hall, lat: 51}\n",
+                       ":3: field 'location': lat and lon go together"),
 }
 
 
@@ -88,6 +92,13 @@ def test_each_bad_file_gives_its_line_and_the_build_fails(broken, name):
     assert any(expected in line for line in result.stderr.splitlines()), result.stderr
     assert check.returncode == 1
     assert any(expected in line for line in check.stdout.splitlines()), check.stdout
+
+
+def test_one_mistake_one_problem(broken):
+    """A coordinate out of range is that, not also a coordinate missing its pair."""
+    _, _, _, check = broken
+    off_map = [line for line in check.stdout.splitlines() if "off-map.yaml" in line]
+    assert len(off_map) == 1, off_map
 
 
 def test_failed_build_leaves_previous_output_untouched(broken):
