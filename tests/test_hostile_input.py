@@ -263,6 +263,28 @@ def test_references_that_leave_content_or_lead_nowhere(hostile, body, expected):
     refused(site, digest, ["posts/x.md:9: " + expected], build=True)
 
 
+def test_links_to_drafts_and_from_groups_are_checked(hostile):
+    """A draft is not published, so a link to it would lead readers to the home page; a working
+    group's text links like a post's."""
+    site, digest = hostile
+    site.write("posts/soon.md", POST.format(title="Soon", extra="Status: draft"))
+    site.write("pages/plans.md", "Title: Plans\nStatus: draft\n\nNot yet.\n")
+    site.write("posts/x.md", POST.format(title="X", extra="").replace(
+        "Body text.", "See [soon]({filename}soon.md).\n\nAnd [plans]({filename}/pages/plans.md)."))
+    site.write("working-groups/tools.md", GROUP.replace("Gardens", "Tools") + (
+        "\nSee [soon]({filename}/posts/soon.md) and [gone]({filename}/posts/gone.md).\n"))
+    # A draft may link to a draft: neither is published.
+    site.write("posts/later.md", POST.format(title="Later", extra="Status: draft").replace(
+        "Body text.", "After [soon]({filename}soon.md)."))
+    refused(site, digest, [
+        "posts/x.md:9: field 'link': {filename}soon.md points at a draft (Status: draft)",
+        "posts/x.md:11: field 'link': {filename}/pages/plans.md points at a draft",
+        "working-groups/tools.md:7: field 'link': {filename}/posts/soon.md points at a draft",
+        "working-groups/tools.md:7: field 'link': {filename}/posts/gone.md points at a file that "
+        "does not exist"], build=True)
+    assert not [line for line in site.check() if "later.md" in line]
+
+
 def test_an_image_field_outside_content_is_refused(hostile):
     site, digest = hostile
     site.write("posts/x.md", POST.format(

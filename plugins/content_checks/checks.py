@@ -29,6 +29,8 @@ IMAGE_LINK = re.compile(r"\{(static|attach|filename)\}(.+)")
 # (the attribute is checked apart: a regular expression starting with the brace skips to each
 # brace at once, one starting with the attribute tries every position of the page).
 LINK = re.compile(r"""\{(filename|static|attach)\}([^"'#?]+)""")
+# Where the {filename} links of published content are gathered, for check_links_to_drafts.
+FILENAME_LINKS = "CONTENT_CHECKS_FILENAME_LINKS"
 
 
 def _settings(generator) -> CheckSettings:
@@ -93,6 +95,29 @@ def _check_links(generator, content) -> None:
             line = _line_of(content.source_path, target)
             report(generator.context, content.source_path, line, "link",
                    f"{{{kind}}}{target} points at a file that does not exist")
+        elif kind == "filename" and content.status != "draft":
+            # Whether it leads to a draft is known once every generator has read its files.
+            target_path = os.path.abspath(_candidate(generator, content, target))
+            generator.context.setdefault(FILENAME_LINKS, []).append(
+                (content.source_path, target_path, target))
+
+
+def check_links_to_drafts(generators: list) -> None:
+    """A published post or page linking to a draft: Pelican gives the link the draft's empty
+    address, so readers would land on the home page."""
+    context = generators[0].context
+    links = context.get(FILENAME_LINKS)
+    if not links:
+        return
+    drafts = {os.path.abspath(item.source_path) for generator in generators
+              for name in ("drafts", "drafts_translations", "draft_pages", "draft_translations")
+              for item in getattr(generator, name, ())}
+    for source, target_path, target in links:
+        if target_path in drafts:
+            report(context, source, _line_of(source, target), "link",
+                   f"{{filename}}{target} points at a draft (Status: draft), which is not "
+                   "published: the link would lead to the home page (expected a published post "
+                   "or page, or no link until it is published)")
 
 
 def _check_image(generator, content) -> None:
@@ -182,7 +207,7 @@ def _report_duplicates(generator, items: list, kind: str) -> None:
 
 def check_groups(generators: list) -> None:
     """The text of every working-group file (read by plugins/working_groups) gets the same scan
-    as posts and pages."""
+    as posts and pages, and its links the same check."""
     for generator in generators:
         if hasattr(generator, "working_groups_by_slug"):
             settings = _settings(generator)
@@ -191,6 +216,8 @@ def check_groups(generators: list) -> None:
                 path = os.path.join(generator.path, relative)
                 for line, field, message in findings_of(path, settings).problems:
                     report(generator.context, path, line, field, message)
+            for group in generator.working_groups_by_slug.values():
+                _check_links(generator, group.source)
         
 
 def check_site_urls(context: dict) -> None:
@@ -210,6 +237,7 @@ def check_everything(generators: list) -> None:
     check_unreadable(generators)
     check_groups(generators)
     check_tree(generators)
+    check_links_to_drafts(generators)
     items = content_items(generators)
     check_outputs(generators, items)
     check_root_links(generators, items)
