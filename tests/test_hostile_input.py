@@ -263,6 +263,28 @@ def test_references_that_leave_content_or_lead_nowhere(hostile, body, expected):
     refused(site, digest, ["posts/x.md:9: " + expected], build=True)
 
 
+def test_a_post_dated_days_ahead_is_refused(hostile):
+    """It would head the blog and the feeds until then; a draft may wait for its day, and a date
+    within a day of now (another time zone's today) passes."""
+    from datetime import datetime, timedelta, timezone
+    from zoneinfo import ZoneInfo
+
+    site, digest = hostile
+    soon = (datetime.fromtimestamp(int(EPOCH), timezone.utc) + timedelta(hours=12)).astimezone(
+        ZoneInfo("Europe/London"))
+
+    def dated(title: str, date: str, extra: str = "") -> str:
+        return POST.format(title=title, extra=extra).replace("Date: 2020-05-01 10:00",
+                                                             f"Date: {date}")
+
+    site.write("posts/x.md", dated("X", "2062-05-01 10:00"))
+    site.write("posts/soon.md", dated("Soon", f"{soon:%Y-%m-%d %H:%M}"))
+    site.write("posts/waiting.md", dated("Waiting", "2062-05-01 10:00", "Status: draft"))
+    refused(site, digest, ["posts/x.md:2: field 'date': 2062-05-01 10:00 is in the future"],
+            build=True)
+    assert [line for line in site.check() if "soon.md" in line or "waiting.md" in line] == []
+
+
 def test_links_to_drafts_and_from_groups_are_checked(hostile):
     """A draft is not published, so a link to it would lead readers to the home page; a working
     group's text links like a post's."""

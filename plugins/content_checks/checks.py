@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import os
 import re
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Iterator
 
 from pelican import signals
 
+from publishing.clock import now
 from publishing.images import image_problems
 from publishing.problems import header_line, report, shared_values
 
@@ -176,6 +177,26 @@ def check_articles(generator) -> None:
                      f"{modified:%Y-%m-%d %H:%M} is before the post's date {date:%Y-%m-%d %H:%M} "
                      "(expected a later date, or remove the line)")
     _report_duplicates(generator, everything, "post")
+    _refuse_future_dates(generator, generator.articles + generator.translations
+                         + generator.hidden_articles + generator.hidden_translations)
+
+
+# How far ahead of "now" a post's date may be: a day covers a contributor writing their own
+# day's date on the far side of the world from TIMEZONE.
+FUTURE_SLACK = timedelta(days=1)
+
+
+def _refuse_future_dates(generator, articles: list) -> None:
+    """A published post dated days ahead would head the blog and the feeds until then (often a
+    mistyped year). Checked at each build, never kept with a file's findings: time only makes
+    a refused date acceptable, never the reverse."""
+    latest = now() + FUTURE_SLACK
+    for article in articles:
+        date = getattr(article, "date", None)  # in TIMEZONE, where the header's has none
+        if isinstance(date, datetime) and date.tzinfo is not None and date > latest:
+            _problem(generator, article, "date",
+                     f"{date:%Y-%m-%d %H:%M} is in the future (expected the day it is published, "
+                     "at the latest; to publish it later, keep 'Status: draft' until that day)")
 
 
 def _before(later, earlier) -> bool:
