@@ -13,7 +13,7 @@ from typing import Iterator
 
 from pelican import signals
 
-from publishing.clock import now
+from publishing.clock import real_now
 from publishing.images import image_problems
 from publishing.problems import header_line, report, shared_values
 
@@ -190,7 +190,7 @@ def _refuse_future_dates(generator, articles: list) -> None:
     """A published post dated days ahead would head the blog and the feeds until then (often a
     mistyped year). Checked at each build, never kept with a file's findings: time only makes
     a refused date acceptable, never the reverse."""
-    latest = now() + FUTURE_SLACK
+    latest = real_now() + FUTURE_SLACK
     for article in articles:
         date = getattr(article, "date", None)  # in TIMEZONE, where the header's has none
         if isinstance(date, datetime) and date.tzinfo is not None and date > latest:

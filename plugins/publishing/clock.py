@@ -12,3 +12,10 @@ def now() -> datetime:
     if epoch:
         return datetime.fromtimestamp(int(epoch), tz=timezone.utc)
     return datetime.now(timezone.utc).replace(microsecond=0)
+
+
+def real_now() -> datetime:
+    """Aware UTC "now" from the machine's clock, whatever ``SOURCE_DATE_EPOCH`` says: for a check
+    against the world (is a date still to come?), never for what a build writes. A check on the
+    pinned time would refuse every post written after it."""
+    return datetime.now(timezone.utc).replace(microsecond=0)
