@@ -175,6 +175,8 @@ NEWSLETTER_ACTION_URL = "https://lists.open.coop/subscribe/post?u=opencoop&id=ne
 # names, e.g. "www.youtube-nocookie.com"); anything else is refused by make check. Raw
 # <script>, on*= handlers and javascript:/data: links are refused everywhere.
 CONTENT_EMBED_HOSTS = []
+# The heaviest picture make check lets into content/ (bytes): readers on phones wait for it.
+CONTENT_IMAGE_MAX_BYTES = 1_000_000
 # Every reader page carries this policy (theme/templates/base.html): scripts only from the site
 # itself (Pagefind's search needs WebAssembly), no plugins, frames only from the hosts above,
 # forms only to the site, the newsletter and the search fallback.

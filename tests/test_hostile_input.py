@@ -245,6 +245,18 @@ def test_names_every_contributors_machine_cannot_check_out_are_refused(hostile, 
     refused(site, digest, [expected], build=relative == "posts/what?.md")
 
 
+def test_pictures_readers_could_not_see_or_would_wait_for_are_refused(hostile):
+    site, digest = hostile
+    site.write("images/photo.jpg", b"\xff\xd8" + b"\0" * 1_200_000)
+    site.write("images/IMG_0001.HEIC", b"\0" * 100)
+    refused(site, digest, [
+        "images/photo.jpg: is 1.2 MB, slow to load on a phone (expected at most 1 MB",
+        "images/IMG_0001.HEIC: is a .heic picture, which browsers other than Safari do not show"],
+        build=True)
+    raised = site.check({"CONTENT_IMAGE_MAX_BYTES": 2_000_000})
+    assert not [line for line in raised if "photo.jpg" in line], raised
+
+
 def test_wrong_case_extensions_are_reported(hostile):
     site, digest = hostile
     site.write("posts/x.MD", POST.format(title="X", extra=""))

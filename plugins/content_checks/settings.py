@@ -18,6 +18,8 @@ class CheckSettings:
     # Refuse scripts, event handlers, javascript:/data: URLs and embeds from other hosts in
     # what contributors write. Off only for a site whose every writer is trusted.
     security_lint: bool = True
+    # The heaviest picture a page may carry (bytes): a phone's photo as it comes is several.
+    image_max_bytes: int = 1_000_000
 
     @property
     def lint_hosts(self) -> tuple[str, ...] | None:
@@ -33,4 +35,6 @@ def read(settings: dict) -> CheckSettings:
         embed_hosts=tuple(str(h).lower() for h in settings.get("CONTENT_EMBED_HOSTS") or ()),
         security_lint=bool(settings.get("CONTENT_SECURITY_LINT", True)),
         formatted=tuple(str(f).lower() for f in settings.get("FORMATTED_FIELDS") or ("summary",)),
+        image_max_bytes=int(settings.get("CONTENT_IMAGE_MAX_BYTES")
+                            or CheckSettings.image_max_bytes),
     )

@@ -11,6 +11,8 @@ skipped silently.
   or dot, a device name such as ``aux``), or two names in one folder that macOS and Windows take
   for the same (they ignore case and, on macOS, Unicode normalisation): the repository must clone
   on every contributor's machine.
+- A picture readers could not see or would wait for: a format only Safari shows (HEIC, TIFF),
+  or a file heavier than ``CONTENT_IMAGE_MAX_BYTES`` (1 MB unless set).
 - A file with a source extension in another case (``x.MD``, ``x.YAML``) is not read by Pelican
   or the events plugin (they match extensions exactly), so it would vanish from the site.
 - ``{static}``, ``{attach}`` and ``{filename}`` references must stay inside content/ once
@@ -27,6 +29,7 @@ import unicodedata
 from publishing.problems import Problem, report
 
 from .rules import quote
+from .settings import read as read_settings
 from .unstaged import stop
 
 # Source extensions, lower case, as Pelican's Markdown reader and the events plugin match them.
@@ -51,6 +54,25 @@ def name_problem(name: str) -> str | None:
         return f"{WINDOWS}: its name ends with a space or a dot"
     if name.split(".", 1)[0].lower() in WINDOWS_DEVICES:
         return f"{WINDOWS}: {quote(name.split('.', 1)[0])} is a device name there (rename it)"
+    return None
+
+
+# Pictures every browser shows, and those only Safari does (as a phone or a scanner saves them).
+WEB_IMAGES = frozenset({"jpg", "jpeg", "png", "gif", "webp", "avif", "svg"})
+SAFARI_ONLY = frozenset({"heic", "heif", "tif", "tiff"})
+
+
+def image_problem(path: str, name: str, limit: int) -> str | None:
+    """What keeps the picture ``path`` from readers, if anything."""
+    extension = name.rpartition(".")[2].lower()
+    if extension in SAFARI_ONLY:
+        return (f"is a .{extension} picture, which browsers other than Safari do not show "
+                "(expected JPEG, PNG, WebP, AVIF, GIF or SVG: export it as JPEG)")
+    if extension in WEB_IMAGES:
+        size = os.path.getsize(path)
+        if size > limit:
+            return (f"is {size / 1e6:.1f} MB, slow to load on a phone (expected at most "
+                    f"{limit / 1e6:g} MB: resize it to at most 2,000 pixels wide, or compress it)")
     return None
 
 
@@ -140,12 +162,14 @@ def refuse_folder_links(generator) -> None:
 
 
 def check_tree(generators: list) -> None:
-    """all_generators_finalized: symbolic links out of content/, wrong-case extensions."""
+    """all_generators_finalized: symbolic links out of content/, names, pictures, wrong-case
+    extensions."""
     if not generators:
         return
     context = generators[0].context
     root = os.path.realpath(context.get("PATH", "."))
     static = tuple(str(p).strip("/") + "/" for p in context.get("STATIC_PATHS") or [])
+    image_limit = read_settings(context).image_max_bytes
     for folder, dirs, files in os.walk(root):
         seen: dict[str, str] = {}
         for name in sorted(dirs + files):
@@ -166,6 +190,10 @@ def check_tree(generators: list) -> None:
                 if name in dirs:
                     dirs.remove(name)
                 continue
+            if name in files:
+                problem = image_problem(path, name, image_limit)
+                if problem:
+                    report(context, path, None, None, problem)
             if name in files and not relative.startswith(static):
                 stem, dot, extension = name.rpartition(".")
                 if dot and stem and extension.lower() in SOURCE_EXTENSIONS \
