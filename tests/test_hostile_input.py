@@ -245,6 +245,14 @@ def test_names_every_contributors_machine_cannot_check_out_are_refused(hostile, 
     refused(site, digest, [expected], build=relative == "posts/what?.md")
 
 
+def test_a_symlink_to_nothing_is_refused(hostile):
+    site, digest = hostile
+    (site.content / "images" / "gone.png").symlink_to("nothing.png")
+    (site.content / "posts" / "gone.md").symlink_to("nothing.md")
+    refused(site, digest, ["images/gone.png: is a symbolic link to", "which does not exist",
+                           "posts/gone.md: is a symbolic link to"], build=True)
+
+
 def test_pictures_readers_could_not_see_or_would_wait_for_are_refused(hostile):
     site, digest = hostile
     site.write("images/photo.jpg", b"\xff\xd8" + b"\0" * 1_200_000)

@@ -78,7 +78,7 @@ def image_problem(path: str, name: str, limit: int) -> str | None:
 
 def _same_elsewhere(name: str) -> str:
     """What macOS and Windows compare when they look a name up."""
-    return unicodedata.normalize("NFC", name).casefold()
+    return unicodedata.normalize("NFC", name).lower()
 
 
 def _inside(path: str, root: str) -> bool:
@@ -189,6 +189,11 @@ def check_tree(generators: list) -> None:
                        "itself, copied into content/)")
                 if name in dirs:
                     dirs.remove(name)
+                continue
+            if os.path.islink(path) and not os.path.exists(path):
+                report(context, path, None, None, "is a symbolic link to "
+                       f"{os.path.realpath(path)!s:.80}, which does not exist (expected the file "
+                       "itself)")
                 continue
             if name in files:
                 problem = image_problem(path, name, image_limit)
