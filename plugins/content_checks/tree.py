@@ -69,7 +69,10 @@ def image_problem(path: str, name: str, limit: int) -> str | None:
         return (f"is a .{extension} picture, which browsers other than Safari do not show "
                 "(expected JPEG, PNG, WebP, AVIF, GIF or SVG: export it as JPEG)")
     if extension in WEB_IMAGES:
-        size = os.path.getsize(path)
+        try:
+            size = os.path.getsize(path)
+        except OSError:  # gone since the folder was listed (an edit during a live preview)
+            return None
         if size > limit:
             return (f"is {size / 1e6:.1f} MB, slow to load on a phone (expected at most "
                     f"{limit / 1e6:g} MB: resize it to at most 2,000 pixels wide, or compress it)")
