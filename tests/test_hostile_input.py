@@ -251,6 +251,7 @@ def test_a_symlink_to_nothing_is_refused(hostile):
     (site.content / "posts" / "gone.md").symlink_to("nothing.md")
     refused(site, digest, ["images/gone.png: is a symbolic link to", "which does not exist",
                            "posts/gone.md: is a symbolic link to"], build=True)
+    assert len(site.check()) == 2, "one problem each, not Pelican's 'Could not process' too"
 
 
 def test_pictures_readers_could_not_see_or_would_wait_for_are_refused(hostile):

@@ -43,7 +43,8 @@ class _ErrorCapture(logging.Handler):
     def _path(self, arg: object) -> str:
         # Pelican logs source paths relative to the content folder ("posts/x.md").
         for candidate in (str(arg), os.path.join(self.content_path, str(arg))):
-            if os.path.isfile(candidate):
+            # A symbolic link to nothing is a file Pelican could not read, too.
+            if os.path.isfile(candidate) or os.path.islink(candidate):
                 return os.path.abspath(candidate)
         return ""
 
