@@ -266,6 +266,19 @@ def test_pictures_readers_could_not_see_or_would_wait_for_are_refused(hostile):
     assert not [line for line in raised if "photo.jpg" in line], raised
 
 
+def test_a_source_file_no_part_of_the_site_reads_is_refused(hostile):
+    """A post in a mistyped folder, or dropped in content/ itself, would pass and never appear."""
+    site, digest = hostile
+    site.write("post/typo.md", POST.format(title="Typo", extra=""))
+    site.write("stray.yaml", EVENT)
+    site.write("README.md", "Notes for whoever keeps this folder.\n")  # IGNORE_FILES
+    refused(site, digest, [
+        "post/typo.md: is in no folder the site reads, so it would not be published (expected "
+        "it in events/, pages/, posts/, working-groups/)",
+        "stray.yaml: is in no folder the site reads"], build=True)
+    assert not [line for line in site.check() if "README.md" in line]
+
+
 def test_wrong_case_extensions_are_reported(hostile):
     site, digest = hostile
     site.write("posts/x.MD", POST.format(title="X", extra=""))

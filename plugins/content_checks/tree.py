@@ -21,12 +21,13 @@ skipped silently.
 
 from __future__ import annotations
 
+import fnmatch
 import os
 import re
 import stat
 import unicodedata
 
-from publishing.problems import Problem, report
+from publishing.problems import Problem, problems_of, report
 
 from .rules import quote
 from .settings import read as read_settings
@@ -166,13 +167,14 @@ def refuse_folder_links(generator) -> None:
 
 def check_tree(generators: list) -> None:
     """all_generators_finalized: symbolic links out of content/, names, pictures, wrong-case
-    extensions."""
+    extensions, source files nothing reads."""
     if not generators:
         return
     context = generators[0].context
     root = os.path.realpath(context.get("PATH", "."))
     static = tuple(str(p).strip("/") + "/" for p in context.get("STATIC_PATHS") or [])
     image_limit = read_settings(context).image_max_bytes
+    sources: list[tuple[str, str]] = []  # (path, relative) of the Markdown and YAML files
     for folder, dirs, files in os.walk(root):
         seen: dict[str, str] = {}
         for name in sorted(dirs + files):
@@ -209,3 +211,24 @@ def check_tree(generators: list) -> None:
                     report(context, path, None, None,
                            f"use the .{extension.lower()} extension (a .{extension} file is "
                            "not read, so it would be missing from the site)")
+                elif dot and stem and extension in SOURCE_EXTENSIONS:
+                    sources.append((path, relative))
+    _refuse_unread(context, sources)
+
+
+def _refuse_unread(context: dict, sources: list[tuple[str, str]]) -> None:
+    """A post or event in a folder no generator reads (``post/``, content/ itself) would pass
+    the check and never be published: the files the generators read, or failed to, are in the
+    context (Pelican's ``generated_content``), and a file with problems of its own is reported."""
+    read = context.get("generated_content") or {}
+    reported = {os.path.abspath(problem.path) for problem in problems_of(context)}
+    ignored = context.get("IGNORE_FILES") or ()
+    unread = [(path, relative) for path, relative in sources if relative not in read
+              and os.path.abspath(path) not in reported
+              and not any(fnmatch.fnmatch(os.path.basename(path), pattern) for pattern in ignored)]
+    if not unread:
+        return
+    folders = sorted({key.split("/", 1)[0] + "/" for key in read if "/" in key})
+    for path, _relative in unread:
+        report(context, path, None, None, "is in no folder the site reads, so it would not be "
+               f"published (expected it in {', '.join(folders) or 'a content folder'})")
