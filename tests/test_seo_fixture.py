@@ -26,6 +26,7 @@ def built(tmp_path_factory) -> FixtureSite:
               extra="Image: {static}/images/pic.svg\nImage_alt: A tiny square")
     site.page("about", "About us")
     site.page("secret", "Secret", extra="Status: hidden")
+    site.post("unlisted", date="2021-06-01 12:00", extra="Status: hidden")
     result = site.build(overrides={"PUBLIC_SITEURL": SITE})
     assert result.ok, result.stderr
     return site
@@ -97,3 +98,17 @@ def soup_of(html: str):
     from bs4 import BeautifulSoup
 
     return BeautifulSoup(html, "html.parser")
+
+
+def test_hidden_posts_and_pages_stay_out_of_search_and_search_engines(built):
+    """Hidden: published for whoever has the link, listed nowhere, the site's search and search
+    engines included (the sitemap leaves them out too)."""
+    for url in ("/secret/", "/blog/2021/06/unlisted/"):
+        doc = soup(page_at(built.output, url))
+        assert [m.get("content") for m in doc.find_all("meta", attrs={"name": "robots"})] == \
+            ["noindex"], url
+        assert not doc.select("[data-pagefind-body]"), url
+    for url in ("/about/", "/blog/2021/02/plain-post/"):
+        doc = soup(page_at(built.output, url))
+        assert not doc.find_all("meta", attrs={"name": "robots"}), url
+        assert doc.select("main[data-pagefind-body]"), url
