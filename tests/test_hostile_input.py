@@ -314,10 +314,12 @@ def test_a_post_dated_days_ahead_is_refused(hostile):
                                                              f"Date: {date}")
 
     site.write("posts/x.md", dated("X", "2062-05-01 10:00"))
+    site.write("posts/edited.md", dated("Edited", "2020-05-01 10:00", "Modified: 2063-01-01 09:00"))
     site.write("posts/soon.md", dated("Soon", f"{soon:%Y-%m-%d %H:%M}"))
     site.write("posts/since.md", dated("Since", f"{since_epoch:%Y-%m-%d %H:%M}"))
     site.write("posts/waiting.md", dated("Waiting", "2062-05-01 10:00", "Status: draft"))
-    refused(site, digest, ["posts/x.md:2: field 'date': 2062-05-01 10:00 is in the future"],
+    refused(site, digest, ["posts/x.md:2: field 'date': 2062-05-01 10:00 is in the future",
+                           "posts/edited.md:7: field 'modified': 2063-01-01 09:00 is in the future"],
             build=True)
     assert [line for line in site.check() if any(name in line for name in (
         "soon.md", "since.md", "waiting.md"))] == []

@@ -188,15 +188,18 @@ FUTURE_SLACK = timedelta(days=1)
 
 def _refuse_future_dates(generator, articles: list) -> None:
     """A published post dated days ahead would head the blog and the feeds until then (often a
-    mistyped year). Checked at each build, never kept with a file's findings: time only makes
+    mistyped year); one modified days ahead would tell feeds and search engines so. Checked at each build, never kept with a file's findings: time only makes
     a refused date acceptable, never the reverse."""
     latest = real_now() + FUTURE_SLACK
+    expected = {"date": "the day it is published, at the latest; to publish it later, keep "
+                        "'Status: draft' until that day",
+                "modified": "the day it was last changed, at the latest"}
     for article in articles:
-        date = getattr(article, "date", None)  # in TIMEZONE, where the header's has none
-        if isinstance(date, datetime) and date.tzinfo is not None and date > latest:
-            _problem(generator, article, "date",
-                     f"{date:%Y-%m-%d %H:%M} is in the future (expected the day it is published, "
-                     "at the latest; to publish it later, keep 'Status: draft' until that day)")
+        for field, hint in expected.items():
+            moment = getattr(article, field, None)  # in TIMEZONE, where the header's has none
+            if isinstance(moment, datetime) and moment.tzinfo is not None and moment > latest:
+                _problem(generator, article, field,
+                         f"{moment:%Y-%m-%d %H:%M} is in the future (expected {hint})")
 
 
 def _before(later, earlier) -> bool:
