@@ -51,7 +51,9 @@ STATIC_PATHS = ["images", "extra"]
 EXTRA_PATH_METADATA = {
     "extra/favicon.svg": {"path": "favicon.svg"},
 }
-IGNORE_FILES = [".#*", "*~", "README.md"]
+# Emacs locks, backups, notes for whoever keeps a folder, and the "._name" files macOS leaves
+# beside each file on a USB drive or a network share (binary, never text).
+IGNORE_FILES = [".#*", "*~", "README.md", "._*"]
 
 # The eight categories a post may use; anything else is a build error.
 PUBLICATION_CATEGORIES = [

@@ -272,11 +272,12 @@ def test_a_source_file_no_part_of_the_site_reads_is_refused(hostile):
     site.write("post/typo.md", POST.format(title="Typo", extra=""))
     site.write("stray.yaml", EVENT)
     site.write("README.md", "Notes for whoever keeps this folder.\n")  # IGNORE_FILES
+    site.write("posts/._typo.md", b"\x00\x05\x16\x07\x00\x02\x00\x00Mac OS X")  # macOS beside a file
     refused(site, digest, [
         "post/typo.md: is in no folder the site reads, so it would not be published (expected "
         "it in events/, pages/, posts/, working-groups/)",
         "stray.yaml: is in no folder the site reads"], build=True)
-    assert not [line for line in site.check() if "README.md" in line]
+    assert not [line for line in site.check() if "README.md" in line or "._typo.md" in line]
 
 
 def test_wrong_case_extensions_are_reported(hostile):
