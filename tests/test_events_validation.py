@@ -63,6 +63,8 @@ BAD = {
     "latin1.yaml": ("title: Caf\xe9 night\nstart: 2026-01-01\n".encode("latin-1"),
                     ":1: field 'title': byte 0xe9 is not UTF-8 text"),
     "empty.yaml": ("", ":1: field 'title': the file is empty"),
+    "future-update.yaml": ("title: Stamp\nstart: 2026-01-01\nupdated: 2061-01-01 10:00\n",
+                           ":3: field 'updated': 2061-01-01 10:00 UTC is in the future"),
     "off-map.yaml": ("title: Pole\nstart: 2026-01-01\nlocation: {name: Hall, lat: 91, lon: 0}\n",
                      ":3: field 'location': lat '91' is not a coordinate"),
     "lat-alone.yaml": ("title: Half\nstart: 2026-01-01\nlocation: {name: Hall, lat: 51}\n",

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 import re
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Iterator
 
 from pelican import signals
@@ -181,16 +181,11 @@ def check_articles(generator) -> None:
                          + generator.hidden_articles + generator.hidden_translations)
 
 
-# How far ahead of "now" a post's date may be: a day covers a contributor writing their own
-# day's date on the far side of the world from TIMEZONE.
-FUTURE_SLACK = timedelta(days=1)
-
-
 def _refuse_future_dates(generator, articles: list) -> None:
     """A published post dated days ahead would head the blog and the feeds until then (often a
     mistyped year); one modified days ahead would tell feeds and search engines so. Checked at each build, never kept with a file's findings: time only makes
     a refused date acceptable, never the reverse."""
-    latest = real_now() + FUTURE_SLACK
+    latest = real_now() + rules.FUTURE_SLACK
     expected = {"date": "the day it is published, at the latest; to publish it later, keep "
                         "'Status: draft' until that day",
                 "modified": "the day it was last changed, at the latest"}

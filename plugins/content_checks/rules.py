@@ -113,6 +113,11 @@ def year(moment: datetime) -> str | None:
     return None
 
 
+# How far ahead of now a date may be (a post's, an event's `updated:`): a day covers a
+# contributor writing their own day's date on the far side of the world from TIMEZONE.
+FUTURE_SLACK = timedelta(days=1)
+
+
 OFFSET_PROBLEM = "the UTC offset is beyond ±14:00 (expected an offset from -14:00 to +14:00)"
 
 

@@ -13,6 +13,7 @@ from collections import defaultdict
 from operator import attrgetter
 from zoneinfo import ZoneInfo
 
+from content_checks.rules import FUTURE_SLACK
 from content_checks.settings import read as read_check_settings
 from markdown import Markdown
 from pelican import signals
@@ -20,7 +21,7 @@ from pelican.generators import Generator
 from pelican.urlwrappers import Tag
 from pelican.utils import slugify
 
-from publishing.clock import now
+from publishing.clock import now, real_now
 from fastbuild import OutputCache, beside_pages, write_new
 from publishing.problems import left_out, report, shared_values
 from publishing.remembered import Remembered
@@ -144,8 +145,15 @@ class EventsGenerator(Generator):
             event.revised = changed.get(event.relative_source_path)
         floating = ZoneInfo(self.options["TIMEZONE"])
         moment = now()
+        # Against the machine's clock, at each build: the read cache keeps what a file's bytes
+        # say, and time only makes this pass.
+        latest = real_now() + FUTURE_SLACK
         for event in events:
             self.add_source_path(event)
+            if event.updated is not None and event.updated > latest:
+                report(self.context, event.source_path, event.line("updated"), "updated",
+                       f"{event.updated:%Y-%m-%d %H:%M} UTC is in the future (expected when the "
+                       "event's details last changed, at the latest)")
             event.tag_objects = [self._tag(name) for name in event.tags]
             for tag, name in zip(event.tag_objects, event.tags):
                 if not tag.slug:
