@@ -263,6 +263,28 @@ def test_editor_writes_files_that_check_build_and_show_as_entered(editor, admin,
     assert "Bakers' gathering" in {str(e["SUMMARY"]) for e in whole.walk("VEVENT")}
 
 
+def test_a_picture_heavier_than_the_check_allows_is_refused_on_upload(editor, admin, tmp_path):
+    heavy = tmp_path / "phone-photo.png"
+    heavy.write_bytes(_png(tmp_path / "small.png").read_bytes() + b"\0" * 1_100_000)
+    said: list[str] = []
+
+    def dismiss(dialog) -> None:
+        said.append(dialog.message)
+        dialog.dismiss()
+
+    admin.on("dialog", dismiss)
+    try:
+        _open_new(admin, editor, "posts")
+        admin.get_by_role("button", name="Choose an image").click()
+        admin.locator("input[type=file]").set_input_files(str(heavy))
+        admin.wait_for_timeout(500)
+    finally:
+        admin.remove_listener("dialog", dismiss)
+        admin.keyboard.press("Escape")
+    assert said and "1000" in said[0], said  # Decap's words: the limit in kB
+    assert not list((editor.content / "images").rglob("phone-photo*"))
+
+
 def test_a_long_title_makes_a_file_name_the_check_accepts(editor, admin):
     """The editor makes the file name (the slug) from the title as Pelican would, cut at a whole
     word to the check's limit; an event's starts with its date and stays within it too."""

@@ -43,6 +43,11 @@ def test_the_editor_offers_what_the_checks_accept(real_site):
     assert config["backend"]["name"] == "github" and config["backend"]["open_authoring"] is True
     assert config["publish_mode"] == "editorial_workflow"
     assert "local_backend" not in config  # only make editor points the editor at the working copy
+    # An upload heavier than the check allows is refused by the editor's media library.
+    for collection in ("posts", "groups"):
+        image = _fields(config, collection)["image"]
+        assert image["media_library"]["config"]["max_file_size"] == \
+            SETTINGS["CONTENT_IMAGE_MAX_BYTES"]
     # A slug the check refuses (too long, or not lower-case words) the editor refuses too.
     pattern = re.compile(posts["slug"]["pattern"][0])
     assert pattern.match("a" * 100) and pattern.match("our-first-year")

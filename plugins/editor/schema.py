@@ -7,6 +7,7 @@ import zoneinfo
 from typing import Any, Iterable, Mapping
 
 from content_checks.rules import SLUG_MAX_LENGTH, missing_message
+from content_checks.settings import read as read_check_settings
 from content_checks.source import STATUSES as POST_STATUSES
 from events.loader import MISSING as EVENT_MISSING
 from events.values import STATUSES as EVENT_STATUSES
@@ -36,6 +37,14 @@ def _field(name: str, label: str, widget: str = "string", *, problem: str | None
         field["hint"] = hint
     field.update(options)
     return field
+
+
+def _image(settings: Mapping[str, Any], hint: str = "") -> dict:
+    """A picture field whose uploads stop at the size `make check` allows (Decap's own media
+    library refuses a larger file with a message)."""
+    limit = read_check_settings(dict(settings)).image_max_bytes
+    return _field("image", "Image", "image", hint=hint,
+                  media_library={"config": {"max_file_size": limit}})
 
 
 def _existing(label: str, names: Iterable[str]) -> str:
@@ -86,7 +95,7 @@ def post_fields(settings: Mapping[str, Any], context: Mapping[str, Any]) -> list
                hint="The last part of the address; left empty, it is made from the title."),
         _field("status", "Status", "select", options=list(POST_STATUSES), default="draft",
                hint="draft: checked, never published; hidden: published, not listed."),
-        _field("image", "Image", "image", hint="The picture shown with the post."),
+        _image(settings, hint="The picture shown with the post."),
         _field("image_alt", "Image description", hint=(
             "What the picture shows, for people who cannot see it (needed with an image).")),
         _field("group", "Working group", "select", options=groups) if groups else None,
@@ -149,7 +158,7 @@ def group_fields(settings: Mapping[str, Any]) -> list[dict]:
         _field("contact", "Contact email"),
         _field("order", "Order", "number", value_type="int", min=0,
                hint="The Collaborate page lists groups by Order, then by title."),
-        _field("image", "Image", "image"),
+        _image(settings),
         _field("image_alt", "Image description"),
         _field("body", "Background", "markdown"),
     ]
