@@ -127,12 +127,8 @@ def scan_text(data: bytes, embed_hosts: tuple[str, ...] | None = (),
     if control:  # one is enough to find them all
         line = start + body_text.count("\n", 0, control.start())
         found.append((line, "content", rules.control_character(lines[line - 1])))
-    deep = limits.deepest(lines[start - 1:], first_line=start)
-    if deep:
-        found.append((deep[0], "content", limits.nesting_message(deep[1])))
-    heavy = limits.heaviest_inline(lines[start - 1:], first_line=start)
-    if heavy:
-        found.append((heavy[0], "content", limits.inline_message(heavy[1])))
+    found += [(line, "content", message)
+              for line, message in limits.excesses(lines[start - 1:], first_line=start)]
     if embed_hosts is None:
         return lines, found
     if security.suspect(body_text):

@@ -115,6 +115,19 @@ def _look_ahead(text: str) -> int:
     return work + sum(len(text) - opened for opened in brackets + angles)
 
 
+def excesses(lines: list[str], first_line: int = 1) -> list[tuple[int, str]]:
+    """``(line, message)`` for each bound on Markdown's work that the text passes: its nesting,
+    then its look-ahead."""
+    found = []
+    deep = deepest(lines, first_line=first_line)
+    if deep:
+        found.append((deep[0], nesting_message(deep[1])))
+    heavy = heaviest_inline(lines, first_line=first_line)
+    if heavy:
+        found.append((heavy[0], inline_message(heavy[1])))
+    return found
+
+
 def inline_message(work: int) -> str:
     return (f"makes Markdown look through {work:,} characters for the ']' and '>' that close "
             f"its '[' and '<' (to the end of the paragraph where none does; expected at most "

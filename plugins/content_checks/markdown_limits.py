@@ -31,12 +31,10 @@ class _Guard(Preprocessor):
         size = sum(len(line) + 1 for line in lines)
         if size > limits.MAX_BYTES:
             raise LimitExceeded(limits.size_message(size))
-        found = limits.deepest(lines)
-        if found is not None:
-            raise LimitExceeded(limits.nesting_message(found[1]), found[0])
-        heavy = limits.heaviest_inline(lines)
-        if heavy is not None:
-            raise LimitExceeded(limits.inline_message(heavy[1]), heavy[0])
+        excess = limits.excesses(lines)
+        if excess:
+            line, message = excess[0]
+            raise LimitExceeded(message, line)
         return lines
 
 

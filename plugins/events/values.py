@@ -62,13 +62,9 @@ def text(value: object, *, required: bool = False, single_line: bool = False) ->
 def markdown_text(value: object) -> str:
     """Text that becomes Markdown (a description): also within the nesting and safety limits."""
     result = text(value)
-    lines = result.splitlines()
-    deep = limits.deepest(lines)
-    if deep:
-        raise FieldError(limits.nesting_message(deep[1]))
-    heavy = limits.heaviest_inline(lines)
-    if heavy:
-        raise FieldError(limits.inline_message(heavy[1]))
+    excess = limits.excesses(result.splitlines())
+    if excess:
+        raise FieldError(excess[0][1])
     return result
 
 
