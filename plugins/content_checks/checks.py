@@ -183,8 +183,9 @@ def check_articles(generator) -> None:
 
 def _refuse_future_dates(generator, articles: list) -> None:
     """A published post dated days ahead would head the blog and the feeds until then (often a
-    mistyped year); one modified days ahead would tell feeds and search engines so. Checked at each build, never kept with a file's findings: time only makes
-    a refused date acceptable, never the reverse."""
+    mistyped year); one modified days ahead would tell feeds and search engines so. Checked at
+    each build, never kept with a file's findings: time only makes a refused date acceptable,
+    never the reverse."""
     latest = real_now() + rules.FUTURE_SLACK
     expected = {"date": "the day it is published, at the latest; to publish it later, keep "
                         "'Status: draft' until that day",

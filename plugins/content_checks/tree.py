@@ -188,18 +188,17 @@ def check_tree(generators: list) -> None:
                 report(context, path, None, None, f"has the same name as {quote(other)} on macOS "
                        "and Windows, which ignore case: a checkout there keeps only one of them "
                        "(rename one)")
-            if os.path.islink(path) and not _inside(os.path.realpath(path), root):
-                report(context, path, None, None, "is a symbolic link to "
-                       f"{os.path.realpath(path)!s:.80}, outside content/ (expected the file "
-                       "itself, copied into content/)")
-                if name in dirs:
-                    dirs.remove(name)
-                continue
-            if os.path.islink(path) and not os.path.exists(path):
-                report(context, path, None, None, "is a symbolic link to "
-                       f"{os.path.realpath(path)!s:.80}, which does not exist (expected the file "
-                       "itself)")
-                continue
+            if os.path.islink(path):
+                # os.walk does not follow links; one to a folder has stopped the build already.
+                target, where = os.path.realpath(path), None
+                if not _inside(target, root):
+                    where = "outside content/ (expected the file itself, copied into content/)"
+                elif not os.path.exists(target):
+                    where = "which does not exist (expected the file itself)"
+                if where:
+                    report(context, path, None, None,
+                           f"is a symbolic link to {target!s:.80}, {where}")
+                    continue
             if name in files:
                 problem = image_problem(path, name, image_limit)
                 if problem:

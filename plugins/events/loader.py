@@ -16,7 +16,7 @@ from content_checks import limits, security
 from content_checks.rules import QUOTE_LIMIT, quote, slug as slug_problem
 from publishing.problems import Problem
 
-from . import values
+from . import timing, values
 from .model import Event
 from .values import FieldError
 
@@ -265,11 +265,9 @@ def _refuse_skipped(data: dict, name: str, moment: date | datetime, out: _Collec
     jump = _skipped(moment)
     if jump is None:
         return False
-    minutes = int(jump.total_seconds() // 60)
-    length = f"{minutes // 60} hour" + ("s" if minutes >= 120 else "") if minutes % 60 == 0 \
-        else f"{minutes} minutes"
     out.add(name, f"{quote(str(data[name]))} does not exist in {moment.tzinfo.key}: the clocks "
-            f"go forward {length} then (expected a time before or after the change)")
+            f"go forward {timing.length_text(jump)} then (expected a time before or after the "
+            "change)")
     return True
 
 

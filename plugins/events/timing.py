@@ -142,13 +142,15 @@ def when_text(event: Event) -> str:
 def duration_text(event: Event) -> str:
     if not event.has_end and not event.all_day:
         return ""
-    length = event.exclusive_end - event.start
+    if event.all_day:
+        return length_text(event.exclusive_end - event.start)
+    # Real elapsed time (a night across a DST change is 23 or 25 hours)
+    return length_text(event.end.astimezone(timezone.utc) - event.start.astimezone(timezone.utc))
+
+
+def length_text(length: timedelta) -> str:
+    """``length`` in days, hours and minutes, e.g. "2 hours 30 minutes"."""
     days, seconds = length.days, length.seconds
-    if not event.all_day:
-        # Real elapsed time (a night across a DST change is 23 or 25 hours)
-        total = int((event.end.astimezone(timezone.utc)
-                     - event.start.astimezone(timezone.utc)).total_seconds())
-        days, seconds = divmod(total, 86400)
     hours, minutes = seconds // 3600, seconds % 3600 // 60
     parts = [(days, "day"), (hours, "hour"), (minutes, "minute")]
     return " ".join(f"{n} {unit}{'s' if n != 1 else ''}" for n, unit in parts if n) or "0 minutes"
