@@ -290,9 +290,9 @@ def test_a_long_title_makes_a_file_name_the_check_accepts(editor, admin):
     word to the check's limit; an event's starts with its date and stays within it too."""
     _open_new(admin, editor, "posts")
     title = "Notes from the " + " ".join(f"assembly{n}" for n in range(30))
-    post, event = admin.evaluate("""title => [window.siteEditor.slugify(title),
-                                              "2027-03-04-" + window.siteEditor.slugify(title, 11)]""",
-                                 title)
+    post, event = admin.evaluate(
+        """title => [window.siteEditor.slugify(title),
+                     "2027-03-04-" + window.siteEditor.slugify(title, 11)]""", title)
     for slug in (post, event):
         assert len(slug) <= 100 and rules.SLUG.fullmatch(slug), slug
         assert slug.endswith(f"assembly{slug.count('assembly') - 1}"), "cut at a whole word"

@@ -272,7 +272,8 @@ def test_a_source_file_no_part_of_the_site_reads_is_refused(hostile):
     site.write("post/typo.md", POST.format(title="Typo", extra=""))
     site.write("stray.yaml", EVENT)
     site.write("README.md", "Notes for whoever keeps this folder.\n")  # IGNORE_FILES
-    site.write("posts/._typo.md", b"\x00\x05\x16\x07\x00\x02\x00\x00Mac OS X")  # macOS beside a file
+    # What macOS leaves beside a file on a USB drive: binary, ignored.
+    site.write("posts/._typo.md", b"\x00\x05\x16\x07\x00\x02\x00\x00Mac OS X")
     refused(site, digest, [
         "post/typo.md: is in no folder the site reads, so it would not be published (expected "
         "it in events/, pages/, posts/, working-groups/)",
@@ -319,9 +320,9 @@ def test_a_post_dated_days_ahead_is_refused(hostile):
     site.write("posts/soon.md", dated("Soon", f"{soon:%Y-%m-%d %H:%M}"))
     site.write("posts/since.md", dated("Since", f"{since_epoch:%Y-%m-%d %H:%M}"))
     site.write("posts/waiting.md", dated("Waiting", "2062-05-01 10:00", "Status: draft"))
-    refused(site, digest, ["posts/x.md:2: field 'date': 2062-05-01 10:00 is in the future",
-                           "posts/edited.md:7: field 'modified': 2063-01-01 09:00 is in the future"],
-            build=True)
+    refused(site, digest, [
+        "posts/x.md:2: field 'date': 2062-05-01 10:00 is in the future",
+        "posts/edited.md:7: field 'modified': 2063-01-01 09:00 is in the future"], build=True)
     assert [line for line in site.check() if any(name in line for name in (
         "soon.md", "since.md", "waiting.md"))] == []
 

@@ -92,7 +92,9 @@ def slug(value: str, *, made: bool = False) -> str | None:
         fault, joint = f"not a slug ({SLUG_EXPECTED})", "which is "
     else:
         return None
-    return f"gives the slug {quote(value)}, {joint}{fault}" if made else f"{quote(value)} is {fault}"
+    if made:
+        return f"gives the slug {quote(value)}, {joint}{fault}"
+    return f"{quote(value)} is {fault}"
 
 
 def derived_slug(name: str, slug_value: str) -> str | None:
