@@ -411,11 +411,24 @@ def test_post_dates(hostile, date, expected):
 @pytest.mark.parametrize("title, expected", [
     ("A\x00B", "posts/x.md:1: field 'title': contains the control character U+0000"),
     ("A\x07B", "posts/x.md:1: field 'title': contains the control character U+0007"),
+    # Characters str.splitlines() takes for line ends: they must not hide from the check.
+    ("A\x0bB", "posts/x.md:1: field 'title': contains the control character U+000B"),
+    ("A\x1dB", "posts/x.md:1: field 'title': contains the control character U+001D"),
 ])
 def test_control_characters_in_a_post(hostile, title, expected):
     site, digest = hostile
     site.write("posts/x.md", POST.format(title=title, extra=""))
     refused(site, digest, [expected], build=True)
+
+
+def test_control_characters_splitlines_would_take_for_line_ends(hostile):
+    # The feeds' XML writer refuses them: the check must name them, and count lines as editors do.
+    site, digest = hostile
+    post = POST.format(title="X", extra="").replace("A short summary.", "A short\x0csummary.")
+    site.write("posts/x.md", post.replace("Body text.", "Body\x85text.\u2028More."))
+    refused(site, digest, ["posts/x.md:6: field 'summary': contains the control character U+000C",
+                           "posts/x.md:9: field 'content': contains the control character U+0085"],
+            build=True)
 
 
 @pytest.mark.parametrize("extra, expected", [

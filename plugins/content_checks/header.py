@@ -9,6 +9,8 @@ import re
 from datetime import datetime, timedelta, timezone
 from typing import Iterator
 
+from publishing.problems import split_lines
+
 from . import limits, rules, security
 
 Finding = tuple[int | None, str | None, str]
@@ -118,7 +120,7 @@ def scan_text(data: bytes, embed_hosts: tuple[str, ...] | None = (),
     text, problem = decode(data)
     if text is None:
         return [], [problem]
-    lines = text.splitlines()
+    lines = split_lines(text)
     fields = header(lines)
     found = list(_header_findings(fields))
     start = next((i for i, line in enumerate(lines, start=1) if not line.strip()), len(lines)) + 1

@@ -108,7 +108,21 @@ def source_lines(path: str | os.PathLike) -> list[str]:
 
 def text_lines(data: bytes) -> list[str]:
     """The lines of a source file's bytes, as ``source_lines`` reads them."""
-    return data.decode("utf-8-sig", errors="replace").splitlines()
+    return split_lines(data.decode("utf-8-sig", errors="replace"))
+
+
+# Line ends as Markdown and text editors count them. ``str.splitlines`` also ends a line at a
+# vertical tab, a form feed, U+001C-U+001E, U+0085, U+2028 and U+2029: the checks would never
+# see those characters, and every line number after one would be off.
+_LINE_END = re.compile("\r\n|\r|\n")
+
+
+def split_lines(text: str) -> list[str]:
+    """``text``'s lines, without their line ends (none after a last line end)."""
+    lines = _LINE_END.split(text)
+    if lines[-1] == "":
+        lines.pop()
+    return lines
 
 
 def header_fields(lines: list[str]) -> dict[str, tuple[int, str]]:
