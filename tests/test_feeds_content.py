@@ -3,6 +3,7 @@ and clear errors for bad media metadata."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import feedparser
@@ -27,6 +28,10 @@ Read [the about page](/about/) and [this post]({filename}/posts/plain.md) or [a 
 """
 
 
+# Posts moved from other sites, with the guid their old RSS feeds gave them.
+MOVED = {"moved": "4711", "from-drupal": "123 at https://old.example.org"}
+
+
 def _entries(path: Path):
     parsed = feedparser.parse(path.read_bytes())
     assert not parsed.bozo
@@ -46,6 +51,8 @@ def fixture_site(tmp_path_factory) -> FixtureSite:
               extra="Video: /media/clip.webm")
     site.post("edited", title="Edited", date="2020-05-01 09:00",
               extra="Modified: 2021-06-01 10:30\nFeed_id: urn:uuid:6f1b0a5e-2a54-4b8e-9d6f-0b0a7c1d2e3f")
+    for slug, old in MOVED.items():
+        site.post(slug, date="2019-06-01 09:00", extra=f"Feed_id: {old}")
     site.page("about", "About")
     site.file("images/pic.png", "not really a picture")
     # The feeds must neutralise hostile markup on their own, so the content lint is off here.
@@ -114,6 +121,24 @@ def test_modified_and_explicit_feed_id(fixture_site):
     assert entry.updated == "2021-06-01T10:30:00+01:00"
     root = etree.parse(str(fixture_site.output / "feeds/all.atom.xml")).getroot()
     assert root.findtext(f"{ATOM}updated") == "2021-06-01T10:30:00+01:00"
+
+
+def test_a_feed_id_from_another_site_is_kept_where_each_format_allows(fixture_site):
+    # Readers' apps know a moved post by the guid its old feed gave it: an RSS guid and a JSON
+    # Feed id may be any text, so they keep it; an Atom id must be an IRI, so a value that is
+    # not one gets a tag: URI there (an old Atom feed's id already was one, and is kept).
+    output = fixture_site.output
+    rss = {e.link.rsplit("/", 2)[-2]: e.id for e in _entries(output / "feeds/all.rss.xml")}
+    atom = {e.link.rsplit("/", 2)[-2]: e.id for e in _entries(output / "feeds/all.atom.xml")}
+    items = json.loads((output / "feeds/all.json").read_text(encoding="utf-8"))["items"]
+    jsonfeed = {item["url"].rsplit("/", 2)[-2]: item["id"] for item in items}
+    for slug, old in MOVED.items():
+        assert rss[slug] == jsonfeed[slug] == old
+        assert atom[slug].startswith("tag:open.coop,") and " " not in atom[slug]
+    assert atom["moved"] != atom["from-drupal"]
+    assert rss["edited"] == atom["edited"] == jsonfeed["edited"] == (
+        "urn:uuid:6f1b0a5e-2a54-4b8e-9d6f-0b0a7c1d2e3f")
+    assert rss["plain"] == atom["plain"] == jsonfeed["plain"]
 
 
 def test_items_are_bounded_and_newest_first(tmp_path):

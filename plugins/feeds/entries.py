@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import mimetypes
 import os
+import re
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time
 from html import escape
@@ -25,6 +26,8 @@ MONTHS = ("January", "February", "March", "April", "May", "June", "July", "Augus
           "September", "October", "November", "December")
 # Characters a tag: URI's specific part may hold unescaped (RFC 4151: pchar / "/" / "?").
 TAG_SAFE = "/?:@!$&'()*+,;=-._~"
+# An absolute IRI (RFC 3987): a scheme, then no space and none of the characters it excludes.
+_IRI = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:[^\s<>\"{}|\\^`\x00-\x1f\x7f]+")
 
 
 @dataclass(frozen=True)
@@ -48,6 +51,7 @@ class Entry:
     enclosure: Enclosure | None = None
     duration: str | None = None
     extra: dict = field(default_factory=dict)
+    guid: str | None = None  # the RSS guid and JSON Feed id, where it is not ``id``
 
 
 def aware(value: datetime | date, zone) -> datetime:
@@ -64,13 +68,17 @@ def tag_uri(cfg: FeedSettings, specific: str) -> str:
     return f"tag:{cfg.site_id}:{quote(specific, safe=TAG_SAFE)}"
 
 
-def article_id(article, cfg: FeedSettings, content_root: str) -> str:
-    """Stable across date, slug and domain changes: the source path, or an explicit Feed_id."""
+def article_ids(article, cfg: FeedSettings, content_root: str) -> tuple[str, str]:
+    """(Atom id, RSS guid and JSON Feed id) of a post: stable across date, slug and domain
+    changes, from its source path, or its Feed_id when it came from another site. That value
+    is kept as it is where the format allows: any text for a guid, an IRI only for an Atom id
+    (a guid such as Drupal's "123 at https://..." gets a tag: URI there)."""
     explicit = str(article.metadata.get("feed_id") or "").strip()
     if explicit:
-        return explicit if ":" in explicit else tag_uri(cfg, explicit)
+        return (explicit if _IRI.fullmatch(explicit) else tag_uri(cfg, explicit)), explicit
     relative = os.path.relpath(article.source_path, content_root)
-    return tag_uri(cfg, PurePath(relative).as_posix())
+    made = tag_uri(cfg, PurePath(relative).as_posix())
+    return made, made
 
 
 def media_type(url: str, family: str) -> str | None:
@@ -120,8 +128,10 @@ def article_source(article, cfg: FeedSettings, content_root: str) -> Entry:
     authors = tuple(a.name for a in getattr(article, "authors", []) or [])
     categories = [article.category.name] if getattr(article, "category", None) else []
     categories += [t.name for t in getattr(article, "tags", []) or [] if t.name not in categories]
+    atom_id, guid = article_ids(article, cfg, content_root)
     return Entry(
-        id=article_id(article, cfg, content_root),
+        id=atom_id,
+        guid=guid,
         title=str(article.title),
         link=link,
         published=published,

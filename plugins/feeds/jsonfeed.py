@@ -31,7 +31,7 @@ def _seconds(duration: str | None) -> int | None:
 
 def _item(entry: Entry) -> dict:
     item: dict = {
-        "id": entry.id,
+        "id": entry.guid or entry.id,
         "url": entry.link,
         "title": entry.title,
         # Summary-only feeds still need one of content_html/content_text.

@@ -82,8 +82,11 @@ def podcast_image_url(cfg: FeedSettings) -> str:
 def _add_entry(fg: FeedGenerator, entry: Entry, fmt: str, podcast: bool) -> None:
     # feedgen prepends by default; append keeps the planned newest-first order.
     fe = fg.add_entry(_Entry(), order="append")
-    fe.id(entry.id)
-    fe.guid(entry.id, permalink=False)
+    # feedgen's id() and guid() each set both the Atom id and the RSS guid: one call, by format.
+    if fmt == "rss":
+        fe.guid(entry.guid or entry.id, permalink=False)
+    else:
+        fe.id(entry.id)
     fe.title(entry.title)
     fe.link(href=entry.link, rel="alternate", type="text/html")
     if entry.enclosure:
