@@ -5,7 +5,11 @@ from __future__ import annotations
 import json
 from urllib.parse import parse_qs, urlsplit
 
+from datetime import date, timezone
+
 import icalendar
+import pytest
+import recurring_ical_events
 
 from conftest import FixtureSite, page_at, soup
 
@@ -178,6 +182,62 @@ def test_event_times_without_an_end_and_at_a_clock_change(tmp_path):
     assert start["datetime"] == "2027-10-31T01:30:00+01:00" and "01:30 BST" in start.get_text()
     calendar = (site.output / "events/night-owls.ics").read_text(encoding="utf-8")
     assert "DTSTART;TZID=Europe/London:20271031T013000" in calendar
+
+
+def _facts(output, slug: str) -> dict[str, str]:
+    doc = soup(page_at(output, f"/events/{slug}/"))
+    return {dt.get_text(strip=True): dt.find_next_sibling("dd").get_text(" ", strip=True)
+            for dt in doc.select(".event-facts dt")}
+
+
+def test_an_evening_across_the_clock_change_shows_each_time_in_its_own_offset(tmp_path):
+    site = FixtureSite(tmp_path)
+    site.post("a-post")
+    site.file("events/spring-night.yaml", "title: Spring night\nstart: 2027-03-28 00:30\n"
+              "end: 2027-03-28 03:00\ntimezone: Europe/London\n")
+    result = site.build()
+    assert result.ok, result.stderr
+    facts = _facts(site.output, "spring-night")
+    assert facts["When"] == ("Sunday 28 March 2027, 00:30 GMT (UTC+00:00, Europe/London) – "
+                             "03:00 BST (UTC+01:00, Europe/London)")
+    assert facts["Duration"] == "1 hour 30 minutes"
+    (vevent,) = icalendar.Calendar.from_ical(
+        (site.output / "events/spring-night.ics").read_bytes()).walk("VEVENT")
+    # In UTC: Python subtracts two times of one zone by their wall clocks.
+    elapsed = (vevent.decoded("DTEND").astimezone(timezone.utc)
+               - vevent.decoded("DTSTART").astimezone(timezone.utc))
+    duration = soup(page_at(site.output, "/events/spring-night/")).select_one("time.dt-duration")
+    assert duration["datetime"] == f"PT{int(elapsed.total_seconds() // 60)}M" == "PT90M"
+
+
+@pytest.mark.parametrize("start, zone, rule, words", [
+    ("2027-06-26 14:00", "Europe/London", "FREQ=YEARLY;BYMONTH=6;BYDAY=-1SA",
+     "Yearly on the last Saturday in June"),
+    ("2027-01-15 18:00", "Europe/London", "FREQ=MONTHLY;BYMONTHDAY=15;COUNT=6",
+     "Monthly on the 15th, 6 times"),
+    ("2027-01-22 18:00", "Europe/London", "FREQ=MONTHLY;BYDAY=-2FR", "Monthly on the second to last Friday"),
+    # UNTIL is UTC: 01:00 UTC on the 30th is the evening of the 29th in New York.
+    ("2027-03-01 21:00", "America/New_York", "FREQ=WEEKLY;BYDAY=MO;UNTIL=20270330T010000Z",
+     "Weekly on Monday, until 29 March 2027"),
+    # The last weekday of each month: beyond words, told by its first dates.
+    ("2027-01-29 18:00", "Europe/London", "FREQ=MONTHLY;BYDAY=MO,TU,WE,TH,FR;BYSETPOS=-1;COUNT=4",
+     "Monthly: 29 January 2027, 26 February 2027, 31 March 2027, …, 4 times"),
+])
+def test_repeats_says_what_calendar_apps_will_show(tmp_path, start, zone, rule, words):
+    site = FixtureSite(tmp_path)
+    site.post("a-post")
+    site.file("events/series.yaml", f"title: Series\nstart: {start}\ntimezone: {zone}\n"
+              f"recurrence: {rule}\n")
+    result = site.build()
+    assert result.ok, result.stderr
+    assert _facts(site.output, "series")["Repeats"].split(";")[0] == words
+    calendar = icalendar.Calendar.from_ical((site.output / "events/series.ics").read_bytes())
+    first = recurring_ical_events.of(calendar).between(date(2027, 1, 1), date(2028, 1, 1))
+    for moment in sorted(item.decoded("DTSTART") for item in first)[:3]:
+        if ": " in words:
+            assert f"{moment.day} {moment:%B %Y}" in words
+        if "until" in words:
+            assert moment.date() <= date(2027, 3, 29)
 
 
 def test_series_links_never_add_a_skipped_occurrence(real_site):

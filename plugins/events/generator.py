@@ -165,6 +165,7 @@ class EventsGenerator(Generator):
                                                 timing.moment_text(event.end))
             event.next_text = timing.moment_text(event.next_start)
             event.duration_text = timing.duration_text(event)
+            event.duration_iso = timing.duration_iso(event)
             event.recurrence_text = timing.recurrence_text(event)
         self.events = sorted(events, key=lambda e: (timing.sort_key(e.start, floating), e.slug))
         self._update_context_events(floating)

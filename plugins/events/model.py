@@ -62,6 +62,7 @@ class Event:
     end_text: str = field(default="", metadata=PER_BUILD)
     next_text: str = field(default="", metadata=PER_BUILD)
     duration_text: str = field(default="", metadata=PER_BUILD)
+    duration_iso: str = field(default="", metadata=PER_BUILD)
     recurrence_text: str = field(default="", metadata=PER_BUILD)
     lines: dict[str, int] = field(default_factory=dict, repr=False)
 

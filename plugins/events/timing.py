@@ -131,21 +131,40 @@ def when_text(event: Event) -> str:
         return f"{_day(start, False)} – {_day(end, False)}"
     if not event.has_end or end == start:
         return f"{_day(start)}, {start:%H:%M} {zone_text(start)}"
-    if start.date() == end.date():
+    if start.date() == end.date() and start.utcoffset() == end.utcoffset():
         return f"{_day(start)}, {start:%H:%M}–{end:%H:%M} {zone_text(end)}"
+    if start.date() == end.date():  # the clocks change in between: each time its own offset
+        return f"{_day(start)}, {start:%H:%M} {zone_text(start)} – {end:%H:%M} {zone_text(end)}"
     if start.utcoffset() == end.utcoffset():
         return f"{_day(start)} {start:%H:%M} – {_day(end)} {end:%H:%M} {zone_text(end)}"
     return (f"{_day(start)} {start:%H:%M} {zone_text(start)} – "
             f"{_day(end)} {end:%H:%M} {zone_text(end)}")
 
 
-def duration_text(event: Event) -> str:
+def duration(event: Event) -> timedelta | None:
+    """How long the event lasts, None when it gives no end: the real elapsed time (a night
+    across a clock change is 23 or 25 hours; Python subtracts two times of one zone by their
+    wall clocks)."""
     if not event.has_end and not event.all_day:
+        return None
+    if event.all_day:
+        return event.exclusive_end - event.start
+    return event.end.astimezone(timezone.utc) - event.start.astimezone(timezone.utc)
+
+
+def duration_text(event: Event) -> str:
+    length = duration(event)
+    return length_text(length) if length is not None else ""
+
+
+def duration_iso(event: Event) -> str:
+    """The duration as ISO 8601 (``PT90M``, ``P2D``), for machines; "" when there is none."""
+    length = duration(event)
+    if length is None:
         return ""
     if event.all_day:
-        return length_text(event.exclusive_end - event.start)
-    # Real elapsed time (a night across a DST change is 23 or 25 hours)
-    return length_text(event.end.astimezone(timezone.utc) - event.start.astimezone(timezone.utc))
+        return f"P{length.days}D"
+    return f"PT{int(length.total_seconds() // 60)}M"
 
 
 def length_text(length: timedelta) -> str:
@@ -156,14 +175,67 @@ def length_text(length: timedelta) -> str:
     return " ".join(f"{n} {unit}{'s' if n != 1 else ''}" for n, unit in parts if n) or "0 minutes"
 
 
-_ORDINALS = {"1": "first", "2": "second", "3": "third", "4": "fourth", "-1": "last"}
+_ORDINALS = {"1": "first", "2": "second", "3": "third", "4": "fourth", "5": "fifth",
+             "-1": "last", "-2": "second to last", "-3": "third to last", "-4": "fourth to last",
+             "-5": "fifth to last"}
+_MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
+           "September", "October", "November", "December")
+# The rule parts the text puts in words; a rule with any other (BYSETPOS, BYYEARDAY, BYWEEKNO,
+# BYHOUR, ...), or with both weekdays and month days, is told by its first dates instead.
+_WORDED = frozenset({"FREQ", "INTERVAL", "BYDAY", "BYMONTHDAY", "BYMONTH", "COUNT", "UNTIL",
+                     "WKST"})
 
 
-def _day_name(code: str) -> str:
-    """MO -> Monday, 1TH -> the first Thursday (RRULE BYDAY values)."""
-    name = _DAYS.get(code[-2:], code)
+def _day_name(code: str) -> str | None:
+    """MO -> Monday, 1TH -> the first Thursday, -2FR -> the second to last Friday (RRULE BYDAY
+    values); None for a number beyond the fifth."""
+    name = _DAYS.get(code[-2:])
     ordinal = code[:-2].lstrip("+")
-    return f"the {_ORDINALS[ordinal]} {name}" if ordinal in _ORDINALS else name if not ordinal else code
+    if name is None or (ordinal and ordinal not in _ORDINALS):
+        return None
+    return f"the {_ORDINALS[ordinal]} {name}" if ordinal else name
+
+
+def _month_day(number: str) -> str | None:
+    """15 -> the 15th, -1 -> the last day (RRULE BYMONTHDAY values)."""
+    if number.lstrip("+-").isdigit() and int(number) < 0:
+        return f"the {_ORDINALS[number]} day" if number in _ORDINALS else None
+    if not number.lstrip("+").isdigit():
+        return None
+    value = int(number)
+    suffix = "th" if value % 100 in (11, 12, 13) else {1: "st", 2: "nd", 3: "rd"}.get(value % 10, "th")
+    return f"the {value}{suffix}"
+
+
+def _words(names: list[str]) -> str:
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+
+
+def _until(event: Event, value: str) -> date:
+    """The last day an UNTIL allows, in the event's own time zone (a timed rule's UNTIL is UTC)."""
+    day = date(int(value[:4]), int(value[4:6]), int(value[6:8]))
+    if len(value) < 15 or not value.endswith("Z") or event.all_day:
+        return day
+    moment = datetime(day.year, day.month, day.day, int(value[9:11]), int(value[11:13]),
+                      int(value[13:15]), tzinfo=timezone.utc)
+    return moment.astimezone(event.start.tzinfo).date()
+
+
+def _pattern(event: Event, parts: dict[str, str]) -> str | None:
+    """The rule's days and months in words (" on the last Saturday in June"); None where
+    words would mislead."""
+    if set(parts) - _WORDED or ("BYDAY" in parts and "BYMONTHDAY" in parts):
+        return None
+    days = [_day_name(code) for code in parts.get("BYDAY", "").split(",") if code]
+    days += [_month_day(number) for number in parts.get("BYMONTHDAY", "").split(",") if number]
+    months = [int(number) if number.isdigit() and 1 <= int(number) <= 12 else None
+              for number in parts.get("BYMONTH", "").split(",") if number]
+    if None in days or None in months:
+        return None
+    text = " on " + _words(days) if days else ""
+    if months:
+        text += " in " + _words([_MONTHS[month - 1] for month in months])
+    return text
 
 
 def recurrence_text(event: Event) -> str:
@@ -173,14 +245,18 @@ def recurrence_text(event: Event) -> str:
     unit, adverb = _UNITS[parts["FREQ"]]
     interval = int(parts.get("INTERVAL", "1"))
     text = adverb if interval == 1 else f"Every {interval} {unit}s"
-    days = [_day_name(day) for day in parts.get("BYDAY", "").split(",") if day]
-    if days:
-        text += " on " + ", ".join(days)
+    pattern = _pattern(event, parts)
+    if pattern is None:
+        first = occurrences(event, limit=4)
+        shown = [_day(moment if not isinstance(moment, datetime) else moment.date(), False)
+                 for moment in first[:3]]
+        text += ": " + ", ".join(shown) + (", …" if len(first) > 3 else "")
+    else:
+        text += pattern
     if "COUNT" in parts:
         text += f", {parts['COUNT']} times"
     elif "UNTIL" in parts:
-        until = parts["UNTIL"][:8]
-        text += f", until {_day(date(int(until[:4]), int(until[4:6]), int(until[6:8])), False)}"
+        text += f", until {_day(_until(event, parts['UNTIL']), False)}"
     if event.exdates:
         text += " (except " + ", ".join(_day(d if not isinstance(d, datetime) else d.date(), False)
                                           for d in event.exdates) + ")"
