@@ -97,6 +97,8 @@ def test_event_pages_are_h_events(real_site):
         doc = soup(page_at(real_site, url))
         event = _one([i for i in parsed(real_site, url)["items"] if i["type"] == ["h-event"]], url)
         assert event["properties"]["name"] == [data["title"]] == [doc.h1.get_text(strip=True)]
+        # Its own page (as in the listings), not the "More information" link.
+        assert event["properties"]["url"] == [SITE + url], url
         start = doc.select_one("time.dt-start")["datetime"]
         found = _one(event["properties"]["start"], url)
         assert datetime.fromisoformat(found) == datetime.fromisoformat(start), url

@@ -95,6 +95,9 @@ def test_sitemap_urls_are_built_and_built_pages_are_listed(real_site):
     assert sorted(built - {loc[len(SITE):] for loc in entries}) == []
 
 
+OG_TYPES = {"website", "article", "book", "profile"}
+
+
 def test_robots_txt_points_at_the_absolute_sitemap(real_site):
     lines = (real_site / "robots.txt").read_text(encoding="utf-8").splitlines()
     assert "User-agent: *" in lines
@@ -110,6 +113,9 @@ def test_every_page_has_one_absolute_canonical_link(real_site):
         assert links[0]["href"] == SITE + url_of(real_site, path), path
         assert meta_content(doc, "og:url") == [links[0]["href"]], path
         assert len(meta_content(doc, "og:title")) == 1 and len(meta_content(doc, "twitter:card")) == 1
+        # Open Graph's own types (ogp.me); "event" is none of them.
+        (kind,) = meta_content(doc, "og:type")
+        assert kind in OG_TYPES or kind.split(".")[0] in ("music", "video"), (path, kind)
 
 
 def _with_image():
