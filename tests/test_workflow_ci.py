@@ -111,6 +111,14 @@ def test_workflows_only_call_make_targets_that_exist(name):
             assert target in targets, f"{name} runs make {target}, which the Makefile lacks"
 
 
+def test_the_deploy_builds_from_the_whole_history():
+    # Events without `updated:` are dated by their files' last commits: a one-commit checkout
+    # (actions/checkout's default) would date every one of them at each push.
+    build = load("deploy.yml")["jobs"]["build"]["steps"]
+    checkout = next(step for step in build if str(step.get("uses", "")).startswith("actions/checkout"))
+    assert checkout.get("with", {}).get("fetch-depth") == 0
+
+
 def test_contributor_documents_exist_and_are_linked():
     template = (ROOT / ".github" / "pull_request_template.md").read_text(encoding="utf-8")
     assert template.count("- [ ]") >= 5 and "make check" in template
