@@ -8,13 +8,15 @@ import json
 import socket
 import subprocess
 import sys
+import time
+import urllib.request
 from pathlib import Path
 
 import pytest
 
-from conftest import run_publishing, tree_digest
+from conftest import ROOT, FixtureSite, run_publishing, tree_digest
 from devserver_support import Devserver, fetch
-from workflow_support import env_for, project_copy
+from workflow_support import env_for, free_port, project_copy
 
 NEW_POST = """\
 Title: Written during the preview
@@ -347,3 +349,47 @@ def test_a_quick_render_sees_the_edited_post_in_every_list_of_the_site():
     assert replaced["categories"] == [("Commons", [new])]
     assert replaced["articles"] == [new, other] and replaced["dates"] == (other, new)
     assert replaced["untouched"] is context["untouched"] and context["articles"] == [old, other]
+
+
+
+def _get(url: str, server: subprocess.Popen, limit: float = 60):
+    """The response at ``url`` once the server answers."""
+    deadline = time.monotonic() + limit
+    while True:
+        try:
+            return urllib.request.urlopen(url, timeout=10)
+        except OSError:
+            if time.monotonic() > deadline or server.poll() is not None:
+                raise
+            time.sleep(0.1)
+
+
+def test_serve_shows_the_last_build_as_it_is_with_each_files_charset(tmp_path):
+    """``make serve`` serves output/ as the last build left it (a public build stays public), and
+    gives calendars and feeds their charset, as a web host does: a client reading a calendar
+    without one may take its UTF-8 for Latin-1."""
+    site = FixtureSite(tmp_path)
+    site.post("a-post", title="Café à côté")
+    site.file("events/meet.yaml", "title: Ünïcødé meet-up\nstart: 2027-03-04 18:00\n"
+              "timezone: Europe/London\n")
+    assert site.build(overrides={"SITEURL": "https://example.test"}).ok
+    refused = run_publishing("serve", output=tmp_path / "nothing-built",
+                             overrides={"PATH": str(site.content)})
+    assert refused.returncode == 1 and "make html" in refused.stderr
+    port = free_port()
+    server = subprocess.Popen(
+        [sys.executable, "-m", "publishing", "serve", "--port", str(port), "-s", "pelicanconf.py",
+         "-o", str(site.output), "-e", f"PATH={json.dumps(str(site.content))}"],
+        cwd=ROOT, env=env_for(ROOT), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        with _get(f"http://127.0.0.1:{port}/", server) as response:
+            assert 'href="https://example.test/' in response.read().decode("utf-8")
+        for path, kind, text in (("/events/meet.ics", "text/calendar", "Ünïcødé"),
+                                 ("/feeds/all.atom.xml", "application/xml", "Café à côté")):
+            with _get(f"http://127.0.0.1:{port}{path}", server) as response:
+                assert response.headers.get_content_type() == kind
+                charset = response.headers.get_content_charset()
+                assert charset == "utf-8" and text in response.read().decode(charset), path
+    finally:
+        server.terminate()
+        server.wait(timeout=30)

@@ -98,21 +98,21 @@ def serve(settings_file: str, overrides: dict, bind: str, port: int, autoreload:
 
         return live_preview(settings_file, overrides, bind, port)
     from functools import partial
-    from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+    from http.server import ThreadingHTTPServer
 
     from .devserver import port_in_use_message
+    from .livereload import SiteFiles
 
-    build(settings_file, overrides)
+    # The site as it was last built, whichever settings built it (`make publish` included).
     output = _settings(settings_file, overrides)["OUTPUT_PATH"]
-
-    class Handler(SimpleHTTPRequestHandler):
-        def log_message(self, format: str, *args) -> None:  # noqa: A002 - stdlib signature
-            pass
-
+    if not os.path.isfile(os.path.join(output, "index.html")):
+        print(f"serve: no site in {output} yet: build it first (make html), or use "
+              "make devserver, which builds and follows your edits", file=sys.stderr)
+        return 1
     try:
-        server = ThreadingHTTPServer((bind, port), partial(Handler, directory=output))
+        server = ThreadingHTTPServer((bind, port), partial(SiteFiles, directory=output))
     except OSError:
-        print(port_in_use_message(bind, port), file=sys.stderr)
+        print(port_in_use_message(bind, port, "serve"), file=sys.stderr)
         return 1
     print(f"Serving {output} at http://{bind}:{port}/ (Ctrl-C to stop)", file=sys.stderr, flush=True)
     try:

@@ -51,9 +51,9 @@ POLL_MS = 40
 RELOAD_GRACE_S = 0.4
 
 
-def port_in_use_message(bind: str, port: int) -> str:
-    return (f"devserver: port {port} on {bind} is already in use (another devserver or "
-            f"`make serve`?). Stop it, or pick another port: make devserver PORT={port + 1}")
+def port_in_use_message(bind: str, port: int, command: str = "devserver") -> str:
+    return (f"{command}: port {port} on {bind} is already in use (another devserver or "
+            f"`make serve`?). Stop it, or pick another port: make {command} PORT={port + 1}")
 
 
 def _stop_on_sigterm() -> None:

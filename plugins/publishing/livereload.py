@@ -73,7 +73,29 @@ def inject(page: bytes, server_id: str) -> bytes:
     return page + tag if at < 0 else page[:at] + tag + page[at:]
 
 
-class PreviewHandler(SimpleHTTPRequestHandler):
+class SiteFiles(SimpleHTTPRequestHandler):
+    """The output folder's files with the types a web host gives them: text with its charset
+    (a client reading a calendar or feed without one may take it for Latin-1), and the same on
+    every machine (Python otherwise looks in the system's own list, which may lack .ics)."""
+
+    extensions_map = {
+        **SimpleHTTPRequestHandler.extensions_map,
+        ".html": "text/html; charset=utf-8",
+        ".css": "text/css; charset=utf-8",
+        ".js": "text/javascript; charset=utf-8",
+        ".json": "application/json; charset=utf-8",
+        ".xml": "application/xml; charset=utf-8",
+        ".ics": "text/calendar; charset=utf-8",
+        ".txt": "text/plain; charset=utf-8",
+        ".svg": "image/svg+xml",
+        ".wasm": "application/wasm",
+    }
+
+    def log_message(self, format: str, *args) -> None:  # noqa: A002 - stdlib signature
+        pass
+
+
+class PreviewHandler(SiteFiles):
     """Static files from the output folder, HTML with the script. The browser checks every file
     again on each load (a stylesheet, an image: "not modified" while unchanged)."""
 
@@ -82,9 +104,6 @@ class PreviewHandler(SimpleHTTPRequestHandler):
     def __init__(self, *args, broadcast: Broadcast, **kwargs) -> None:
         self.broadcast = broadcast
         super().__init__(*args, **kwargs)
-
-    def log_message(self, format: str, *args) -> None:  # noqa: A002 - stdlib signature
-        pass
 
     def end_headers(self) -> None:
         self.send_header("Cache-Control", "no-cache")
