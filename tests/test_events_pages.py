@@ -240,6 +240,20 @@ def test_repeats_says_what_calendar_apps_will_show(tmp_path, start, zone, rule, 
             assert moment.date() <= date(2027, 3, 29)
 
 
+def test_event_tags_written_like_a_posts_are_the_same_tags(tmp_path):
+    site = FixtureSite(tmp_path)
+    site.post("a-post", tags="governance")
+    site.file("events/meet.yaml", "title: Meet\nstart: 2027-03-04 18:00\ntimezone: Europe/London\n"
+              "tags: mutual credit, governance\n")
+    result = site.build()
+    assert result.ok, result.stderr
+    (vevent,) = icalendar.Calendar.from_ical(
+        (site.output / "events/meet.ics").read_bytes()).walk("VEVENT")
+    assert [str(c) for c in vevent.get("CATEGORIES").cats] == ["mutual credit", "governance"]
+    assert sorted(p.name for p in (site.output / "events/tag").glob("*.ics")) == [
+        "governance.ics", "mutual-credit.ics"]
+
+
 def test_series_links_never_add_a_skipped_occurrence(real_site):
     """Google's link carries the skipped dates; Outlook.com's cannot repeat, and the page says
     so beside it, pointing to the event's .ics."""

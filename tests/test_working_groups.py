@@ -21,7 +21,8 @@ def built(tmp_path_factory) -> FixtureSite:
         Chat: https://chat.example.org/alpha
         Contact: alpha@example.org""", body="## Background\n\nAlpha has a *long* history.")
     group_file(site, "aardvark", title="Aardvark Group", order="20", status="forming",
-               extra="Docs: https://docs.example.org/aardvark/\nJoin: https://example.org/aardvark/")
+               extra="Docs: https://docs.example.org/aardvark/\nJoin: https://example.org/aardvark/\n"
+               "Contact: mailto:aardvark@example.org")
     group_file(site, "beta-team", title="Beta Group", order="10", status="paused")
     group_file(site, "empty", title="Empty Group", order="30")
     group_file(site, "zeta", title="Zeta Group",
@@ -81,6 +82,10 @@ def test_group_page_shows_purpose_status_links_and_body(built):
     assert links["Join the working group"] == "https://example.org/alpha/join/"
     assert links["Chat with the group"] == "https://chat.example.org/alpha"
     assert links["Email alpha@example.org"] == "mailto:alpha@example.org"
+    # A contact written as a link is the same address, not "mailto:mailto:".
+    other = {a.get_text(strip=True): a["href"]
+             for a in _main(built, "/working-groups/aardvark/").select(".group-links a")}
+    assert other["Email aardvark@example.org"] == "mailto:aardvark@example.org"
     assert main.select_one(".prose em").get_text() == "long"
     assert main.get("data-pagefind-body") is not None
     assert main["data-pagefind-filter"] == "kind:Working group"

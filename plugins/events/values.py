@@ -153,7 +153,8 @@ def integer(value: object, *, minimum: int = 0, maximum: int = rules.INT32_MAX) 
 
 def string_list(value: object) -> list[str]:
     if isinstance(value, str):
-        value = [value]
+        # Written as a post's Tags line ("mutual credit, governance"): the same tags.
+        value = [part for part in value.split(",") if part.strip()] or [value]
     if not isinstance(value, list):
         raise FieldError(f"got {describe(value)} (expected a list such as [governance, mutual credit])")
     result = []

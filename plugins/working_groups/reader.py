@@ -128,6 +128,8 @@ def validate(context: dict, path: str, metadata: dict, config: dict, settings: d
                       f"(expected one of: {', '.join(statuses)})")
     links = {field: _https(check, field, _text(metadata, field)) for field in LINK_FIELDS}
     contact = _text(metadata, "contact") or None
+    if contact and contact[:7].lower() == "mailto:":  # the page makes the mailto: link itself
+        contact = contact[7:].strip() or None
     if contact and not EMAIL.match(contact):
         check.problem("contact", f"{quote(contact)} is not an email address (expected e.g. "
                       "group@example.org)")
