@@ -24,7 +24,7 @@ help:
 	@echo "make deploy      check, publish, push output/ to gh-pages (or rsync), ping the WebSub hub"
 	@echo "make clean       remove output/ and caches"
 	@echo 'make new-post TITLE="..." [CATEGORY=... TAGS="a, b" AUTHOR=...]   start a draft post'
-	@echo 'make new-event TITLE="..." START="2027-03-04 18:00" [TZ=Europe/London]   start an event'
+	@echo 'make new-event TITLE="..." START="2027-03-04 18:00" [TIMEZONE=Europe/London]   start an event'
 	@echo 'make new-group TITLE="..."   start a working group'
 	@echo "See CONTRIBUTING.md for the content format."
 	@echo "make bench       benchmark against vanilla Pelican (N=2000 posts, ROUNDS=5, CACHE_ROUNDS=10)"
@@ -120,7 +120,7 @@ new-post: $(STAMP)
 	$(INVOKE) new-post --title "$$TITLE" --category "$$CATEGORY" --tags "$$TAGS" --author "$$AUTHOR"
 
 new-event: $(STAMP)
-	$(INVOKE) new-event --title "$$TITLE" --start "$$START" --tz "$$TZ"
+	$(INVOKE) new-event --title "$$TITLE" --start "$$START" --tz "$$TIMEZONE"
 
 new-group: $(STAMP)
 	$(INVOKE) new-group --title "$$TITLE" --docs "$$DOCS" --join "$$JOIN" --chat "$$CHAT" \

@@ -115,10 +115,28 @@ def test_a_long_title_gets_a_slug_the_check_accepts(project):
         path.unlink()
 
 
+def test_a_title_framed_by_dashes_gets_a_slug_the_check_accepts(project):
+    title = "— Annual meeting —"
+    made = [invoke(project, "new-post", "--title", title),
+            invoke(project, "new-event", "--title", title, "--start", "2027-05-01"),
+            invoke(project, "new-group", "--title", title)]
+    assert all(m.returncode == 0 for m in made), [m.stderr for m in made]
+    paths = [project / "content/posts/2026/annual-meeting.md",
+             project / "content/events/2027-05-01-annual-meeting.yaml",
+             project / "content/working-groups/annual-meeting.md"]
+    assert all(path.is_file() for path in paths), sorted(
+        p.name for p in (project / "content").rglob("*annual-meeting*"))
+    found = problems(make(project, "check").stdout)
+    assert {(p["path"], p["field"]) for p in found} == {
+        (str(paths[2].relative_to(project)), "purpose")}, found
+    for path in paths:
+        path.unlink()
+
+
 def test_new_event_writes_valid_yaml_with_optional_fields_as_comments(project):
     made = make(project, "new-event", env=env_for(
         project, TITLE='Mutual credit: "ask me anything"', START="2027-03-04 18:00",
-        TZ="America/New_York"))
+        TIMEZONE="America/New_York", TZ=":/etc/localtime"))
     assert made.returncode == 0, made.stderr
     path = project / "content/events/2027-03-04-mutual-credit-ask-me-anything.yaml"
     data = yaml.safe_load(path.read_text(encoding="utf-8"))

@@ -50,7 +50,7 @@ def project_copy(dest: Path, real_content: bool = True) -> Path:
 
 def env_for(project: Path, **extra: str) -> dict:
     env = {**os.environ, "PYTHONPATH": str(project / "plugins"), "SOURCE_DATE_EPOCH": EPOCH}
-    for key in ("SITEURL", "TITLE", "CATEGORY", "TAGS", "AUTHOR", "START", "TZ", "MAKEFLAGS",
+    for key in ("SITEURL", "TITLE", "CATEGORY", "TAGS", "AUTHOR", "START", "TZ", "TIMEZONE", "MAKEFLAGS",
                 "DEPLOY_REMOTE", "DEPLOY_BRANCH", "DEPLOY_RSYNC_TARGET"):
         env.pop(key, None)
     # No WebSub hub unless a test names one: a deploy must never ping a hub on the internet.

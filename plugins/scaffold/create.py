@@ -33,7 +33,7 @@ def _slug(title: str, settings: dict, room: int = 0) -> str:
     check's limit for what goes before it."""
     slug = slugify(title, regex_subs=settings.get("SLUG_REGEX_SUBSTITUTIONS", []),
                    preserve_case=settings.get("SLUGIFY_PRESERVE_CASE", False),
-                   use_unicode=settings.get("SLUGIFY_USE_UNICODE", False))
+                   use_unicode=settings.get("SLUGIFY_USE_UNICODE", False)).strip("-")
     if not slug:
         raise ScaffoldError(f"cannot make a file name from the title {title!r}: "
                             "use some letters or digits")
