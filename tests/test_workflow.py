@@ -107,10 +107,12 @@ def test_a_long_title_gets_a_slug_the_check_accepts(project):
                           header(paths[2]))
     assert post["Title"] == group["Title"] == event["title"] == title
     assert post["Slug"] == paths[0].stem and group["Slug"] == paths[2].stem
-    # The post is a draft; the group's purpose is a placeholder until its people write one.
+    # The post is a draft; the group's purpose and text are placeholders until its people
+    # write them (a group has no drafts: its page is public as soon as it exists).
     found = problems(make(project, "check").stdout)
+    group = str(paths[2].relative_to(project))
     assert found and {(p["path"], p["field"]) for p in found} == {
-        (str(paths[2].relative_to(project)), "purpose")}, found
+        (group, "purpose"), (group, "content")}, found
     for path in paths:
         path.unlink()
 
@@ -127,8 +129,8 @@ def test_a_title_framed_by_dashes_gets_a_slug_the_check_accepts(project):
     assert all(path.is_file() for path in paths), sorted(
         p.name for p in (project / "content").rglob("*annual-meeting*"))
     found = problems(make(project, "check").stdout)
-    assert {(p["path"], p["field"]) for p in found} == {
-        (str(paths[2].relative_to(project)), "purpose")}, found
+    group = str(paths[2].relative_to(project))
+    assert {(p["path"], p["field"]) for p in found} == {(group, "purpose"), (group, "content")}, found
     for path in paths:
         path.unlink()
 

@@ -23,13 +23,17 @@ def built(tmp_path_factory):
     ]
     for step in steps:
         assert step.returncode == 0, step.stderr
-    # The scaffold's placeholder purpose is refused until the contributor writes one.
+    # The scaffold's placeholder purpose and guidance are refused until the contributor writes
+    # their own: the group's page would show them.
     group = content / "working-groups/bread-makers.md"
     refused = make(project, "check")
     assert refused.returncode != 0
     assert "bread-makers.md:3: field 'purpose': still the 'REPLACE ME:' text" in refused.stdout
-    group.write_text(re.sub(r"(?m)^Purpose: .*$", "Purpose: Bakers sharing ovens and recipes.",
-                            group.read_text(encoding="utf-8")), encoding="utf-8")
+    assert "field 'content': still the 'REPLACE ME:' guidance" in refused.stdout
+    text = re.sub(r"(?m)^Purpose: .*$", "Purpose: Bakers sharing ovens and recipes.",
+                  group.read_text(encoding="utf-8"))
+    group.write_text(text[:text.index("<!--")] + "We bake together on Saturdays.\n",
+                     encoding="utf-8")
     # CONTRIBUTING.md's complete examples, as a contributor would paste them.
     (content / "working-groups/food-co-ops-network.md").write_text(
         contributing_example("Add a working group", "markdown"), encoding="utf-8")

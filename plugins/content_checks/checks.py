@@ -234,11 +234,13 @@ def check_groups(generators: list) -> None:
             folder = generator.config["WORKING_GROUPS_PATH"]
             for relative in sorted(generator.get_files([folder])):
                 path = os.path.join(generator.path, relative)
-                for line, field, message in findings_of(path, settings).problems:
+                findings = findings_of(path, settings)
+                # A group has no drafts: its page is public as soon as the file exists.
+                for line, field, message in findings.problems + findings.placeholders:
                     report(generator.context, path, line, field, message)
             for group in generator.working_groups_by_slug.values():
                 _check_links(generator, group.source)
-        
+
 
 def check_site_urls(context: dict) -> None:
     for name, empty_ok in (("SITEURL", True), ("PUBLIC_SITEURL", False)):

@@ -91,8 +91,8 @@ def scan(data: bytes, settings: CheckSettings) -> Findings:
                 images.append((number, "alt",
                                "<img> has no alt text (expected alt=\"what the picture shows\")"))
         if PLACEHOLDER in text:
-            placeholders.append((number, "content", f"still the '{PLACEHOLDER}' guidance from make "
-                                 "new-post (expected your own text; delete the guidance)"))
+            placeholders.append((number, "content", f"still the '{PLACEHOLDER}' guidance the new "
+                                 "file came with (expected your own text; delete the guidance)"))
         if "/" in text:  # most lines link nowhere: skip the costlier scan
             links.extend((number, match.group(1)) for match in ROOT_LINK.finditer(text)
                          if not match.group(1).startswith("//"))

@@ -67,7 +67,8 @@ Status: forming
 {links}Order: {order}
 
 <!--
-Optional header lines: move any you need up into the header (above the first blank line).
+{placeholder} optional header lines. Move any you need up into the header (above the first
+blank line), then delete this comment.
 Docs: https://docs.example.org/{slug}
 Join: https://example.org/{slug}/join
 Chat: https://chat.example.org/#{slug}
@@ -80,6 +81,6 @@ Status is one of: active, forming, paused, archived. Tags are keywords for the g
 Murmurations profile; "Murmurations: no" leaves the group out of the Murmurations index.
 -->
 
-Write the group's background here in Markdown: why it exists, what it is working on now, and
-how a newcomer can help.
+{placeholder} the group's background in Markdown: why it exists, what it is working on now,
+and how a newcomer can help.
 """
