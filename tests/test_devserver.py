@@ -190,6 +190,32 @@ def test_output_after_a_sequence_of_saves_is_byte_identical_to_a_cold_build(proj
 
 
 
+def test_settings_or_a_plugin_that_cannot_load_leave_the_preview_running(tmp_path):
+    """A syntax error in the settings or a plugin is one line naming the file and line; the
+    server keeps the last good build, and the next save to either starts the build again."""
+    project = project_copy(tmp_path / "project", real_content=False)
+    server = Devserver(project, tmp_path / "devserver.err")
+    try:
+        server.settle()
+        for broken in (project / "plugins/events/model.py", project / "pelicanconf.py"):
+            good = broken.read_text(encoding="utf-8")
+            line = good.count("\n") + 1
+            broken.write_text(good + "x = (\n", encoding="utf-8")
+            where = f"{broken.relative_to(project).as_posix()}:{line}: SyntaxError"
+            server.wait_for(lambda: where in server.log(), "the error's file and line")
+            assert "Traceback" not in server.log()
+            assert fetch(server.url + "/") is not None, "the server still answers"
+            started = server.log().count("Building the site")
+            broken.write_text(good, encoding="utf-8")
+            server.wait_for(lambda: server.log().count("Building the site") > started,
+                            "a new builder after the fix")
+            server.seen = server.finished() - 1
+            server.settle()
+        assert server.proc.poll() is None
+    finally:
+        server.kill()
+
+
 def test_a_port_in_use_gets_a_clear_message(tmp_path):
     project = project_copy(tmp_path / "project", real_content=False)
     with socket.socket() as taken:

@@ -41,6 +41,9 @@ logger = logging.getLogger(__name__)
 
 # The builder's exit code that asks for a new builder process.
 RESTART = 3
+# The builder's exit code when the settings or a plugin cannot be loaded: the server keeps
+# serving the last good build and starts a new builder at the next edit to either.
+CANNOT_LOAD = 4
 # After a change, wait this long for more before acting (an editor saving several files).
 STEP_MS = 30
 # How often the builder looks at the settings files and at the search indexer; also the longest
@@ -68,7 +71,8 @@ def _stop_on_sigterm() -> None:
 
 def serve(settings_file: str, overrides: dict, bind: str, port: int) -> int:
     """Serve with live reload until Ctrl-C, with a builder process (a new one after a restart)."""
-    output = Path(read_settings(settings_file, override=overrides)["OUTPUT_PATH"])
+    settings = read_settings(settings_file, override=overrides)
+    output = Path(settings["OUTPUT_PATH"])
     output.mkdir(parents=True, exist_ok=True)
     broadcast = Broadcast(uuid.uuid4().hex)
     try:
@@ -85,13 +89,17 @@ def serve(settings_file: str, overrides: dict, bind: str, port: int) -> int:
     child = None
     try:
         while True:
+            loaded = _code_stamps(settings_file, settings)
             receiver, sender = spawn.Pipe(duplex=False)
             child = spawn.Process(target=_builder_process, name="devserver-builder",
                                   args=(settings_file, overrides, sender))
             child.start()
             sender.close()
             code = _relay(child, receiver, broadcast)
-            if code != RESTART:
+            if code == CANNOT_LOAD:
+                while _code_stamps(settings_file, settings) == loaded:
+                    time.sleep(0.3)
+            elif code != RESTART:
                 return code or 0
             print("devserver: settings or plugins changed; restarting the builder",
                   file=sys.stderr, flush=True)
@@ -103,6 +111,22 @@ def serve(settings_file: str, overrides: dict, bind: str, port: int) -> int:
         broadcast.close()
         server.shutdown()
         server.server_close()
+
+
+def _code_stamps(settings_file: str, settings: dict) -> dict[str, tuple[int, int]]:
+    """Size and modification time of each settings file and plugin module: a builder that could
+    not load them waits for an edit to one of them."""
+    files = list(Path(settings_file).resolve().parent.glob("*.py"))
+    for folder in settings.get("PLUGIN_PATHS", []):
+        files += Path(folder).rglob("*.py")
+    stamps = {}
+    for path in files:
+        try:
+            stat = path.stat()
+        except OSError:
+            continue
+        stamps[str(path)] = (stat.st_size, stat.st_mtime_ns)
+    return stamps
 
 
 def _relay(child: multiprocessing.process.BaseProcess, receiver, broadcast: Broadcast) -> int:
@@ -169,11 +193,33 @@ def _builder_process(settings_file: str, overrides: dict, sender) -> None:
     multiprocessing.set_start_method(None, force=True)
     init_logging(level=logging.WARNING, name="pelican")
     _stop_on_sigterm()
+    tabs = Tabs(sender)
     try:
-        code = run_builder(settings_file, overrides, Tabs(sender))
+        code = run_builder(settings_file, overrides, tabs)
     except KeyboardInterrupt:
         code = 0
+    except Exception as error:  # noqa: BLE001 - settings or a plugin that cannot be loaded
+        problem = load_error(error)
+        print(f"{problem}\ndevserver: the preview shows the last good build; it builds again "
+              "when you save the settings or a plugin", file=sys.stderr, flush=True)
+        try:
+            tabs.problems([problem])
+        except KeyboardInterrupt:
+            pass
+        code = CANNOT_LOAD
     sys.exit(code)
+
+
+def load_error(error: BaseException) -> str:
+    """``path:line: message`` for settings or a plugin that cannot be loaded: where Python
+    could not read the code, or the last line of it that ran."""
+    message = f"{type(error).__name__}: {error}"
+    if isinstance(error, SyntaxError) and error.filename:
+        return f"{display_path(error.filename)}:{error.lineno}: {type(error).__name__}: {error.msg}"
+    frames = traceback.extract_tb(error.__traceback__)
+    if frames:
+        return f"{display_path(frames[-1].filename)}:{frames[-1].lineno}: {message}"
+    return message
 
 
 class _Restart(Exception):
