@@ -65,7 +65,8 @@ def _matchers() -> list[dict]:
 
 
 def _annotations(output: str) -> list[dict]:
-    """What GitHub makes of make check's output with the matchers: file, line, message."""
+    """What GitHub makes of make check's output with the matchers: file, line, message (every
+    matcher reads every line, so a line two of them match would be annotated twice)."""
     found = []
     for text in output.splitlines():
         for pattern in _matchers():
@@ -73,7 +74,6 @@ def _annotations(output: str) -> list[dict]:
             if match:
                 found.append({key: match.group(pattern[key]) for key in ("file", "line", "message")
                               if key in pattern})
-                break
     return found
 
 
@@ -87,6 +87,19 @@ def test_pull_request_check_annotates_each_problem_on_its_line(site):
     assert bad["message"].startswith("field 'category': unknown category 'Gardening'")
     workflow = (WORKFLOWS / "pr.yml").read_text(encoding="utf-8")
     registered = workflow.index("::add-matcher::.github/problem-matchers/content-check.json")
+    # Problems with no field or no line (a whole file's) are annotations too, once each.
+    site.file("posts/latin.md", "x")
+    (site.content / "posts/latin.md").write_bytes("Title: Caf\xe9\n\nx\n".encode("latin-1"))
+    site.file("posts/Upper.MD", "Title: Upper\n\nx\n")
+    site.file("drafts/stray.md", "Title: Stray\n\nx\n")
+    checked = site.check()
+    output = checked.stdout + checked.stderr
+    count = int(re.search(r"^(\d+) problem\(s\) found", output, re.MULTILINE).group(1))
+    annotations = _annotations(output)
+    assert len(annotations) == count >= 4, output
+    files = {a["file"].rsplit("content/", 1)[-1]: a for a in annotations}
+    assert files["posts/latin.md"]["line"] == "1" and "UTF-8" in files["posts/latin.md"]["message"]
+    assert {"posts/Upper.MD", "drafts/stray.md"} <= set(files), files
     assert registered < workflow.index("run: make check")
 
 
