@@ -397,6 +397,23 @@ def test_post_header_values(hostile, extra, expected):
     refused(site, digest, [expected], build="Duration" in extra)
 
 
+@pytest.mark.parametrize("relative, text, expected", [
+    ("posts/x.md", POST.format(title="X", extra="Tgas: commons"),
+     "posts/x.md:7: field 'tgas': is not a field a post has (did you mean 'Tags:'?)"),
+    ("posts/x.md", POST.format(title="X", extra="Lang: cy"),
+     "posts/x.md:7: field 'lang': is not a field a post has (expected one of: Audio,"),
+    ("pages/x.md", "Title: X\nSumary: About.\n\nx\n",
+     "pages/x.md:2: field 'sumary': is not a field a page has (did you mean 'Summary:'?)"),
+    ("working-groups/x.md", GROUP.replace("Status: active", "Status: active\nJion: https://x.org/"),
+     "working-groups/x.md:4: field 'jion': is not a field a working group has (did you mean 'Join:'?)"),
+])
+def test_a_mistyped_field_is_named_not_ignored(hostile, relative, text, expected):
+    # Pelican keeps any header line and ignores what nothing reads: the post would lose its tags.
+    site, digest = hostile
+    site.write(relative, text)
+    refused(site, digest, [expected], build=True)
+
+
 @pytest.mark.parametrize("date, expected", [
     ("12:00", "field 'date': '12:00' is not a full date"),
     ("2026-11-20 12:00+99:00", "field 'date': '2026-11-20 12:00+99:00': the UTC offset is beyond"),

@@ -17,7 +17,7 @@ from publishing.clock import real_now
 from publishing.images import image_problems
 from publishing.problems import header_line, report, shared_values
 
-from . import rules
+from . import fields, rules
 from .outputs import check_outputs, check_root_links, content_items
 from .scans import SCANS
 from .settings import CheckSettings, read as read_settings
@@ -156,6 +156,9 @@ def _check_common(generator, content, required: tuple[str, ...], settings: Check
     _check_image(generator, content)
     _check_links(generator, content)
     report_findings(generator.context, content, findings, article)
+    for line, field, message in fields.unknown(findings.header, fields.POST if article
+                                               else fields.PAGE, "post" if article else "page"):
+        report(generator.context, content.source_path, line, field, message)
 
 
 def check_articles(generator) -> None:
@@ -236,7 +239,9 @@ def check_groups(generators: list) -> None:
                 path = os.path.join(generator.path, relative)
                 findings = findings_of(path, settings)
                 # A group has no drafts: its page is public as soon as the file exists.
-                for line, field, message in findings.problems + findings.placeholders:
+                for line, field, message in (*findings.problems, *findings.placeholders,
+                                             *fields.unknown(findings.header, fields.GROUP,
+                                                             "working group")):
                     report(generator.context, path, line, field, message)
             for group in generator.working_groups_by_slug.values():
                 _check_links(generator, group.source)
