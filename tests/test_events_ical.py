@@ -227,3 +227,58 @@ def test_dtstamp_is_the_revision_never_the_build_clock(site):
     lines = unfold(raw)
     header = lines[1:next(i for i, line in enumerate(lines) if line.startswith("BEGIN:V") and i)]
     assert header and not any(line.startswith("UID") for line in header)  # none on the VCALENDAR
+
+
+def _vtimezones(path) -> dict[str, bytes]:
+    return {str(zone["TZID"]): zone.to_ical() for zone in parse_icalendar(path).walk("VTIMEZONE")}
+
+
+def test_a_zone_has_one_definition_in_every_calendar_of_the_site(tmp_path):
+    """vobject and Radicale keep the first VTIMEZONE they meet for a TZID: a definition cut to one
+    calendar's events (New York from 2007) would move a 2005 event an hour in the other."""
+    import vobject
+
+    site = FixtureSite(tmp_path)
+    site.post("a-post")
+    site.file("events/workshop.yaml", "title: Workshop\nstart: 2025-10-01 10:00\n"
+              "end: 2025-10-01 11:00\ntimezone: America/New_York\n")
+    site.file("events/old-meeting.yaml", "title: Old meeting\nstart: 2005-10-01 10:00\n"
+              "end: 2005-10-01 11:00\ntimezone: America/New_York\n")
+    result = site.build()
+    assert result.ok, result.stderr
+    files = [site.output / "events" / name for name in ("workshop.ics", "old-meeting.ics",
+                                                         "calendar.ics")]
+    definitions = {_vtimezones(path)["America/New_York"] for path in files}
+    assert len(definitions) == 1
+    # Read as a vobject user would: the newer event's file first, then the old one.
+    starts = {}
+    for path in files[:2]:
+        (event,) = vobject.readOne(path.read_text(encoding="utf-8")).vevent_list
+        starts[path.stem] = event.dtstart.value
+    assert starts["old-meeting"].utcoffset() == timedelta(hours=-4)
+    assert starts["old-meeting"].astimezone(ZoneInfo("UTC")).hour == 14
+
+
+def test_times_come_from_the_pinned_tz_database_not_the_machines(tmp_path):
+    """The same sources give the same times on every machine: the tzdata package in
+    requirements.txt, not the system's copy (months apart between systems; none on Windows)."""
+    from importlib import resources
+
+    site = FixtureSite(tmp_path)
+    site.post("a-post")
+    site.file("events/vancouver.yaml", "title: Vancouver\nstart: 2027-01-14 18:00\n"
+              "end: 2027-01-14 19:00\ntimezone: America/Vancouver\n")
+    result = site.build()
+    assert result.ok, result.stderr
+    with resources.files("tzdata.zoneinfo.America").joinpath("Vancouver").open("rb") as data:
+        pinned = ZoneInfo.from_file(data, key="America/Vancouver")
+    expected = datetime(2027, 1, 14, 18, 0, tzinfo=pinned).utcoffset()
+    # The calendar's own VTIMEZONE, as vobject reads it, gives the same offset.
+    import vobject
+
+    calendar = (site.output / "events/vancouver.ics").read_text(encoding="utf-8")
+    (event,) = vobject.readOne(calendar).vevent_list
+    assert event.dtstart.value.replace(tzinfo=None) == datetime(2027, 1, 14, 18, 0)
+    assert event.dtstart.value.utcoffset() == expected
+    page = (site.output / "events/vancouver/index.html").read_text(encoding="utf-8")
+    assert datetime(2027, 1, 14, 18, 0, tzinfo=pinned).isoformat() in page

@@ -3,18 +3,19 @@
 Settings, plugin code and the libraries fastbuild fingerprints (icalendar included) are covered
 by CACHE_PATH, so a key holds the content: the calendar's path, title and seed, and a digest of
 each event in it (its revision, the source of DTSTAMP, included). The time-zone data behind
-VTIMEZONE (not in that fingerprint) is added too; which part of a zone's history a VTIMEZONE
-lists follows from the events' start times, already in their digests.
+VTIMEZONE (not in that fingerprint) is added too, with where every calendar's VTIMEZONE for the
+zone begins (the era of its history holding the earliest time any event of the site holds in it).
 """
 
 from __future__ import annotations
 
 import hashlib
+from datetime import datetime
 
 from fastbuild import make_key
 
 from .model import Event, content_digest
-from .timezones import ZoneDataError, zone_file
+from .timezones import ZoneDataError, zone, zone_file
 
 
 def _zone_data(tzid: str) -> str:
@@ -25,10 +26,19 @@ def _zone_data(tzid: str) -> str:
         return "unknown"
 
 
+def _first_needed(tzid: str, since: datetime | None) -> str:
+    """Where the zone's VTIMEZONE begins (the same for any time in one era of its history)."""
+    try:
+        return str(zone(tzid).first_needed(since)) if since else ""
+    except ZoneDataError:
+        return "unknown"
+
+
 class CalendarKeys:
     """Keys for one build's calendars; each event's digest and zone data are computed once."""
 
-    def __init__(self) -> None:
+    def __init__(self, starts: dict[str, datetime]) -> None:
+        self._starts = starts
         self._events: dict[str, str] = {}
         self._zones: dict[str, str] = {}
 
@@ -40,7 +50,8 @@ class CalendarKeys:
 
     def _zone(self, tzid: str) -> str:
         if tzid not in self._zones:
-            self._zones[tzid] = _zone_data(tzid)
+            since = self._starts.get(tzid)
+            self._zones[tzid] = f"{_zone_data(tzid)}@{_first_needed(tzid, since)}"
         return self._zones[tzid]
 
     def key(self, relpath: str, title: str, seed: str, events: list[Event]) -> str:

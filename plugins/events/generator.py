@@ -26,7 +26,7 @@ from fastbuild import OutputCache, beside_pages, write_new
 from publishing.problems import left_out, report, shared_values
 from publishing.remembered import Remembered
 
-from . import jsonld, links, revisions, settings, timing, values
+from . import jsonld, links, revisions, settings, timezones, timing, values
 from .calendar_keys import CalendarKeys
 from .loader import load_event
 from .model import Event, default_uid
@@ -206,7 +206,7 @@ class EventsGenerator(Generator):
         from . import ical  # loaded only by a build that writes a calendar
 
         if self._zones is None:
-            self._zones = ical.ZoneDefinitions()
+            self._zones = ical.ZoneDefinitions(self._zone_starts)
         opts = self.options
         siteurl = opts["PUBLIC_SITEURL"]
         cal = ical.calendar(
@@ -240,11 +240,12 @@ class EventsGenerator(Generator):
     def _write_calendars(self) -> None:
         # Memos for this build's calendars only: VTIMEZONEs, VEVENTs and their serialisations.
         self._zones = None
+        self._zone_starts = timezones.zone_starts(self.events)
         self._vevents: dict = {}
         self._zone_bytes: dict = {}
         # A calendar whose events and title did not change is the previous build's file.
         outputs = OutputCache(self.settings, "calendars", self.output_path)
-        keys = CalendarKeys()
+        keys = CalendarKeys(self._zone_starts)
         for url, events, title, seed in self._calendars():
             key = keys.key(url, title, seed, events)
             if not outputs.reuse(url, key):
@@ -275,4 +276,5 @@ def get_generators(_pelican) -> type[Generator]:
 
 
 def register() -> None:
+    timezones.use_pinned_database()
     signals.get_generators.connect(get_generators)

@@ -68,34 +68,23 @@ def vevent(event: Event, siteurl: str) -> VEvent:
 
 
 class ZoneDefinitions:
-    """A build's VTIMEZONE components (timezones.py), shared by its calendars: one per zone and
-    first transition a calendar needs, so calendars whose events start in the same era of a
-    zone share one component and its serialisation."""
+    """A build's VTIMEZONE components (timezones.py), shared by its calendars: one per zone,
+    from the earliest time any event of the site holds in it (``starts``,
+    ``timezones.zone_starts``), so every calendar gives a zone the same definition. Clients keep
+    the first definition they meet for a TZID (vobject, Radicale's server): one trimmed to a
+    later calendar's events would give an older event's times the wrong offset."""
 
-    def __init__(self) -> None:
-        self._made: dict[tuple[str, int], Timezone] = {}
+    def __init__(self, starts: dict[str, datetime]) -> None:
+        self._starts = starts
+        self._made: dict[str, Timezone] = {}
 
-    def get(self, tzid: str, since: datetime) -> Timezone:
-        key = (tzid, timezones.zone(tzid).first_needed(since))
-        if key not in self._made:
-            self._made[key] = timezones.vtimezone(tzid, since)
-        return self._made[key]
+    def get(self, tzid: str) -> Timezone:
+        if tzid not in self._made:
+            self._made[tzid] = timezones.vtimezone(tzid, self._starts.get(tzid, _EARLIEST))
+        return self._made[tzid]
 
 
 _EARLIEST = datetime(1970, 1, 1, tzinfo=timezone.utc)
-
-
-def _zone_starts(events: list[Event]) -> dict[str, datetime]:
-    """Each zone of the timed events with the earliest time a calendar holds in it."""
-    starts: dict[str, datetime] = {}
-    for event in events:
-        if event.all_day or not isinstance(event.start, datetime):
-            continue
-        for moment in (event.start, event.end):
-            key = getattr(moment.tzinfo, "key", None)
-            if key and (key not in starts or moment < starts[key]):
-                starts[key] = moment
-    return starts
 
 
 def calendar(events: Iterable[Event], *, name: str, description: str, source_url: str,
@@ -106,7 +95,7 @@ def calendar(events: Iterable[Event], *, name: str, description: str, source_url
 
     No UID on the VCALENDAR: some clients (vdirsyncer) take it for every event in it."""
     events = sorted(events, key=lambda e: (str(e.start), e.slug))
-    zones = ZoneDefinitions() if zones is None else zones
+    zones = ZoneDefinitions(timezones.zone_starts(events)) if zones is None else zones
     components = {} if components is None else components
     cal = Calendar.new(
         prodid=prodid,
@@ -125,10 +114,9 @@ def calendar(events: Iterable[Event], *, name: str, description: str, source_url
         if key not in components:
             components[key] = vevent(event, siteurl)
         cal.add_component(components[key])
-    starts = _zone_starts(events)
     # Sorted so the file does not depend on set order (hash seeds differ between runs).
     for position, tzid in enumerate(sorted(cal.get_missing_tzids())):
-        cal.subcomponents.insert(position, zones.get(tzid, starts.get(tzid, _EARLIEST)))
+        cal.subcomponents.insert(position, zones.get(tzid))
     return cal
 
 

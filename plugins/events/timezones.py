@@ -8,7 +8,7 @@ rule in force from the last listed change on. Each VTIMEZONE has:
   without end keeps the right offset in every year; a zone without daylight saving time gets one
   STANDARD observance;
 - before that, one observance per earlier transition (no multi-value RDATE: ical.js and vobject
-  read only its first value), from the transition in force at the calendar's earliest time in
+  read only its first value), from the transition in force at the site's earliest event time in
   the zone, so the component stays short for zones with a long history.
 
 icalendar's own ``Timezone.from_tzinfo`` probes offsets over a fixed span of years and lists
@@ -54,8 +54,18 @@ class ZoneData:
     footer: str  # the POSIX TZ string for times after the last transition
 
 
+def use_pinned_database() -> None:
+    """Read every time zone from the tzdata package the project pins, never the system's copy:
+    systems ship tz releases months apart (Windows has none), and the same sources must give
+    the same times, pages and calendars on every machine."""
+    if zoneinfo.TZPATH:
+        zoneinfo.reset_tzpath(to=())
+        zoneinfo.ZoneInfo.clear_cache()
+
+
 def zone_file(tzid: str) -> bytes:
-    """The TZif bytes zoneinfo reads for ``tzid``: the system database first, then tzdata."""
+    """The TZif bytes zoneinfo reads for ``tzid``: the system database first (none once
+    ``use_pinned_database`` has run), then tzdata."""
     for folder in zoneinfo.TZPATH:
         path = os.path.join(folder, *tzid.split("/"))
         if os.path.isfile(path):
@@ -305,6 +315,20 @@ def zone(tzid: str) -> Zone:
         rule_start = min(when for y in (year, year + 1) for when, _, _ in rule.changes(y)
                          if when > last)
     return Zone(tzid, tuple(changes[:start]), rule, rule_start, rule.standard)
+
+
+def zone_starts(events) -> dict[str, datetime]:
+    """Each zone of the timed ``events`` (events.model.Event) with the earliest time one of
+    them holds in it: where a VTIMEZONE's history must begin."""
+    starts: dict[str, datetime] = {}
+    for event in events:
+        if event.all_day or not isinstance(event.start, datetime):
+            continue
+        for moment in (event.start, event.end):
+            key = getattr(moment.tzinfo, "key", None)
+            if key and (key not in starts or moment < starts[key]):
+                starts[key] = moment
+    return starts
 
 
 def vtimezone(tzid: str, since: datetime) -> Timezone:
