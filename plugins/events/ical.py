@@ -14,7 +14,7 @@ from icalendar import Calendar, Timezone, vRecur, vText
 from icalendar import Event as VEvent
 from icalendar.prop.conference import Conference
 
-from . import timezones
+from . import timezones, timing
 from .model import Event
 
 
@@ -39,14 +39,20 @@ def vevent(event: Event, siteurl: str) -> VEvent:
     revision = event.revision
     if revision is None:
         raise ValueError(f"{event.source_path}: no revision time (set `updated:`)")
+    start, end = event.start, event.exclusive_end
+    if not event.recurrence and any(isinstance(moment, datetime) and timing.clock_change(moment)
+                                    for moment in (start, end)):
+        # A time the clocks pass twice: RFC 5545 reads a TZID time as the first, but ical.js,
+        # node-ical and khal take the second. In UTC every client reads the same moment.
+        start, end = start.astimezone(timezone.utc), end.astimezone(timezone.utc)
     component = VEvent.new(
         uid=event.uid,
         # A published calendar (no METHOD): DTSTAMP is when the event was last revised.
         stamp=revision.astimezone(timezone.utc),
-        start=event.start,
+        start=start,
         # Without an end, DTEND is the start: what RFC 5545 reads into a missing DTEND, stated
         # rather than left to each client's default length for an event.
-        end=event.exclusive_end,
+        end=end,
         summary=event.title,
         description=plain_description(event, siteurl),
         location=event.location_text or event.online_url or None,

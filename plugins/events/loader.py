@@ -271,6 +271,34 @@ def _refuse_skipped(data: dict, name: str, moment: date | datetime, out: _Collec
     return True
 
 
+# How far ahead a series' occurrences are checked for the clocks changing over them.
+CLOCK_CHECK_YEARS = 10
+
+
+def _refuse_changing_clocks(event: Event, out: _Collector) -> None:
+    """Report a series' first occurrence (in its first CLOCK_CHECK_YEARS, exdates left out)
+    whose start or end the clocks skip or pass twice: calendar apps place it differently (an
+    hour early, of no length, left out, or an extra occurrence added)."""
+    rules = timing.rule_set(event)
+    length = event.end.replace(tzinfo=None) - event.start.replace(tzinfo=None)
+    horizon = event.start + timedelta(days=366 * CLOCK_CHECK_YEARS)
+    for count, moment in enumerate(rules):
+        if moment > horizon or count >= values.MAX_OCCURRENCES:
+            return
+        ends = (("ends", moment + length),) if event.has_end else ()
+        for which, at in (("starts", moment), *ends):
+            change = timing.clock_change(at)
+            if change is not None:
+                happens, jump = change
+                out.add("recurrence", f"the occurrence on {timing.moment_day(moment)} {which} "
+                        f"at {at:%H:%M}, which {happens} in {at.tzinfo.key}: the clocks go "
+                        f"{'forward' if happens == 'does not exist' else 'back'} "
+                        f"{timing.length_text(jump)} then, and calendar apps place it "
+                        "differently (expected a time outside the change, or that date in "
+                        "exdates)")
+                return
+
+
 def _times(data: dict, event: Event, out: _Collector, default_timezone: str | None) -> bool:
     """Fill start, end, timezone; False when the start is unusable (nothing depends on it then)."""
     if "start" not in data:
@@ -403,6 +431,9 @@ def load_event(raw: bytes | str, path: str, *, default_slug: str,
     event.updated = updated.astimezone(timezone.utc) if updated else None
     if timed_ok:
         _recurrence(data, event, out)
+        if event.recurrence and not event.all_day and not any(
+                problem.field in ("recurrence", "exdates") for problem in out.problems):
+            _refuse_changing_clocks(event, out)
     if out.problems:
         return None, out.problems
     if render_markdown and event.description:

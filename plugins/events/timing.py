@@ -119,6 +119,24 @@ def moment_text(moment: date | datetime) -> str:
     return _day(moment)
 
 
+def clock_change(moment: datetime) -> tuple[str, timedelta] | None:
+    """("does not exist", jump) for a local time the clocks skip, ("happens twice", jump) for
+    one they pass twice; None for any other (or a time without a zone)."""
+    if moment.tzinfo is None:
+        return None
+    jump = abs(moment.replace(fold=1).utcoffset() - moment.replace(fold=0).utcoffset())
+    if not jump:
+        return None
+    there = moment.astimezone(timezone.utc).astimezone(moment.tzinfo)
+    skipped = there.replace(tzinfo=None) != moment.replace(tzinfo=None)
+    return ("does not exist" if skipped else "happens twice"), jump
+
+
+def moment_day(moment: date | datetime) -> str:
+    """Sunday 28 March 2027."""
+    return _day(moment.date() if isinstance(moment, datetime) else moment)
+
+
 def when_text(event: Event) -> str:
     start, end = event.start, event.end
     if event.all_day:
