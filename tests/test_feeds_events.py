@@ -87,7 +87,39 @@ def test_each_event_entry_is_dated_by_its_own_revision(real_site):
     folder = Path(__file__).resolve().parents[1] / "content" / "events"
     for slug, value in updated.items():
         source = yaml.safe_load((folder / f"{slug}.yaml").read_text(encoding="utf-8"))
+        if source.get("recurrence"):
+            continue  # dated by its next occurrence too (below)
         # `updated:` is wall-clock time in the event's zone (all-day events: UTC).
         zone = ZoneInfo(source.get("timezone") or "UTC")
         said = datetime.fromisoformat(str(source["updated"])).replace(tzinfo=zone)
         assert datetime.fromisoformat(value) == said, slug
+
+
+def test_a_series_entry_is_dated_again_when_it_names_its_next_occurrence(tmp_path):
+    """A series' entry is titled with its next occurrence: when that moves on, the entry has
+    changed, and its updated date says so (readers keyed on id and date would keep the old)."""
+    from datetime import datetime, timezone
+
+    from conftest import EPOCH
+
+    site = FixtureSite(tmp_path)
+    site.post("a-post")
+    site.file("events/weekly.yaml", """\
+        title: Weekly call
+        start: 2026-10-06 18:00
+        end: 2026-10-06 19:00
+        timezone: Europe/London
+        recurrence: FREQ=WEEKLY;COUNT=30
+        updated: 2026-09-22 17:00
+        """)
+    seen = []
+    for days in (0, 8):
+        result = site.build(env={"SOURCE_DATE_EPOCH": str(int(EPOCH) + days * 86400)})
+        assert result.ok, result.stderr
+        (entry,) = feedparser.parse((site.output / "feeds/events.atom.xml").read_bytes()).entries
+        seen.append((entry.title, datetime.fromisoformat(entry.updated)))
+    (before, stamped), (after, restamped) = seen
+    assert before == "24 November 2026: Weekly call" and after == "1 December 2026: Weekly call"
+    # The end of the occurrence before the one each title names.
+    assert stamped == datetime(2026, 11, 17, 19, 0, tzinfo=timezone.utc)
+    assert restamped == datetime(2026, 11, 24, 19, 0, tzinfo=timezone.utc)

@@ -55,6 +55,8 @@ class Event:
     # Filled in by the generator, relative to the build's "now".
     next_start: date | datetime | None = field(default=None, metadata=PER_BUILD)
     is_upcoming: bool = field(default=False, metadata=PER_BUILD)
+    # For a series: when next_start became the next occurrence (the previous one's end).
+    next_since: datetime | None = field(default=None, metadata=PER_BUILD)
     tag_objects: list = field(default_factory=list, metadata=PER_BUILD)
     # Human text from timing.py, set by the generator.
     when_text: str = field(default="", metadata=PER_BUILD)

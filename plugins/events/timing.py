@@ -77,6 +77,7 @@ def annotate(event: Event, now: datetime, floating_tz: tzinfo) -> None:
     length = event.exclusive_end - event.start
     if event.all_day:
         length = timedelta(days=length.days)
+    event.next_since = None
     if not event.recurrence:
         event.next_start = event.start
         event.is_upcoming = as_datetime(event.exclusive_end, floating_tz) > now
@@ -96,6 +97,12 @@ def annotate(event: Event, now: datetime, floating_tz: tzinfo) -> None:
         return
     event.next_start = following.date() if event.all_day else following
     event.is_upcoming = True
+    # When this occurrence became the next one: the end of the one before (feeds date their
+    # entry's change from it, as its title now names this occurrence).
+    previous = rules.before(following)
+    if previous is not None:
+        ended = previous + length
+        event.next_since = ended.replace(tzinfo=floating_tz) if event.all_day else ended
 
 
 def zone_text(moment: datetime) -> str:

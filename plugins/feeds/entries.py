@@ -204,6 +204,10 @@ def event_entry(event, cfg: FeedSettings) -> Entry:
     # its file's last change), so each entry says when its own information changed.
     revision = getattr(event, "revision", None) or getattr(event, "updated", None)
     updated = aware(revision, cfg.timezone) if revision else now()
+    # A series' entry names its next occurrence: it changed when the one before ended.
+    since = getattr(event, "next_since", None)
+    if since is not None and aware(since, cfg.timezone) > updated:
+        updated = aware(since, cfg.timezone)
     content = _event_content(event, page, ics)
     summary = escape(getattr(event, "summary", "") or "") or escape(f"{human_date(when)}: {event.title}")
     organizer = getattr(event, "organizer", None)
