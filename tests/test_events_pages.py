@@ -6,7 +6,7 @@ import json
 import re
 from urllib.parse import parse_qs, urlsplit
 
-from datetime import date, datetime, timezone
+from datetime import date, datetime, timedelta, timezone
 
 import icalendar
 import pytest
@@ -115,6 +115,37 @@ def test_event_json_ld(real_site):
     assert online["location"]["@type"] == "VirtualLocation"
     all_day = _jsonld(page_at(real_site, "/events/commons-summer-school-2025/"))
     assert (all_day["startDate"], all_day["endDate"]) == ("2025-07-14", "2025-07-18")
+
+
+def test_a_series_json_ld_gives_its_next_occurrence_and_its_schedule(real_site):
+    """Search engines show an event's startDate: a series' next occurrence, as the page's
+    "next" says, not its first, long past; the Schedule says how it repeats."""
+    path = page_at(real_site, "/events/open-credit-network-weekly/")
+    data = _jsonld(path)
+    repeats = next(dt for dt in soup(path).select(".event-facts dt") if dt.get_text() == "Repeats")
+    following = repeats.find_next_sibling("dd").find("time")
+    assert data["startDate"] == following["datetime"]
+    start = datetime.fromisoformat(data["startDate"])
+    assert datetime.fromisoformat(data["endDate"]) - start == timedelta(hours=1)
+    assert data["eventSchedule"] == {
+        "@type": "Schedule", "repeatFrequency": "P1W", "startDate": "2026-10-06",
+        "byDay": ["https://schema.org/Tuesday"], "repeatCount": 30,
+        "startTime": "18:00:00", "endTime": "19:00:00", "scheduleTimezone": "Europe/London",
+        "exceptDate": ["2026-12-22T18:00:00+00:00", "2026-12-29T18:00:00+00:00"]}
+
+
+
+def test_a_rule_schema_org_cannot_state_gets_no_schedule(tmp_path):
+    site = FixtureSite(tmp_path)
+    site.post("a-post")
+    site.file("events/fair.yaml", "title: Fair\nstart: 2026-06-27 10:00\nend: 2026-06-27 16:00\n"
+              "timezone: Europe/London\nrecurrence: FREQ=YEARLY;BYMONTH=6;BYDAY=-1SA\n")
+    result = site.build()
+    assert result.ok, result.stderr
+    data = _jsonld(page_at(site.output, "/events/fair/"))
+    assert "eventSchedule" not in data  # the last Saturday of June: no Schedule says that
+    assert (data["startDate"], data["endDate"]) == ("2027-06-26T10:00:00+01:00",
+                                                    "2027-06-26T16:00:00+01:00")
 
 
 def test_tag_page_links_to_its_event_calendar(real_site):

@@ -8,6 +8,7 @@ from markupsafe import Markup
 
 from publishing.jsonld import script_tag
 
+from . import timing
 from .model import Event
 
 _STATUS = {"confirmed": "EventScheduled", "tentative": "EventScheduled",
@@ -33,6 +34,41 @@ def _locations(event: Event) -> list[dict]:
     return found
 
 
+_UNITS = {"DAILY": "D", "WEEKLY": "W", "MONTHLY": "M", "YEARLY": "Y"}
+# The RRULE parts schema.org's Schedule can state; a rule with any other (BYSETPOS, a numbered
+# weekday such as -1SA, ...) gets no schedule rather than a wrong one.
+_STATED = frozenset({"FREQ", "INTERVAL", "BYDAY", "BYMONTHDAY", "BYMONTH", "COUNT", "UNTIL",
+                     "WKST"})
+
+
+def _schedule(event: Event) -> dict | None:
+    """schema.org's Schedule for a series, or None where it cannot say the rule."""
+    parts = dict(part.split("=", 1) for part in event.recurrence.split(";"))
+    days = [timing.day_name(code) for code in parts.get("BYDAY", "").split(",") if code]
+    if set(parts) - _STATED or None in days:
+        return None
+    schedule: dict = {"@type": "Schedule",
+                      "repeatFrequency": f"P{parts.get('INTERVAL', '1')}{_UNITS[parts['FREQ']]}",
+                      "startDate": _iso(event.start if event.all_day else event.start.date())}
+    if days:
+        schedule["byDay"] = [f"https://schema.org/{day}" for day in days]
+    for part, key in (("BYMONTHDAY", "byMonthDay"), ("BYMONTH", "byMonth")):
+        if part in parts:
+            schedule[key] = [int(number) for number in parts[part].split(",")]
+    if "COUNT" in parts:
+        schedule["repeatCount"] = int(parts["COUNT"])
+    elif "UNTIL" in parts:
+        schedule["endDate"] = _iso(timing.until_day(event, parts["UNTIL"]))
+    if not event.all_day:
+        schedule["startTime"] = f"{event.start:%H:%M:%S}"
+        if event.has_end:
+            schedule["endTime"] = f"{event.end:%H:%M:%S}"
+        schedule["scheduleTimezone"] = event.timezone
+    if event.exdates:
+        schedule["exceptDate"] = [_iso(moment) for moment in event.exdates]
+    return schedule
+
+
 def event_data(event: Event, siteurl: str, sitename: str) -> dict:
     if event.online_url and event.is_in_person:
         mode = "MixedEventAttendanceMode"
@@ -44,14 +80,20 @@ def event_data(event: Event, siteurl: str, sitename: str) -> dict:
         "@context": "https://schema.org",
         "@type": "Event",
         "name": event.title,
-        "startDate": _iso(event.start),
-        "endDate": _iso(event.end),
+        # A series: its next occurrence (what search results should show), and its schedule.
+        "startDate": _iso(event.next_start if event.recurrence and event.is_upcoming
+                          else event.start),
+        "endDate": _iso(timing.next_end(event) if event.recurrence and event.is_upcoming
+                        else event.end),
         "eventStatus": f"https://schema.org/{_STATUS[event.status]}",
         "eventAttendanceMode": f"https://schema.org/{mode}",
         "url": f"{siteurl}/{event.url}",
         "organizer": {"@type": "Organization", "name": event.organizer or sitename,
                       **({} if event.organizer else {"url": siteurl + "/"})},
     }
+    schedule = _schedule(event) if event.recurrence else None
+    if schedule:
+        data["eventSchedule"] = schedule
     locations = _locations(event)
     if locations:
         data["location"] = locations[0] if len(locations) == 1 else locations

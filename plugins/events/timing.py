@@ -236,6 +236,24 @@ def _words(names: list[str]) -> str:
     return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
 
 
+def day_name(code: str) -> str | None:
+    """MO -> Monday (an RRULE weekday without a number); None for anything else."""
+    return _DAYS.get(code) if len(code) == 2 else None
+
+
+def until_day(event: Event, value: str) -> date:
+    """The last day an RRULE's UNTIL allows, in the event's own time zone."""
+    return _until(event, value)
+
+
+def next_end(event: Event) -> date | datetime:
+    """The end of the occurrence ``next_start`` names (the event's end when it does not repeat),
+    as long after it on the clock as the first occurrence lasts."""
+    start = event.next_start if event.next_start is not None else event.start
+    return start + (event.end.replace(tzinfo=None) - event.start.replace(tzinfo=None)
+                    if isinstance(start, datetime) else event.end - event.start)
+
+
 def _until(event: Event, value: str) -> date:
     """The last day an UNTIL allows, in the event's own time zone (a timed rule's UNTIL is UTC)."""
     day = date(int(value[:4]), int(value[4:6]), int(value[6:8]))
