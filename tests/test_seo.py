@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import struct
+
 from datetime import datetime
 
 import pytest
@@ -96,6 +98,7 @@ def test_sitemap_urls_are_built_and_built_pages_are_listed(real_site):
 
 
 OG_TYPES = {"website", "article", "book", "profile"}
+CARD_ALT = "Open Co-op: Open, co-operative, commons: news and ideas from a network of co-ops"
 
 
 def test_robots_txt_points_at_the_absolute_sitemap(real_site):
@@ -127,17 +130,20 @@ def test_social_tags_on_a_post_with_an_image(real_site, post):
     meta = header(post)
     doc = soup(page_at(real_site, post_path(meta)))
     image = SITE + "/" + meta["image"].removeprefix("{static}").lstrip("/")
+    # Social cards show raster pictures only: a post illustrated with an SVG gets the site's card.
+    raster = not image.endswith(".svg")
+    card, alt = (image, meta["image_alt"]) if raster else (SITE + "/images/social-card.png", CARD_ALT)
     expected = {
         "og:type": "article", "og:title": meta["title"], "og:description": meta["summary"],
-        "og:url": SITE + post_path(meta), "og:image": image, "og:image:alt": meta["image_alt"],
-        "og:site_name": "Open Co-op", "twitter:card": "summary_large_image",
+        "og:url": SITE + post_path(meta), "og:image": card, "og:image:alt": alt,
+        "og:site_name": "Open Co-op", "twitter:card": "summary_large_image" if raster else "summary",
         "twitter:title": meta["title"], "twitter:description": meta["summary"],
-        "twitter:image": image, "twitter:image:alt": meta["image_alt"],
+        "twitter:image": card, "twitter:image:alt": alt,
         "article:section": meta["category"],
     }
     for key, value in expected.items():
         assert meta_content(doc, key) == [value], key
-    assert (real_site / image[len(SITE) + 1:]).is_file()
+    assert (real_site / card[len(SITE) + 1:]).is_file()
     published = meta_content(doc, "article:published_time")
     assert [datetime.fromisoformat(v) for v in published] == [local_time(meta["date"])]
     modified = datetime.fromisoformat(meta_content(doc, "article:modified_time")[0])
@@ -150,8 +156,12 @@ def test_post_without_image_gets_a_small_card_and_the_site_image(real_site):
     doc = soup(page_at(real_site, post_path(header(post))))
     assert meta_content(doc, "twitter:card") == ["summary"]
     image = meta_content(doc, "og:image")[0]
-    assert image.startswith(SITE + "/") and (real_site / image[len(SITE) + 1:]).is_file()
-    assert meta_content(doc, "og:image:alt")[0]
+    assert image == SITE + "/images/social-card.png" and (real_site / "images/social-card.png").is_file()
+    assert meta_content(doc, "og:image:alt") == [CARD_ALT]
+    # The picture is one social cards show: a PNG at the size they crop to.
+    data = (real_site / "images/social-card.png").read_bytes()
+    assert data[:8] == b"\x89PNG\r\n\x1a\n"
+    assert struct.unpack(">II", data[16:24]) == (1200, 630)
 
 
 def test_every_jsonld_block_parses_and_is_complete(real_site):

@@ -24,6 +24,9 @@ def built(tmp_path_factory) -> FixtureSite:
     site.file("images/pic.svg", '<svg xmlns="http://www.w3.org/2000/svg" width="1" height="1"/>')
     site.post("with-picture", date="2021-05-01 12:00",
               extra="Image: {static}/images/pic.svg\nImage_alt: A tiny square")
+    site.file("images/photo.png", "a picture's bytes")
+    site.post("with-photo", date="2021-05-02 12:00",
+              extra="Image: {static}/images/photo.png\nImage_alt: A photo")
     site.page("about", "About us")
     site.page("secret", "Secret", extra="Status: hidden")
     site.post("unlisted", date="2021-06-01 12:00", extra="Status: hidden")
@@ -64,9 +67,16 @@ def test_sitemap_uses_public_siteurl_and_skips_drafts_and_hidden_pages(built):
 def test_image_and_canonical_use_public_siteurl(built):
     doc = soup(page_at(built.output, "/blog/2021/05/with-picture/"))
     assert doc.find("link", rel="canonical")["href"] == f"{SITE}/blog/2021/05/with-picture/"
-    assert meta_content(doc, "og:image") == [f"{SITE}/images/pic.svg"]
-    assert meta_content(doc, "twitter:image:alt") == ["A tiny square"]
+    # An SVG: no social card shows one, so the cards get the site's own; the page's structured
+    # data (read by search engines, which do) keeps it.
+    assert meta_content(doc, "og:image") == [f"{SITE}/images/social-card.png"]
+    assert meta_content(doc, "twitter:card") == ["summary"]
     assert {b["@type"]: b for b in jsonld_blocks(doc)}["BlogPosting"]["image"] == f"{SITE}/images/pic.svg"
+    photo = soup(page_at(built.output, "/blog/2021/05/with-photo/"))
+    assert meta_content(photo, "og:image") == meta_content(photo, "twitter:image") == [
+        f"{SITE}/images/photo.png"]
+    assert meta_content(photo, "twitter:image:alt") == ["A photo"]
+    assert meta_content(photo, "twitter:card") == ["summary_large_image"]
 
 
 def test_sitemap_and_breadcrumbs_follow_the_events_and_groups_contracts():

@@ -12,6 +12,10 @@ from . import structured
 from .settings import SeoSettings, read
 
 
+# What Facebook, LinkedIn, Mastodon and X show in a card (not SVG).
+CARD_FORMATS = (".png", ".jpg", ".jpeg", ".webp", ".gif")
+
+
 class SeoHelpers:
     """Bound to one build's settings and context (the context fills in as generators run)."""
 
@@ -26,6 +30,20 @@ class SeoHelpers:
     @property
     def default_image_alt(self) -> str:
         return self.config.default_image_alt
+
+    @property
+    def card_image(self) -> str:
+        return self.config.absolute(self.config.card_image)
+
+    @property
+    def card_image_alt(self) -> str:
+        return self.config.card_image_alt
+
+    def card(self, value: str | None) -> str:
+        """``image(value)`` where social cards can show it (a raster picture), else ""."""
+        url = self.image(value)
+        path = url.split("?", 1)[0].split("#", 1)[0].lower()
+        return url if path.endswith(CARD_FORMATS) else ""
 
     def url(self, path: str) -> str:
         """Absolute public URL for a site path such as ``article.url``."""

@@ -9,6 +9,10 @@ DEFAULTS: dict[str, Any] = {
     # Shown by social cards and used as the publisher's logo when a page has no image of its own.
     "SEO_DEFAULT_IMAGE": "images/logo.svg",
     "SEO_DEFAULT_IMAGE_ALT": "",  # empty: "<SITENAME> logo"
+    # Social cards (Open Graph, X/Twitter) show raster pictures only: a page whose own picture is
+    # an SVG, or that has none, gets this one (1200 x 630 pixels, the size they crop to).
+    "SEO_CARD_IMAGE": "images/social-card.png",
+    "SEO_CARD_IMAGE_ALT": "",  # empty: "<SITENAME>: <SITESUBTITLE>"
     "SEO_SITEMAP_SAVE_AS": "sitemap.xml",
     "SEO_ROBOTS_SAVE_AS": "robots.txt",
     # Paths crawlers should skip; the Pagefind bundle is for the search page's script only.
@@ -26,6 +30,8 @@ class SeoSettings:
     description: str
     default_image: str
     default_image_alt: str
+    card_image: str
+    card_image_alt: str
     sitemap_save_as: str
     robots_save_as: str
     robots_disallow: tuple[str, ...]
@@ -54,6 +60,9 @@ def read(settings: Mapping[str, Any]) -> SeoSettings:
         description=str(settings.get("SITE_DESCRIPTION", "")),
         default_image=merged["SEO_DEFAULT_IMAGE"],
         default_image_alt=merged["SEO_DEFAULT_IMAGE_ALT"] or f"{sitename} logo",
+        card_image=merged["SEO_CARD_IMAGE"],
+        card_image_alt=merged["SEO_CARD_IMAGE_ALT"] or ": ".join(
+            filter(None, (sitename, str(settings.get("SITESUBTITLE") or "")))),
         sitemap_save_as=merged["SEO_SITEMAP_SAVE_AS"],
         robots_save_as=merged["SEO_ROBOTS_SAVE_AS"],
         robots_disallow=tuple(merged["SEO_ROBOTS_DISALLOW"]),
