@@ -54,7 +54,10 @@ def index_errors(profile: dict) -> list[str]:
 
 
 def profile_links(doc) -> list[str]:
-    return [link["href"] for link in doc.find_all("link", rel="alternate", type="application/json")]
+    # Feed readers take every rel="alternate" JSON for a feed (NetNewsWire: any type ending in
+    # /json): a profile there would be offered as a subscription that fails.
+    assert not doc.find_all("link", rel="alternate", type="application/json")
+    return [link["href"] for link in doc.find_all("link", rel="describedby", type="application/json")]
 
 
 def load(output: Path, href: str) -> dict:
