@@ -24,7 +24,7 @@ ANSWERS = {"yes": True, "true": True, "on": True, "no": False, "false": False, "
 
 class MurmurationsGenerator(Generator):
     """Puts ``murmurations_profiles`` (page -> profile path) in the context for the templates'
-    <link rel="alternate" type="application/json">, and the profile URLs in ``sitemap_extra_urls``
+    <link rel="describedby" type="application/json">, and the profile URLs in ``sitemap_extra_urls``
     for the sitemap; writes the profiles."""
 
     def __init__(self, *args, **kwargs):
