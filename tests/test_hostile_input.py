@@ -292,6 +292,11 @@ def test_wrong_case_extensions_are_reported(hostile):
     ("![x]({static}/../../../../etc/passwd)", "field 'link': {static}/../../../../etc/passwd points outside content/"),
     ("![x](/images/nope.jpg)", "field 'link': '/images/nope.jpg' is not a page or file of this site"),
     ("[x](/blog/2099/01/nothing/)", "field 'link': '/blog/2099/01/nothing/' is not a page or file"),
+    # Read from the post's own address (/blog/2020/05/x/), where no picture is.
+    ("![An oven](images/posts/oven.svg)",
+     "field 'content': image 'images/posts/oven.svg' is a relative address"),
+    ('<img alt="An oven" src="../../images/pic.svg">',
+     "field 'content': image '../../images/pic.svg' is a relative address"),
 ])
 def test_references_that_leave_content_or_lead_nowhere(hostile, body, expected):
     site, digest = hostile

@@ -33,6 +33,10 @@ CODE_SPAN = re.compile(r"`[^`]*`")
 FENCE = re.compile(r"^\s*(```|~~~)")
 # Root-relative links and images (``](/x/)``, ``href="/x/"``), checked against what the site writes.
 ROOT_LINK = re.compile(r"""(?:\]\(\s*<?|\b(?:href|src)\s*=\s*["']?)(/[^)\s"'<>#?]*)""")
+HTML_SRC = re.compile(r"""\bsrc\s*=\s*["']?([^"'\s>]*)""", re.IGNORECASE)
+# An address a picture is found at from any page: with a scheme, from the site's root, or one
+# of Pelican's {static}/{filename} links. Any other is read from the page's own address.
+PLACED = re.compile(r"(?:[a-z][a-z0-9+.-]*:|/|\{|$)", re.IGNORECASE)
 STATUSES = ("published", "draft", "hidden")
 READABLE = (".md", ".markdown", ".mkd", ".mdown")
 
@@ -80,8 +84,11 @@ def scan(data: bytes, settings: CheckSettings) -> Findings:
     if summary and PLACEHOLDER in summary[1]:
         placeholders.append((summary[0], "summary", f"still the '{PLACEHOLDER}' text from make "
                              "new-post (expected one or two sentences of your own)"))
+    problems = list(problems)
     for number, text in body_lines(lines):
+        targets = []
         for match in MARKDOWN_IMAGE.finditer(text):
+            targets.append(match.group("target"))
             if not match.group("alt").strip():
                 images.append((number, "alt", f"image '{match.group('target')}' has no alt text "
                                f"(expected ![what the picture shows]({match.group('target')}))"))
@@ -90,6 +97,13 @@ def scan(data: bytes, settings: CheckSettings) -> Findings:
             if alt is None or not alt.group("alt").strip():
                 images.append((number, "alt",
                                "<img> has no alt text (expected alt=\"what the picture shows\")"))
+            src = HTML_SRC.search(tag)
+            targets += [src.group(1)] if src else []
+        for target in targets:
+            if not PLACED.match(target):
+                problems.append((number, "content", f"image {quote(target)} is a relative address: "
+                                 "browsers look for it beside the page's own address, where it "
+                                 "is not (expected {static}/images/... or /images/...)"))
         if PLACEHOLDER in text:
             placeholders.append((number, "content", f"still the '{PLACEHOLDER}' guidance the new "
                                  "file came with (expected your own text; delete the guidance)"))
