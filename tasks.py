@@ -69,7 +69,8 @@ def clean(c):
 
 @task
 def regenerate(c):
-    """Rebuild whenever content, theme or plugins change (no server)."""
+    """Rebuild whenever content, theme or plugins change: the live preview's builder, its
+    server on a free local port (make devserver gives one to open)."""
     _publishing(c, f"serve --autoreload --bind 127.0.0.1 --port 0 -s {CONFIG['settings_base']}")
 
 
@@ -116,7 +117,7 @@ def publish(c):
 
 @task
 def check(c):
-    """Validate all content without writing anything; one line per problem."""
+    """Validate all content without writing the site; one line per problem."""
     _publishing(c, f"check -s {CONFIG['settings_base']}")
 
 

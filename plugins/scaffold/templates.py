@@ -53,7 +53,7 @@ start: {start}
 # status: confirmed                # confirmed | tentative | cancelled
 # recurrence: FREQ=WEEKLY;BYDAY=TU;COUNT=10   # RFC 5545 RRULE for a repeating event
 # exdates: [{start_date}]          # occurrences that are skipped
-# slug: {slug}                     # default: from the file name
+# slug: {start_date}-{slug}          # default: the file name, as here (the event's address)
 # uid: {slug}@example.org          # only to keep the id of an event imported from elsewhere
 # updated: {today}                 # when the details last changed
 # sequence: 0                      # bump by one whenever the time or place changes
