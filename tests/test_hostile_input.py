@@ -419,6 +419,14 @@ def test_a_mistyped_field_is_named_not_ignored(hostile, relative, text, expected
     refused(site, digest, [expected], build=True)
 
 
+def test_an_empty_required_field_is_called_empty_not_missing(hostile):
+    site, digest = hostile
+    site.write("posts/x.md", POST.format(title="X", extra="").replace("Summary: A short summary.",
+                                                                     "Summary:"))
+    refused(site, digest, ["posts/x.md:6: field 'summary': is empty (required; write it after "
+                           "'Summary:')"], build=True)
+
+
 @pytest.mark.parametrize("date, expected", [
     ("12:00", "field 'date': '12:00' is not a full date"),
     ("2026-11-20 12:00+99:00", "field 'date': '2026-11-20 12:00+99:00': the UTC offset is beyond"),
@@ -456,6 +464,7 @@ def test_control_characters_splitlines_would_take_for_line_ends(hostile):
 @pytest.mark.parametrize("extra, expected", [
     ('title: "A\\x07B"', "field 'title': contains the control character U+0007"),
     ("sequence: 99999999999", "field 'sequence': '99999999999' is out of range"),
+    ("sequence: one", "field 'sequence': got the text 'one' (expected a whole number)"),
     ("start: 9999-12-31 23:30", "field 'start': '9999-12-31 23:30': year 9999 is outside"),
     ("updated: 2026-11-20 12:00+99:00", "field 'updated': '2026-11-20 12:00+99:00': the UTC offset"),
     ("description: |\n" + "".join("  " + "  " * i + "- x\n" for i in range(60)),

@@ -148,7 +148,8 @@ def _check_common(generator, content, required: tuple[str, ...], settings: Check
     for field in required:
         value = content.metadata.get(field)
         if value is None or (isinstance(value, (str, list)) and not value):
-            _problem(generator, content, field, rules.missing_message(field))
+            _problem(generator, content, field, rules.empty_message(field)
+                     if findings.line_of(field) else rules.missing_message(field))
     status = content.metadata.get("status")
     if status is not None and str(status) not in STATUSES:
         _problem(generator, content, "status",

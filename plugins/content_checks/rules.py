@@ -61,6 +61,11 @@ def missing_message(field: str) -> str:
     return f"missing (required; add a '{field.title()}:' line to the header)"
 
 
+def empty_message(field: str) -> str:
+    """What a required header field given with no value is told."""
+    return f"is empty (required; write it after '{field.title()}:')"
+
+
 def quote(value: object) -> str:
     """``'value'`` for a message, cut to QUOTE_LIMIT characters with control characters shown
     as escapes."""

@@ -39,7 +39,11 @@ class FieldError(ValueError):
 def describe(value: object) -> str:
     kinds = {bool: "true/false", int: "a number", float: "a number", list: "a list",
              dict: "a mapping", type(None): "nothing"}
-    return kinds.get(type(value), type(value).__name__)
+    if isinstance(value, str):
+        return f"the text {quote(value)}"
+    if isinstance(value, (date, datetime)):
+        return f"the date {value}"
+    return kinds.get(type(value), "a value of another kind")
 
 
 def text(value: object, *, required: bool = False, single_line: bool = False) -> str:
