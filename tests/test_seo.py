@@ -101,6 +101,11 @@ OG_TYPES = {"website", "article", "book", "profile"}
 CARD_ALT = "Open Co-op: Open, co-operative, commons: news and ideas from a network of co-ops"
 
 
+def test_the_not_found_page_is_kept_out_of_search_engines(real_site):
+    doc = soup(real_site / "404.html")
+    assert meta_content(doc, "robots") == ["noindex"]
+
+
 def test_robots_txt_points_at_the_absolute_sitemap(real_site):
     lines = (real_site / "robots.txt").read_text(encoding="utf-8").splitlines()
     assert "User-agent: *" in lines
