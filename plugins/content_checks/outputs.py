@@ -221,7 +221,7 @@ def check_outputs(generators: list, items: list[tuple[str, Owner]]) -> None:
         elif not problem:
             claims.add_item(save_as, owner)
             spellings.setdefault((owner.kind, save_as), {}).setdefault(
-                " ".join(wrapper.name.casefold().split()), (wrapper.name, owner))
+                " ".join(wrapper.name.split()), (wrapper.name, owner))
     _check_spellings(context, spellings)
     _hidden_only(generators, context)
     for name, owners in claims.items.items():
@@ -242,9 +242,10 @@ def check_outputs(generators: list, items: list[tuple[str, Owner]]) -> None:
 
 
 def _check_spellings(context: dict, spellings: dict) -> None:
-    """Names that differ beyond case but give one address ('C++' and 'C', 'open data' and
-    'open-data') are one tag, category or author on the site, shown under whichever name came
-    first: each spelling is named, with a file that uses it."""
+    """Names that differ but give one address ('C++' and 'C', 'open data' and 'open-data',
+    'Governance' and 'governance') are one tag, category or author on the site, shown under
+    one of the names everywhere (a new post's capital letter renames a tag on every page): each
+    spelling is named, with a file that uses it."""
     base = context.get("PATH", ".")
     for (kind, save_as), names in spellings.items():
         if len(names) < 2:
