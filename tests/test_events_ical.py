@@ -283,3 +283,25 @@ def test_times_come_from_the_pinned_tz_database_not_the_machines(tmp_path):
     assert event.dtstart.value.utcoffset() == expected
     page = (site.output / "events/vancouver/index.html").read_text(encoding="utf-8")
     assert datetime(2027, 1, 14, 18, 0, tzinfo=pinned).isoformat() in page
+
+
+def test_description_is_the_text_calendar_apps_show_not_its_markdown(tmp_path):
+    site = FixtureSite(tmp_path)
+    site.post("a-post")
+    site.file("events/plans.yaml", """\
+        title: Plans
+        start: 2027-03-04 18:00
+        timezone: Europe/London
+        description: |
+          A **bold** plan: read [the notes](https://example.org/notes) and [about us](/about/).
+
+          - bring a proposal
+          - bring a friend
+        """)
+    result = site.build(overrides={"PUBLIC_SITEURL": "https://open.coop"})
+    assert result.ok, result.stderr
+    (event,) = vevents(site.output / "events/plans.ics")
+    text = str(event["DESCRIPTION"])
+    assert ("A bold plan: read the notes (https://example.org/notes) and about us "
+            "(https://open.coop/about/).\n\n- bring a proposal\n- bring a friend") in text
+    assert "**" not in text and "](" not in text

@@ -16,6 +16,7 @@ from icalendar.prop.conference import Conference
 
 from . import timezones, timing
 from .model import Event
+from .plaintext import plain_text
 
 
 def absolute(siteurl: str, url: str) -> str:
@@ -24,7 +25,8 @@ def absolute(siteurl: str, url: str) -> str:
 
 def plain_description(event: Event, siteurl: str) -> str:
     """Plain text for DESCRIPTION: the reader's summary and notes, ending with the event page."""
-    parts = [event.summary, event.description]
+    notes = plain_text(event.description_html, siteurl) if event.description_html else event.description
+    parts = [event.summary, notes]
     if event.organizer:
         parts.append(f"Organised by {event.organizer}.")
     if event.online_url:
