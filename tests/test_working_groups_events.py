@@ -56,6 +56,9 @@ def test_upcoming_event_in_a_group_appears_on_the_group_page(built):
 
     calendar_link = section.find("a", href="/events/group/alpha.ics")
     assert calendar_link is not None
+    # Calendar apps and browser extensions find it in the page's head too.
+    (advertised,) = doc.find_all("link", rel="alternate", type="text/calendar")
+    assert advertised["href"] == "/events/group/alpha.ics" and advertised["title"]
     from icalendar import Calendar
 
     calendar = Calendar.from_ical(page_at(built.output, "/events/group/alpha.ics").read_bytes())
