@@ -249,6 +249,10 @@ def test_an_evening_across_the_clock_change_shows_each_time_in_its_own_offset(tm
      "Yearly on the last Saturday in June"),
     ("2027-01-15 18:00", "Europe/London", "FREQ=MONTHLY;BYMONTHDAY=15;COUNT=6",
      "Monthly on the 15th, 6 times"),
+    # COUNT includes the skipped dates: the event takes place the rest of the times.
+    ("2027-01-15 18:00\nexdates: [2027-02-15, 2027-03-15]", "Europe/London",
+     "FREQ=MONTHLY;BYMONTHDAY=15;COUNT=6",
+     "Monthly on the 15th, 4 times (not on 15 February 2027, 15 March 2027)"),
     ("2027-01-22 18:00", "Europe/London", "FREQ=MONTHLY;BYDAY=-2FR", "Monthly on the second to last Friday"),
     # UNTIL is UTC: 01:00 UTC on the 30th is the evening of the 29th in New York.
     ("2027-03-01 21:00", "America/New_York", "FREQ=WEEKLY;BYDAY=MO;UNTIL=20270330T010000Z",

@@ -296,11 +296,14 @@ def recurrence_text(event: Event) -> str:
         text += ": " + ", ".join(shown) + (", …" if len(first) > 3 else "")
     else:
         text += pattern
+    skipped = sorted({d if not isinstance(d, datetime) else d.date() for d in event.exdates})
     if "COUNT" in parts:
-        text += f", {parts['COUNT']} times"
+        # COUNT counts the skipped dates too (they are occurrences of the rule): the number of
+        # times the event takes place is what is left.
+        held = int(parts["COUNT"]) - len(skipped)
+        text += ", once" if held == 1 else f", {held} times"
     elif "UNTIL" in parts:
         text += f", until {_day(_until(event, parts['UNTIL']), False)}"
-    if event.exdates:
-        text += " (except " + ", ".join(_day(d if not isinstance(d, datetime) else d.date(), False)
-                                          for d in event.exdates) + ")"
+    if skipped:
+        text += " (not on " + ", ".join(_day(day, False) for day in skipped) + ")"
     return text
