@@ -249,22 +249,12 @@ def _localise(moment: date | datetime, tz) -> date | datetime:
     return moment.replace(tzinfo=tz) if isinstance(moment, datetime) and tz else moment
 
 
-def _skipped(moment: date | datetime) -> timedelta | None:
-    """How far the clocks go forward over ``moment``'s time of day, when that time does not
-    exist on them (the hour lost when summer time starts); None when it does."""
-    if not isinstance(moment, datetime) or moment.tzinfo is None:
-        return None
-    there = moment.astimezone(timezone.utc).astimezone(moment.tzinfo)
-    if there.replace(tzinfo=None) == moment.replace(tzinfo=None):
-        return None
-    return abs(moment.replace(fold=1).utcoffset() - moment.replace(fold=0).utcoffset())
-
-
 def _refuse_skipped(data: dict, name: str, moment: date | datetime, out: _Collector) -> bool:
     """Report ``moment`` (field ``name``) if the clocks skip it; True when they do."""
-    jump = _skipped(moment)
-    if jump is None:
+    change = timing.clock_change(moment) if isinstance(moment, datetime) else None
+    if change is None or change[0] != timing.SKIPPED:
         return False
+    jump = change[1]
     out.add(name, f"{quote(str(data[name]))} does not exist in {moment.tzinfo.key}: the clocks "
             f"go forward {timing.length_text(jump)} then (expected a time before or after the "
             "change)")
@@ -292,7 +282,7 @@ def _refuse_changing_clocks(event: Event, out: _Collector) -> None:
                 happens, jump = change
                 out.add("recurrence", f"the occurrence on {timing.moment_day(moment)} {which} "
                         f"at {at:%H:%M}, which {happens} in {at.tzinfo.key}: the clocks go "
-                        f"{'forward' if happens == 'does not exist' else 'back'} "
+                        f"{'forward' if happens == timing.SKIPPED else 'back'} "
                         f"{timing.length_text(jump)} then, and calendar apps place it "
                         "differently (expected a time outside the change, or that date in "
                         "exdates)")

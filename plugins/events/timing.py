@@ -126,9 +126,13 @@ def moment_text(moment: date | datetime) -> str:
     return _day(moment)
 
 
+SKIPPED, REPEATED = "does not exist", "happens twice"
+
+
 def clock_change(moment: datetime) -> tuple[str, timedelta] | None:
-    """("does not exist", jump) for a local time the clocks skip, ("happens twice", jump) for
-    one they pass twice; None for any other (or a time without a zone)."""
+    """(SKIPPED, jump) for a local time the clocks skip (the hour lost when summer time
+    starts), (REPEATED, jump) for one they pass twice; None for any other (or a time without a
+    zone)."""
     if moment.tzinfo is None:
         return None
     jump = abs(moment.replace(fold=1).utcoffset() - moment.replace(fold=0).utcoffset())
@@ -136,7 +140,7 @@ def clock_change(moment: datetime) -> tuple[str, timedelta] | None:
         return None
     there = moment.astimezone(timezone.utc).astimezone(moment.tzinfo)
     skipped = there.replace(tzinfo=None) != moment.replace(tzinfo=None)
-    return ("does not exist" if skipped else "happens twice"), jump
+    return (SKIPPED if skipped else REPEATED), jump
 
 
 def moment_day(moment: date | datetime) -> str:
