@@ -1,8 +1,23 @@
-"""Helpers for the events tests: parse calendars with several independent libraries."""
+"""Helpers for the events tests: build a site with given events, parse calendars with several
+independent libraries."""
 
 from __future__ import annotations
 
 from pathlib import Path
+
+from conftest import FixtureSite
+
+
+def site_with_events(root: Path, events: dict[str, str], **build) -> FixtureSite:
+    """A fixture site of one post and ``events`` ({slug: YAML text}), built (``build``: the
+    build's keyword arguments)."""
+    site = FixtureSite(root)
+    site.post("a-post")
+    for slug, text in events.items():
+        site.file(f"events/{slug}.yaml", text)
+    result = site.build(**build)
+    assert result.ok, result.stderr
+    return site
 
 
 def ics_files(output: Path) -> list[Path]:

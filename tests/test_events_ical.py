@@ -8,7 +8,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from events_support import by_uid_suffix, ics_files, parse_icalendar, unfold, vevents
+from events_support import (by_uid_suffix, ics_files, parse_icalendar, site_with_events, unfold,
+                            vevents)
 
 from conftest import ROOT, FixtureSite
 
@@ -236,16 +237,11 @@ def _vtimezones(path) -> dict[str, bytes]:
 def test_a_zone_has_one_definition_in_every_calendar_of_the_site(tmp_path):
     """vobject and Radicale keep the first VTIMEZONE they meet for a TZID: a definition cut to one
     calendar's events (New York from 2007) would move a 2005 event an hour in the other."""
-    import vobject
-
-    site = FixtureSite(tmp_path)
-    site.post("a-post")
-    site.file("events/workshop.yaml", "title: Workshop\nstart: 2025-10-01 10:00\n"
-              "end: 2025-10-01 11:00\ntimezone: America/New_York\n")
-    site.file("events/old-meeting.yaml", "title: Old meeting\nstart: 2005-10-01 10:00\n"
-              "end: 2005-10-01 11:00\ntimezone: America/New_York\n")
-    result = site.build()
-    assert result.ok, result.stderr
+    site = site_with_events(tmp_path, {
+        "workshop": "title: Workshop\nstart: 2025-10-01 10:00\nend: 2025-10-01 11:00\n"
+                    "timezone: America/New_York\n",
+        "old-meeting": "title: Old meeting\nstart: 2005-10-01 10:00\nend: 2005-10-01 11:00\n"
+                       "timezone: America/New_York\n"})
     files = [site.output / "events" / name for name in ("workshop.ics", "old-meeting.ics",
                                                          "calendar.ics")]
     definitions = {_vtimezones(path)["America/New_York"] for path in files}
@@ -265,12 +261,9 @@ def test_times_come_from_the_pinned_tz_database_not_the_machines(tmp_path):
     requirements.txt, not the system's copy (months apart between systems; none on Windows)."""
     from importlib import resources
 
-    site = FixtureSite(tmp_path)
-    site.post("a-post")
-    site.file("events/vancouver.yaml", "title: Vancouver\nstart: 2027-01-14 18:00\n"
-              "end: 2027-01-14 19:00\ntimezone: America/Vancouver\n")
-    result = site.build()
-    assert result.ok, result.stderr
+    site = site_with_events(tmp_path, {
+        "vancouver": "title: Vancouver\nstart: 2027-01-14 18:00\nend: 2027-01-14 19:00\n"
+                     "timezone: America/Vancouver\n"})
     with resources.files("tzdata.zoneinfo.America").joinpath("Vancouver").open("rb") as data:
         pinned = ZoneInfo.from_file(data, key="America/Vancouver")
     expected = datetime(2027, 1, 14, 18, 0, tzinfo=pinned).utcoffset()
@@ -286,9 +279,7 @@ def test_times_come_from_the_pinned_tz_database_not_the_machines(tmp_path):
 
 
 def test_description_is_the_text_calendar_apps_show_not_its_markdown(tmp_path):
-    site = FixtureSite(tmp_path)
-    site.post("a-post")
-    site.file("events/plans.yaml", """\
+    site = site_with_events(tmp_path, {"plans": """\
         title: Plans
         start: 2027-03-04 18:00
         timezone: Europe/London
@@ -297,9 +288,7 @@ def test_description_is_the_text_calendar_apps_show_not_its_markdown(tmp_path):
 
           - bring a proposal
           - bring a friend
-        """)
-    result = site.build(overrides={"PUBLIC_SITEURL": "https://open.coop"})
-    assert result.ok, result.stderr
+        """}, overrides={"PUBLIC_SITEURL": "https://open.coop"})
     (event,) = vevents(site.output / "events/plans.ics")
     text = str(event["DESCRIPTION"])
     assert ("A bold plan: read the notes (https://example.org/notes) and about us "

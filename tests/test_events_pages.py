@@ -4,15 +4,15 @@ from __future__ import annotations
 
 import json
 import re
-from urllib.parse import parse_qs, urlsplit
-
 from datetime import date, datetime, timedelta, timezone
+from urllib.parse import parse_qs, urlsplit
 
 import icalendar
 import pytest
 import recurring_ical_events
 
 from conftest import FixtureSite, page_at, soup
+from events_support import site_with_events
 
 
 def _titles(items) -> list[str]:
@@ -134,14 +134,10 @@ def test_a_series_json_ld_gives_its_next_occurrence_and_its_schedule(real_site):
         "exceptDate": ["2026-12-22T18:00:00+00:00", "2026-12-29T18:00:00+00:00"]}
 
 
-
 def test_a_rule_schema_org_cannot_state_gets_no_schedule(tmp_path):
-    site = FixtureSite(tmp_path)
-    site.post("a-post")
-    site.file("events/fair.yaml", "title: Fair\nstart: 2026-06-27 10:00\nend: 2026-06-27 16:00\n"
-              "timezone: Europe/London\nrecurrence: FREQ=YEARLY;BYMONTH=6;BYDAY=-1SA\n")
-    result = site.build()
-    assert result.ok, result.stderr
+    site = site_with_events(tmp_path, {
+        "fair": "title: Fair\nstart: 2026-06-27 10:00\nend: 2026-06-27 16:00\n"
+                "timezone: Europe/London\nrecurrence: FREQ=YEARLY;BYMONTH=6;BYDAY=-1SA\n"})
     data = _jsonld(page_at(site.output, "/events/fair/"))
     assert "eventSchedule" not in data  # the last Saturday of June: no Schedule says that
     assert (data["startDate"], data["endDate"]) == ("2027-06-26T10:00:00+01:00",
@@ -225,12 +221,9 @@ def _facts(output, slug: str) -> dict[str, str]:
 
 
 def test_an_evening_across_the_clock_change_shows_each_time_in_its_own_offset(tmp_path):
-    site = FixtureSite(tmp_path)
-    site.post("a-post")
-    site.file("events/spring-night.yaml", "title: Spring night\nstart: 2027-03-28 00:30\n"
-              "end: 2027-03-28 03:00\ntimezone: Europe/London\n")
-    result = site.build()
-    assert result.ok, result.stderr
+    site = site_with_events(tmp_path, {
+        "spring-night": "title: Spring night\nstart: 2027-03-28 00:30\nend: 2027-03-28 03:00\n"
+                        "timezone: Europe/London\n"})
     facts = _facts(site.output, "spring-night")
     assert facts["When"] == ("Sunday 28 March 2027, 00:30 GMT (UTC+00:00, Europe/London) – "
                              "03:00 BST (UTC+01:00, Europe/London)")
@@ -253,21 +246,19 @@ def test_an_evening_across_the_clock_change_shows_each_time_in_its_own_offset(tm
     ("2027-01-15 18:00\nexdates: [2027-02-15, 2027-03-15]", "Europe/London",
      "FREQ=MONTHLY;BYMONTHDAY=15;COUNT=6",
      "Monthly on the 15th, 4 times (not on 15 February 2027, 15 March 2027)"),
-    ("2027-01-22 18:00", "Europe/London", "FREQ=MONTHLY;BYDAY=-2FR", "Monthly on the second to last Friday"),
+    ("2027-01-22 18:00", "Europe/London", "FREQ=MONTHLY;BYDAY=-2FR",
+     "Monthly on the second to last Friday"),
     # UNTIL is UTC: 01:00 UTC on the 30th is the evening of the 29th in New York.
     ("2027-03-01 21:00", "America/New_York", "FREQ=WEEKLY;BYDAY=MO;UNTIL=20270330T010000Z",
      "Weekly on Monday, until 29 March 2027"),
     # The last weekday of each month: beyond words, told by its first dates.
-    ("2027-01-29 18:00", "Europe/London", "FREQ=MONTHLY;BYDAY=MO,TU,WE,TH,FR;BYSETPOS=-1;COUNT=4",
+    ("2027-01-29 18:00", "Europe/London",
+     "FREQ=MONTHLY;BYDAY=MO,TU,WE,TH,FR;BYSETPOS=-1;COUNT=4",
      "Monthly: 29 January 2027, 26 February 2027, 31 March 2027, …, 4 times"),
 ])
 def test_repeats_says_what_calendar_apps_will_show(tmp_path, start, zone, rule, words):
-    site = FixtureSite(tmp_path)
-    site.post("a-post")
-    site.file("events/series.yaml", f"title: Series\nstart: {start}\ntimezone: {zone}\n"
-              f"recurrence: {rule}\n")
-    result = site.build()
-    assert result.ok, result.stderr
+    site = site_with_events(tmp_path, {
+        "series": f"title: Series\nstart: {start}\ntimezone: {zone}\nrecurrence: {rule}\n"})
     assert _facts(site.output, "series")["Repeats"].split(";")[0] == words
     calendar = icalendar.Calendar.from_ical((site.output / "events/series.ics").read_bytes())
     first = recurring_ical_events.of(calendar).between(date(2027, 1, 1), date(2028, 1, 1))

@@ -25,7 +25,8 @@ def absolute(siteurl: str, url: str) -> str:
 
 def plain_description(event: Event, siteurl: str) -> str:
     """Plain text for DESCRIPTION: the reader's summary and notes, ending with the event page."""
-    notes = plain_text(event.description_html, siteurl) if event.description_html else event.description
+    notes = (plain_text(event.description_html, siteurl) if event.description_html
+             else event.description)
     parts = [event.summary, notes]
     if event.organizer:
         parts.append(f"Organised by {event.organizer}.")

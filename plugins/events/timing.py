@@ -232,7 +232,8 @@ def _month_day(number: str) -> str | None:
     if not number.lstrip("+").isdigit():
         return None
     value = int(number)
-    suffix = "th" if value % 100 in (11, 12, 13) else {1: "st", 2: "nd", 3: "rd"}.get(value % 10, "th")
+    suffix = ("th" if value % 100 in (11, 12, 13)
+              else {1: "st", 2: "nd", 3: "rd"}.get(value % 10, "th"))
     return f"the {value}{suffix}"
 
 
