@@ -39,7 +39,7 @@ def test_every_problem_is_listed_not_only_the_first(site):
     assert result.returncode == 1
     err = result.stderr
     assert "one.md:3: field 'category': unknown category 'Nope'" in err
-    assert "two.md:6: field 'summary': missing" in err
+    assert "two.md:6: field 'summary': is empty" in err
     assert "two.md:8: field 'image': '{static}/images/missing.png' points at a file that does not exist" in err
     assert "two.md:8: field 'image_alt': missing" in err
     assert not site.output.exists(), "a failed first build writes nothing"
