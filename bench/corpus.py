@@ -80,6 +80,9 @@ def write_post(folder: Path, rng: random.Random, number: int, n: int, start: dat
              f"Authors: {', '.join(authors)}",
              f"Summary: {_sentence(rng, 12, 24)} It has *emphasis* too.",
              f"Slug: post-{number:05d}"]
+    if CATEGORIES[number % len(CATEGORIES)] == "Audio":  # the podcast: each post an episode
+        lines += [f"Audio: https://media.example.org/bench/episode-{number:05d}.mp3",
+                  f"Audio_length: {10_000_000 + number}", "Duration: 00:30:00"]
     if number % 3 == 0:
         lines.append(f"Group: {GROUPS[number % len(GROUPS)]}")
     if number % 4 == 0:

@@ -419,6 +419,15 @@ def test_a_mistyped_field_is_named_not_ignored(hostile, relative, text, expected
     refused(site, digest, [expected], build=True)
 
 
+def test_a_podcast_post_without_its_audio_is_refused(hostile):
+    # The Audio category's RSS feed is the podcast: an item without an enclosure is no episode.
+    site, digest = hostile
+    site.write("posts/x.md", POST.format(title="X", extra="").replace("Category: Commons",
+                                                                     "Category: Audio"))
+    refused(site, digest, ["posts/x.md:3: field 'Audio': missing: the Audio category is the "
+                           "podcast"], build=True)
+
+
 def test_an_empty_required_field_is_called_empty_not_missing(hostile):
     site, digest = hostile
     site.write("posts/x.md", POST.format(title="X", extra="").replace("Summary: A short summary.",

@@ -88,9 +88,16 @@ def media_type(url: str, family: str) -> str | None:
     return None
 
 
-def media_problems(article) -> list[tuple[str, str]]:
-    """(field, message) for each Audio/Video metadata mistake in ``article``."""
+def media_problems(article, podcast: str | None = None) -> list[tuple[str, str]]:
+    """(field, message) for each Audio/Video metadata mistake in ``article``; a post in the
+    ``podcast`` category (its slug) must give its episode's audio file."""
     problems = []
+    category = getattr(article, "category", None)
+    if (podcast and getattr(category, "slug", None) == podcast
+            and not str(article.metadata.get("audio") or "").strip()):
+        problems.append(("Audio", f"missing: the {category.name} category is the podcast, each "
+                         "of its posts an episode (expected Audio: https://... the episode's "
+                         "audio file, or another category)"))
     for key, family in MEDIA_FIELDS:
         url = str(article.metadata.get(key) or "").strip()
         if not url:

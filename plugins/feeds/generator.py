@@ -37,13 +37,16 @@ class FeedsGenerator(Generator):
         problems = setting_problems(self.settings)
         for name, message in problems:
             report(self.context, "settings", None, name, message)
+        self.cfg = None if problems else feed_settings(self.settings)
+        podcast = self.cfg.podcast_slug if self.cfg else None
         for article in self.context.get("articles") or []:
-            for field, message in media_problems(article):
-                report(self.context, article.source_path, header_line(article.source_path, field),
-                       field, message)
+            for field, message in media_problems(article, podcast):
+                # A field left out: the line that asks for it (the category's).
+                line = (header_line(article.source_path, field)
+                        or header_line(article.source_path, "category"))
+                report(self.context, article.source_path, line, field, message)
         if problems:
             return
-        self.cfg = feed_settings(self.settings)
         self.context["feed_for"] = FeedIndex(self.feeds, self.cfg.feeds_path,
                                              self.settings.get("SITEURL", ""))
 
