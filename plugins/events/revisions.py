@@ -70,10 +70,11 @@ def last_changes(folder: str, under: str, relatives: list[str]) -> dict[str, dat
     committed, cut = _committed(folder, under) if relatives else ({}, set())
     if cut:
         logger.warning(
-            "events: this clone holds only part of git's history (a shallow clone), so %d "
-            "event(s) without 'updated:' are dated by the oldest commit it has, which moves with "
-            "every push: calendar apps would see them change each time. Build from a full clone "
-            "(git fetch --unshallow; in GitHub Actions, actions/checkout with fetch-depth: 0).",
+            "events: this clone holds only part of git's history (a shallow clone): %d event "
+            "file(s) seem last changed by the oldest commit it has, so those without 'updated:' "
+            "are dated by it, which moves with every push: calendar apps would see them change "
+            "each time. Build from a full clone (git fetch --unshallow; in GitHub Actions, "
+            "actions/checkout with fetch-depth: 0).",
             len(cut))
     result = {}
     for relative in relatives:
