@@ -26,6 +26,8 @@ BAD = {
                       ":1: field 'title': missing (required"),
     "mistyped.yaml": ("title: Typed\nstart: 2026-01-01\ntags: 5\n",
                       ":3: field 'tags': got a number (expected a list"),
+    "tab.yaml": ("title: Tabbed\nstart: 2026-01-01 10:00\n\tend: 2026-01-01 11:00\n"
+                 "timezone: Europe/London\n", ":3: field 'end': "),
     "typo.yaml": ("title: Typo\nstrat: 2026-01-01 10:00\ntimezone: Europe/London\n",
                   ":2: field 'strat': unknown field (did you mean 'start'?"),
     "end-before.yaml": ("title: Backwards\nstart: 2026-01-02 10:00\nend: 2026-01-01 10:00\n"

@@ -95,7 +95,13 @@ class _Collector:
 
 
 def _key_near(lines: list[str], line: int) -> str | None:
-    """The top-level key at or above a line: malformed YAML is usually inside that field."""
+    """The top-level key at or above a line: malformed YAML is usually inside that field (or,
+    on a line indented with a tab, which YAML refuses, that line's own key)."""
+    here = lines[line - 1] if 0 < line <= len(lines) else ""
+    if here.startswith("\t") and ":" in here:
+        key = here.split(":", 1)[0].strip()
+        if key in FIELDS:
+            return key
     for text in reversed(lines[:line]):
         if text[:1].isalpha() and ":" in text:
             key = text.split(":", 1)[0].strip()
