@@ -27,7 +27,10 @@ BAD = {
     "mistyped.yaml": ("title: Typed\nstart: 2026-01-01\ntags: 5\n",
                       ":3: field 'tags': got a number (expected a list"),
     "tab.yaml": ("title: Tabbed\nstart: 2026-01-01 10:00\n\tend: 2026-01-01 11:00\n"
-                 "timezone: Europe/London\n", ":3: field 'end': "),
+                 "timezone: Europe/London\n",
+                 ":3: field 'end': malformed YAML: while scanning for the next token found "
+                 "character '\\t' that cannot start any token (expected indent with spaces, never "
+                 "a tab)"),
     "typo.yaml": ("title: Typo\nstrat: 2026-01-01 10:00\ntimezone: Europe/London\n",
                   ":2: field 'strat': unknown field (did you mean 'start'?"),
     "end-before.yaml": ("title: Backwards\nstart: 2026-01-02 10:00\nend: 2026-01-01 10:00\n"

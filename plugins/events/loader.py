@@ -164,8 +164,10 @@ def _explain_yaml(text: str, out: _Collector):
             mark = error.context_mark  # where the unclosed thing began, not the end of the file
         line = mark.line + 1 if mark else None
         what = " ".join(filter(None, (error.context, error.problem)))
+        expected = ("indent with spaces, never a tab" if "'\\t'" in what else
+                    "'key: value' lines; quote values containing ': ' or '#'")
         out.add(_key_near(text.splitlines(), line or 0), f"malformed YAML: {what} (expected "
-                "'key: value' lines; quote values containing ': ' or '#')", line)
+                f"{expected})", line)
         return failed
     except Exception as error:  # noqa: BLE001 - PyYAML's constructors raise assorted errors on odd tags
         out.add(None, f"malformed YAML: {quote(str(error))} (expected plain 'key: value' lines)",
