@@ -31,6 +31,10 @@ BAD = {
                  ":3: field 'end': malformed YAML: while scanning for the next token found "
                  "character '\\t' that cannot start any token (expected indent with spaces, never "
                  "a tab)"),
+    # The same full dates as a post's header.
+    "short-date.yaml": ("title: Short\nstart: 2027-5-1 18:00\ntimezone: Europe/London\n",
+                        ":2: field 'start': '2027-5-1 18:00' is not a date (expected a date like "
+                        "2020-06-18"),
     "typo.yaml": ("title: Typo\nstrat: 2026-01-01 10:00\ntimezone: Europe/London\n",
                   ":2: field 'strat': unknown field (did you mean 'start'?"),
     "end-before.yaml": ("title: Backwards\nstart: 2026-01-02 10:00\nend: 2026-01-01 10:00\n"

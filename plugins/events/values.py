@@ -22,7 +22,7 @@ MAX_OCCURRENCES = 1000
 # A rule's first occurrence must fall within this many years of the start (a 29 February
 # can be eight years away).
 FIRST_OCCURRENCE_YEARS = 8
-_DATE = r"(?P<y>\d{4})-(?P<m>\d{1,2})-(?P<d>\d{1,2})"
+_DATE = r"(?P<y>\d{4})-(?P<m>\d{2})-(?P<d>\d{2})"
 _WHEN = re.compile(_DATE + r"(?:[ T](?P<H>\d{1,2}):(?P<M>\d{2})(?::(?P<S>\d{2}))?"
                    r"(?P<tz>Z|[+-]\d{2}:?\d{2})?)?")
 WHEN_EXPECTED = "expected a date like 2020-06-18 or a date and time like 2020-06-18 14:00"
