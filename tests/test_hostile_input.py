@@ -428,6 +428,13 @@ def test_a_podcast_post_without_its_audio_is_refused(hostile):
                            "podcast"], build=True)
 
 
+def test_a_post_with_nothing_below_its_header_is_refused(hostile):
+    site, digest = hostile
+    site.write("posts/x.md", POST.format(title="X", extra="").replace("Body text.\n", ""))
+    refused(site, digest, ["posts/x.md: field 'content': has no text below its header"],
+            build=True)
+
+
 def test_an_empty_required_field_is_called_empty_not_missing(hostile):
     site, digest = hostile
     site.write("posts/x.md", POST.format(title="X", extra="").replace("Summary: A short summary.",

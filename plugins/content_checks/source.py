@@ -68,6 +68,7 @@ class Findings:
     problems: tuple[Finding, ...] = ()  # header.scan_text's, whatever the status
     links: tuple[tuple[int, str], ...] = ()  # (line, root-relative URL) in the body
     header: tuple[tuple[str, int], ...] = ()  # (lower-case header key, its line)
+    body_empty: bool = False  # nothing but blank lines below the header
 
     def line_of(self, key: str) -> int | None:
         """The line of the ``Key:`` header line, None when the header has none."""
@@ -110,8 +111,10 @@ def scan(data: bytes, settings: CheckSettings) -> Findings:
         if "/" in text:  # most lines link nowhere: skip the costlier scan
             links.extend((number, match.group(1)) for match in ROOT_LINK.finditer(text)
                          if not match.group(1).startswith("//"))
+    end = next((i for i, text in enumerate(lines) if not text.strip()), len(lines))
     return Findings(tuple(images), tuple(placeholders), tuple(problems), tuple(links),
-                    tuple((key, line) for key, (line, _value) in fields.items()))
+                    tuple((key, line) for key, (line, _value) in fields.items()),
+                    body_empty=not any(text.strip() for text in lines[end:]))
 
 
 def findings_of(path: str, settings: CheckSettings) -> Findings:
