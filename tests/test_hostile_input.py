@@ -419,28 +419,18 @@ def test_a_mistyped_field_is_named_not_ignored(hostile, relative, text, expected
     refused(site, digest, [expected], build=True)
 
 
-def test_a_podcast_post_without_its_audio_is_refused(hostile):
+@pytest.mark.parametrize("written, instead, expected", [
     # The Audio category's RSS feed is the podcast: an item without an enclosure is no episode.
+    ("Category: Commons", "Category: Audio",
+     "posts/x.md:3: field 'Audio': missing: the Audio category is the podcast"),
+    ("Body text.\n", "", "posts/x.md: field 'content': has no text below its header"),
+    ("Summary: A short summary.", "Summary:",
+     "posts/x.md:6: field 'summary': is empty (required; write it after 'Summary:')"),
+])
+def test_a_post_missing_what_readers_would_get_is_refused(hostile, written, instead, expected):
     site, digest = hostile
-    site.write("posts/x.md", POST.format(title="X", extra="").replace("Category: Commons",
-                                                                     "Category: Audio"))
-    refused(site, digest, ["posts/x.md:3: field 'Audio': missing: the Audio category is the "
-                           "podcast"], build=True)
-
-
-def test_a_post_with_nothing_below_its_header_is_refused(hostile):
-    site, digest = hostile
-    site.write("posts/x.md", POST.format(title="X", extra="").replace("Body text.\n", ""))
-    refused(site, digest, ["posts/x.md: field 'content': has no text below its header"],
-            build=True)
-
-
-def test_an_empty_required_field_is_called_empty_not_missing(hostile):
-    site, digest = hostile
-    site.write("posts/x.md", POST.format(title="X", extra="").replace("Summary: A short summary.",
-                                                                     "Summary:"))
-    refused(site, digest, ["posts/x.md:6: field 'summary': is empty (required; write it after "
-                           "'Summary:')"], build=True)
+    site.write("posts/x.md", POST.format(title="X", extra="").replace(written, instead))
+    refused(site, digest, [expected], build=True)
 
 
 @pytest.mark.parametrize("date, expected", [
