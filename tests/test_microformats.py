@@ -4,6 +4,7 @@ categories the page shows, which are those of the source files."""
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 
 import mf2py
@@ -85,7 +86,11 @@ def test_listings_are_h_feeds_of_the_posts_they_show(real_site, url):
     assert shown and [e["properties"]["url"][0] for e in entries] == shown, url
     for entry in entries:
         assert entry["type"] == ["h-entry"], url
-        check_entry(real_site, entry, shows_authors=not archive, shows_tags=False, where=url)
+        meta = check_entry(real_site, entry, shows_authors=not archive, shows_tags=False, where=url)
+        if not archive:  # a card shows the post's summary, which readers' apps show as its gist
+            summary = _one(entry["properties"]["summary"], url)
+            # Its words (Markdown's marks and typographic quotes aside).
+            assert re.findall(r"\w+", summary) == re.findall(r"\w+", meta["summary"]), url
 
 
 def test_event_pages_are_h_events(real_site):
