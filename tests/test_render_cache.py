@@ -110,8 +110,8 @@ def test_a_template_edit_rerenders_every_page_that_uses_it(site, tmp_path):
     assert site.build(overrides=overrides).ok
     before = _times(site.output)
     partial = theme / "templates" / "partials" / "post_card.html"
-    partial.write_text(partial.read_text().replace('<div class="summary">',
-                                                   '<div class="summary" data-edited="yes">', 1))
+    card = '<div class="summary p-summary"'
+    partial.write_text(partial.read_text().replace(card, card + ' data-edited="yes"', 1))
     assert site.build(overrides=overrides).ok
     assert soup(page_at(site.output, "/blog/")).select('[data-edited="yes"]')
     after = _times(site.output)
