@@ -167,3 +167,21 @@ def test_pages_are_small(real_site):
 def test_navigation_marks_the_current_section(real_site, url, section):
     current = soup(page_at(real_site, url)).select('nav.site-nav a[aria-current="page"]')
     assert [a.get_text(strip=True) for a in current] == ([section] if section else [])
+
+
+def test_a_right_to_left_title_keeps_its_own_direction(tmp_path):
+    """An Arabic or Hebrew title in the English page: with dir="auto" its punctuation stays at
+    its own end (the left), in the post's heading and in every list that links to it."""
+    from conftest import FixtureSite, page_at, soup
+
+    site = FixtureSite(tmp_path)
+    title = "مرحبا بالتعاونيات!"
+    site.post("rtl", title=title, date="2021-05-01 12:00")
+    result = site.build()
+    assert result.ok, result.stderr
+    heading = soup(page_at(site.output, "/blog/2021/05/rtl/")).find("h1")
+    assert heading.get_text(strip=True) == title and heading["dir"] == "auto"
+    for url in ("/blog/", "/blog/archives/", "/blog/2021/", "/"):
+        links = [a for a in soup(page_at(site.output, url)).find_all("a")
+                 if a.get_text(strip=True) == title]
+        assert links and all(a.get("dir") == "auto" for a in links), url
