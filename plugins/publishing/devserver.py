@@ -27,6 +27,7 @@ import time
 import traceback
 import uuid
 from pathlib import Path
+from typing import Iterable
 
 from fastbuild import place_search_index, plan_search_index, read_config, usable_cpus
 from pelican.log import init as init_logging
@@ -113,20 +114,25 @@ def serve(settings_file: str, overrides: dict, bind: str, port: int) -> int:
         server.server_close()
 
 
-def _code_stamps(settings_file: str, settings: dict) -> dict[str, tuple[int, int]]:
-    """Size and modification time of each settings file and plugin module: a builder that could
-    not load them waits for an edit to one of them."""
-    files = list(Path(settings_file).resolve().parent.glob("*.py"))
-    for folder in settings.get("PLUGIN_PATHS", []):
-        files += Path(folder).rglob("*.py")
+def _stamps(paths: Iterable[Path]) -> dict[str, tuple[int, int]]:
+    """Size and modification time of each file of ``paths`` that is there."""
     stamps = {}
-    for path in files:
+    for path in paths:
         try:
             stat = path.stat()
         except OSError:
             continue
         stamps[str(path)] = (stat.st_size, stat.st_mtime_ns)
     return stamps
+
+
+def _code_stamps(settings_file: str, settings: dict) -> dict[str, tuple[int, int]]:
+    """The stamps of each settings file and plugin module: a builder that could not load them
+    waits for an edit to one of them."""
+    files = list(Path(settings_file).resolve().parent.glob("*.py"))
+    for folder in settings.get("PLUGIN_PATHS", []):
+        files += Path(folder).rglob("*.py")
+    return _stamps(files)
 
 
 def _relay(child: multiprocessing.process.BaseProcess, receiver, broadcast: Broadcast) -> int:
@@ -242,14 +248,7 @@ class Watched:
         return [p for p in (self.content, self.theme, *self.plugins) if p.is_dir()]
 
     def _stamp(self) -> dict[str, tuple[int, int]]:
-        stamps = {}
-        for path in self.settings_folder.glob("*.py"):
-            try:
-                stat = path.stat()
-            except OSError:
-                continue
-            stamps[path.name] = (stat.st_size, stat.st_mtime_ns)
-        return stamps
+        return _stamps(self.settings_folder.glob("*.py"))
 
     def check_restart(self, changes: set) -> None:
         """Raise _Restart when a plugin or a settings file changed."""
