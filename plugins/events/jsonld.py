@@ -35,17 +35,14 @@ def _locations(event: Event) -> list[dict]:
 
 
 _UNITS = {"DAILY": "D", "WEEKLY": "W", "MONTHLY": "M", "YEARLY": "Y"}
-# The RRULE parts schema.org's Schedule can state; a rule with any other (BYSETPOS, a numbered
-# weekday such as -1SA, ...) gets no schedule rather than a wrong one.
-_STATED = frozenset({"FREQ", "INTERVAL", "BYDAY", "BYMONTHDAY", "BYMONTH", "COUNT", "UNTIL",
-                     "WKST"})
 
 
 def _schedule(event: Event) -> dict | None:
-    """schema.org's Schedule for a series, or None where it cannot say the rule."""
-    parts = dict(part.split("=", 1) for part in event.recurrence.split(";"))
+    """schema.org's Schedule for a series, or None where it cannot say the rule (a part beyond
+    timing.PLAIN_PARTS, a numbered weekday such as -1SA): no schedule rather than a wrong one."""
+    parts = timing.rule_parts(event)
     days = [timing.day_name(code) for code in parts.get("BYDAY", "").split(",") if code]
-    if set(parts) - _STATED or None in days:
+    if set(parts) - timing.PLAIN_PARTS or None in days:
         return None
     schedule: dict = {"@type": "Schedule",
                       "repeatFrequency": f"P{parts.get('INTERVAL', '1')}{_UNITS[parts['FREQ']]}",

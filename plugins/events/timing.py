@@ -29,6 +29,11 @@ def sort_key(moment: date | datetime, floating_tz: tzinfo) -> datetime:
 _STEP_DAYS = {"DAILY": 1, "WEEKLY": 7}
 
 
+def rule_parts(event: Event) -> dict[str, str]:
+    """The event's RRULE by part: {"FREQ": "WEEKLY", "BYDAY": "TU", ...}."""
+    return dict(part.split("=", 1) for part in event.recurrence.split(";"))
+
+
 def _start_near(event: Event, start: datetime, near: datetime | None) -> datetime:
     """A start as close before ``near`` as the rule allows without changing its dates.
 
@@ -36,7 +41,7 @@ def _start_near(event: Event, start: datetime, near: datetime | None) -> datetim
     for a daily rule: centuries of steps for an event that began long ago. A rule without COUNT
     or UNTIL, stepping by whole days or weeks, makes the same dates from any start a whole
     number of its steps later (same time of day, same weekday)."""
-    parts = dict(part.split("=", 1) for part in event.recurrence.split(";"))
+    parts = rule_parts(event)
     days = _STEP_DAYS.get(parts["FREQ"])
     if near is None or days is None or "COUNT" in parts or "UNTIL" in parts:
         return start
@@ -209,10 +214,11 @@ _ORDINALS = {"1": "first", "2": "second", "3": "third", "4": "fourth", "5": "fif
              "-5": "fifth to last"}
 _MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
            "September", "October", "November", "December")
-# The rule parts the text puts in words; a rule with any other (BYSETPOS, BYYEARDAY, BYWEEKNO,
-# BYHOUR, ...), or with both weekdays and month days, is told by its first dates instead.
-_WORDED = frozenset({"FREQ", "INTERVAL", "BYDAY", "BYMONTHDAY", "BYMONTH", "COUNT", "UNTIL",
-                     "WKST"})
+# The rule parts put in words here and in schema.org's Schedule (jsonld.py); a rule with any
+# other (BYSETPOS, BYYEARDAY, BYWEEKNO, BYHOUR, ...) is told by its first dates here instead, and
+# gets no Schedule there.
+PLAIN_PARTS = frozenset({"FREQ", "INTERVAL", "BYDAY", "BYMONTHDAY", "BYMONTH", "COUNT",
+                         "UNTIL", "WKST"})
 
 
 def _day_name(code: str) -> str | None:
@@ -246,11 +252,6 @@ def day_name(code: str) -> str | None:
     return _DAYS.get(code) if len(code) == 2 else None
 
 
-def until_day(event: Event, value: str) -> date:
-    """The last day an RRULE's UNTIL allows, in the event's own time zone."""
-    return _until(event, value)
-
-
 def next_end(event: Event) -> date | datetime:
     """The end of the occurrence ``next_start`` names (the event's end when it does not repeat),
     as long after it on the clock as the first occurrence lasts."""
@@ -259,7 +260,7 @@ def next_end(event: Event) -> date | datetime:
                     if isinstance(start, datetime) else event.end - event.start)
 
 
-def _until(event: Event, value: str) -> date:
+def until_day(event: Event, value: str) -> date:
     """The last day an UNTIL allows, in the event's own time zone (a timed rule's UNTIL is UTC)."""
     day = date(int(value[:4]), int(value[4:6]), int(value[6:8]))
     if len(value) < 15 or not value.endswith("Z") or event.all_day:
@@ -272,7 +273,7 @@ def _until(event: Event, value: str) -> date:
 def _pattern(event: Event, parts: dict[str, str]) -> str | None:
     """The rule's days and months in words (" on the last Saturday in June"); None where
     words would mislead."""
-    if set(parts) - _WORDED or ("BYDAY" in parts and "BYMONTHDAY" in parts):
+    if set(parts) - PLAIN_PARTS or ("BYDAY" in parts and "BYMONTHDAY" in parts):
         return None
     days = [_day_name(code) for code in parts.get("BYDAY", "").split(",") if code]
     days += [_month_day(number) for number in parts.get("BYMONTHDAY", "").split(",") if number]
@@ -289,7 +290,7 @@ def _pattern(event: Event, parts: dict[str, str]) -> str | None:
 def recurrence_text(event: Event) -> str:
     if not event.recurrence:
         return ""
-    parts = dict(part.split("=", 1) for part in event.recurrence.split(";"))
+    parts = rule_parts(event)
     unit, adverb = _UNITS[parts["FREQ"]]
     interval = int(parts.get("INTERVAL", "1"))
     text = adverb if interval == 1 else f"Every {interval} {unit}s"
@@ -308,7 +309,7 @@ def recurrence_text(event: Event) -> str:
         held = int(parts["COUNT"]) - len(skipped)
         text += ", once" if held == 1 else f", {held} times"
     elif "UNTIL" in parts:
-        text += f", until {_day(_until(event, parts['UNTIL']), False)}"
+        text += f", until {_day(until_day(event, parts['UNTIL']), False)}"
     if skipped:
         text += " (not on " + ", ".join(_day(day, False) for day in skipped) + ")"
     return text
