@@ -157,9 +157,6 @@ def _check_common(generator, content, required: tuple[str, ...], settings: Check
     _check_image(generator, content)
     _check_links(generator, content)
     report_findings(generator.context, content, findings, article)
-    if article and findings.body_empty and str(content.metadata.get("status")) != "draft":
-        _problem(generator, content, "content", "has no text below its header (expected the "
-                 "post itself after the blank line that ends the header, or 'Status: draft')")
     for line, field, message in fields.unknown(findings.header, fields.POST if article
                                                else fields.PAGE, "post" if article else "page"):
         report(generator.context, content.source_path, line, field, message)

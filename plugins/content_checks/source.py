@@ -41,9 +41,14 @@ STATUSES = ("published", "draft", "hidden")
 READABLE = (".md", ".markdown", ".mkd", ".mdown")
 
 
+def _header_end(lines: list[str]) -> int:
+    """The index of the blank line that ends the header (``len(lines)`` when none does)."""
+    return next((i for i, text in enumerate(lines) if not text.strip()), len(lines))
+
+
 def body_lines(lines: list[str]):
     """``(line, text)`` of the body outside fenced code, with inline code removed."""
-    start = next((i for i, text in enumerate(lines) if not text.strip()), len(lines))
+    start = _header_end(lines)
     fenced = False
     for index in range(start, len(lines)):
         text = lines[index]
@@ -111,7 +116,7 @@ def scan(data: bytes, settings: CheckSettings) -> Findings:
         if "/" in text:  # most lines link nowhere: skip the costlier scan
             links.extend((number, match.group(1)) for match in ROOT_LINK.finditer(text)
                          if not match.group(1).startswith("//"))
-    end = next((i for i, text in enumerate(lines) if not text.strip()), len(lines))
+    end = _header_end(lines)
     return Findings(tuple(images), tuple(placeholders), tuple(problems), tuple(links),
                     tuple((key, line) for key, (line, _value) in fields.items()),
                     body_empty=not any(text.strip() for text in lines[end:]))
@@ -128,12 +133,16 @@ def findings_of(path: str, settings: CheckSettings) -> Findings:
 
 
 def report_findings(context: dict, content, findings: Findings, article: bool) -> None:
-    """Report ``findings`` of ``content``'s source; placeholders only in a post about to be
-    published (a scaffolded draft may keep them)."""
+    """Report ``findings`` of ``content``'s source; placeholders and an empty body only in a
+    post about to be published (a scaffolded draft may keep them)."""
     found = list(findings.images) if str(content.source_path).endswith(READABLE) else []
     found += findings.problems
     if article and str(content.metadata.get("status", "published")) != "draft":
         found += findings.placeholders
+        if findings.body_empty:
+            found.append((None, "content", "has no text below its header (expected the post "
+                          "itself after the blank line that ends the header, or 'Status: "
+                          "draft')"))
     for line, field, message in found:
         report(context, content.source_path, line, field, message)
 
