@@ -12,6 +12,7 @@ import shutil
 import subprocess
 import sys
 import textwrap
+import threading
 from pathlib import Path
 
 import pytest
@@ -526,6 +527,27 @@ def test_the_index_holds_what_pagefind_makes_of_the_whole_pages(real_site, tmp_p
         "the index differs from Pagefind's reading of the whole pages: a data-pagefind-filter, "
         "-meta or -sort outside the data-pagefind-body element? The indexer reads only that "
         "element (plugins/fastbuild/searchindex.py); move it inside")
+
+
+@pytest.mark.skipif(not hasattr(os, "sched_setaffinity") or len(os.sched_getaffinity(0)) < 2,
+                    reason="threads choose their CPUs only on Linux, and with two CPUs to choose")
+def test_pagefinds_run_side_by_side_get_a_cpu_each_and_one_alone_keeps_them_all():
+    from concurrent.futures import ThreadPoolExecutor  # noqa: PLC0415
+
+    from fastbuild.searchindex import one_cpu_each  # noqa: PLC0415
+
+    every = os.sched_getaffinity(0)
+    assert one_cpu_each(1) is None
+    barrier = threading.Barrier(2)
+
+    def cpus_of_this_thread(_):
+        barrier.wait(timeout=10)  # both threads started: each ran the initializer
+        return frozenset(os.sched_getaffinity(0))
+
+    with ThreadPoolExecutor(max_workers=2, initializer=one_cpu_each(2)) as runners:
+        seen = set(runners.map(cpus_of_this_thread, range(2)))
+    assert len(seen) == 2 and all(len(cpus) == 1 and cpus <= every for cpus in seen)
+    assert os.sched_getaffinity(0) == every, "the calling thread keeps every CPU"
 
 
 def test_a_site_with_no_marked_page_has_every_page_indexed(tmp_path):

@@ -25,12 +25,14 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import itertools
 import json
 import os
 import shutil
 import subprocess
 import sys
 import tempfile
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from importlib import metadata
@@ -215,12 +217,33 @@ def index(settings: dict) -> tuple[int, str]:
           tempfile.TemporaryDirectory(prefix=".search-index-", dir=output.parent)) as store:
         parts = plan(output, Path(store), config.search_part_pages)
         missing = [part for part in parts if not part.bundle.is_dir()]
-        with ThreadPoolExecutor(max_workers=usable_cpus()) as runner:
+        runners = max(1, min(usable_cpus(), len(missing)))
+        with ThreadPoolExecutor(max_workers=runners, initializer=one_cpu_each(runners)) as runner:
             failed = [result for result in runner.map(_run, missing) if result.returncode != 0]
         if failed:
             return failed[0].returncode, failed[0].stderr
         place(parts, output / BUNDLE)
     return 0, ""
+
+
+def one_cpu_each(runners: int) -> Callable[[], None] | None:
+    """An initializer for a pool of ``runners`` threads that gives each thread a CPU of its
+    own, inherited by the Pagefind it starts. One Pagefind spreads its work over every CPU it may
+    use; two at once, each doing so, pay for handing work between their threads and gain nothing
+    (README of this package, search index). None (nothing pinned) for one runner, which keeps
+    every CPU, and where threads cannot choose their CPUs (only Linux lets them)."""
+    if runners < 2 or not hasattr(os, "sched_setaffinity"):
+        return None
+    cpus = sorted(os.sched_getaffinity(0))
+    if len(cpus) < 2:
+        return None
+    taken = itertools.count()
+
+    def pin() -> None:
+        with contextlib.suppress(OSError):  # a container may refuse: the thread keeps them all
+            os.sched_setaffinity(0, {cpus[next(taken) % len(cpus)]})
+
+    return pin
 
 
 def _run(part: Part) -> subprocess.CompletedProcess:
