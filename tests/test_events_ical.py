@@ -294,3 +294,35 @@ def test_description_is_the_text_calendar_apps_show_not_its_markdown(tmp_path):
     assert ("A bold plan: read the notes (https://example.org/notes) and about us "
             "(https://open.coop/about/).\n\n- bring a proposal\n- bring a friend") in text
     assert "**" not in text and "](" not in text
+
+
+def test_description_lists_read_as_on_the_page_loose_numbered_and_nested(tmp_path):
+    site = site_with_events(tmp_path, {"agenda": """\
+        title: Agenda
+        start: 2027-03-04 18:00
+        timezone: Europe/London
+        description: |
+          Before the call:
+
+          - read the proposal
+
+          - bring questions
+
+          The order of the day:
+
+          1. welcome
+
+              Five minutes, no more.
+
+          2. proposals
+              - the ontology
+              - the calendar
+        """})
+    (event,) = vevents(site.output / "events/agenda.ics")
+    # (the event's page address follows, a paragraph of its own)
+    assert str(event["DESCRIPTION"]).startswith(
+        "Before the call:\n\n"
+        "- read the proposal\n- bring questions\n\n"
+        "The order of the day:\n\n"
+        "1. welcome\n   Five minutes, no more.\n"
+        "2. proposals\n   - the ontology\n   - the calendar\n\n")
