@@ -419,3 +419,23 @@ def test_serve_shows_the_last_build_as_it_is_with_each_files_charset(tmp_path):
     finally:
         server.terminate()
         server.wait(timeout=30)
+
+
+def test_an_editors_passing_files_are_not_reported_as_changed(tmp_path):
+    # What watchfiles reports for one save, as vim and gedit make it: the saved file, and a
+    # file the editor created and removed again within the save.
+    from watchfiles import Change
+
+    from publishing.devserver import saved
+
+    post, gone = tmp_path / "post.md", tmp_path / "old.md"
+    post.write_text("saved", encoding="utf-8")
+    vim = {(Change.added, str(tmp_path / "4913")), (Change.deleted, str(tmp_path / "4913")),
+           (Change.added, str(post)), (Change.deleted, str(post))}
+    assert {path for _, path in saved(vim)} == {str(post)}
+    gedit = {(Change.added, str(tmp_path / ".goutputstream-QX81")),
+             (Change.deleted, str(tmp_path / ".goutputstream-QX81")), (Change.added, str(post))}
+    assert saved(gedit) == {(Change.added, str(post))}
+    assert saved({(Change.deleted, str(gone))}) == {(Change.deleted, str(gone))}, "a deletion"
+    assert saved({(Change.added, str(tmp_path / "4913")),
+                  (Change.deleted, str(tmp_path / "4913"))}) == set(), "nothing to rebuild"

@@ -293,6 +293,18 @@ class Saves:
         self._batches.close()
 
 
+def saved(batch: set) -> set:
+    """The changes of ``batch`` left once an editor's own passing files are set aside: a file
+    created and gone again within the batch (vim's ``4913`` probe, gedit's
+    ``.goutputstream-*`` before its rename over the real file) changed no source, and named
+    first in "Changed:" it hid the file that was saved."""
+    import watchfiles
+
+    added = {path for change, path in batch if change == watchfiles.Change.added}
+    return {(change, path) for change, path in batch
+            if os.path.lexists(path) or (change == watchfiles.Change.deleted and path not in added)}
+
+
 def run_builder(settings_file: str, overrides: dict, tabs: Tabs) -> int:
     """The builder: build, then follow the saves until Ctrl-C or a restart."""
     import watchfiles
@@ -318,11 +330,12 @@ def run_builder(settings_file: str, overrides: dict, tabs: Tabs) -> int:
         for batch in batches:
             watched.check_restart(batch)
             indexer.poll()
+            batch = saved(batch)
             if not batch:
                 continue
             indexer.cancel()
             started = time.perf_counter()
-            names = sorted(display_path(path) for _, path in batch)
+            names = sorted({display_path(path) for _, path in batch})
             more = f" (and {len(names) - 1} more)" if len(names) > 1 else ""
             print(f"Changed: {names[0]}{more}", file=sys.stderr, flush=True)
             edited = [Path(path) for change, path in batch
