@@ -22,3 +22,9 @@ WEBSUB_STATE_PATH = os.environ.get("WEBSUB_STATE_PATH",
 # A pushed gh-pages branch goes live a minute or so later, and the hub fetches a feed as soon as
 # it is pinged: wait up to this many seconds for the site to serve the new feeds (0: do not wait).
 WEBSUB_LIVE_TIMEOUT = float(os.environ.get("WEBSUB_LIVE_TIMEOUT", "600"))
+
+# Links contributors write from the site's root (`/about/`) stay on the site where it is served
+# from a folder, such as a fork's GitHub Pages (plugins/publishing/sitepath.py).
+MARKDOWN = {**MARKDOWN,  # noqa: F405
+            "extension_configs": {**MARKDOWN["extension_configs"],  # noqa: F405
+                                  "publishing.sitepath": {"siteurl": SITEURL}}}
