@@ -74,6 +74,24 @@ def test_two_spellings_of_one_tag_address_are_named(site):
                "tag/commons/" in line for line in lines), lines
 
 
+def test_two_authors_joined_by_and_are_named_as_one_author(site):
+    # Pelican separates authors only by commas: "A and B" is a third author, with a page of its
+    # own. Refused where each part writes elsewhere; a firm's name with "and" stays one author.
+    site.post("ada", authors="Ada Lovelace")
+    site.post("grace", authors="Grace Hopper")
+    site.post("together", authors="Ada Lovelace and Grace Hopper")
+    site.post("firm", authors="Marks and Spencer")
+    result = site.build()
+    assert result.returncode == 1
+    lines = [line for line in result.stderr.splitlines() if "one author of that name" in line]
+    assert len(lines) == 1, result.stderr
+    assert "together.md:5: field 'authors': 'Ada Lovelace and Grace Hopper' is one author" in \
+        lines[0], lines
+    assert "expected 'Authors: Ada Lovelace, Grace Hopper'" in lines[0]
+    site.post("together", authors="Ada Lovelace, Grace Hopper")
+    assert site.build().ok
+
+
 def test_unparseable_date_is_a_content_error(site):
     site.post("when", date="2020-13-45 10:00")
     result = site.build()

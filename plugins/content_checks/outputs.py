@@ -19,6 +19,7 @@ from __future__ import annotations
 import importlib
 import os
 import posixpath
+import re
 from collections import defaultdict
 from dataclasses import dataclass
 from typing import Iterable, Iterator
@@ -223,6 +224,7 @@ def check_outputs(generators: list, items: list[tuple[str, Owner]]) -> None:
             spellings.setdefault((owner.kind, save_as), {}).setdefault(
                 " ".join(wrapper.name.split()), (wrapper.name, owner))
     _check_spellings(context, spellings)
+    _check_joined_authors(context, spellings)
     _hidden_only(generators, context)
     for name, owners in claims.items.items():
         folder, stem = name
@@ -257,6 +259,24 @@ def _check_spellings(context: dict, spellings: dict) -> None:
             _report(context, owner, f"{kind} {quote(name)} and {others} share the address "
                     f"{address}, so the site shows them as one {kind} (expected one spelling, "
                     "or names that give different addresses)")
+
+
+# What writers join two names with, where Pelican separates authors only by commas.
+_JOINED = re.compile(r"\s+(?:and|&)\s+", re.IGNORECASE)
+
+
+def _check_joined_authors(context: dict, spellings: dict) -> None:
+    """'Authors: Ada Lovelace and Grace Hopper' is one author of that name, with a page of its
+    own, while each has her own page from her other posts. Refused only where every part is an
+    author of the site: a name such as 'Marks and Spencer' may well be one."""
+    authors = {" ".join(name.split()): owner for (kind, _), names in spellings.items()
+               if kind == "author" for name, owner in names.values()}
+    for name, owner in authors.items():
+        parts = _JOINED.split(name)
+        if len(parts) > 1 and all(part in authors for part in parts):
+            _report(context, owner, f"{quote(name)} is one author of that name (authors are "
+                    f"separated by commas; {' and '.join(map(quote, parts))} each write "
+                    f"elsewhere on the site): expected 'Authors: {', '.join(parts)}'")
 
 
 def _hidden_only(generators: list, context: dict) -> None:
