@@ -132,6 +132,18 @@ def test_home_page_has_intro_latest_posts_and_newsletter(real_site):
     assert all(f.find("input", attrs={"type": "email"}) for f in forms)
 
 
+@pytest.mark.parametrize("address", ["/", "/contact/", "/collaborate/"])
+def test_a_newsletter_panel_is_headed_once(real_site, address):
+    # The page's own sign-up panel has its heading; the form inside it repeated "Newsletter".
+    doc = soup(page_at(real_site, address))
+    (panel,) = [form for form in doc.select("form.newsletter") if not form.find_parent("footer")]
+    section = panel.find_parent("section")
+    headings = [h.get_text(strip=True) for h in section.find_all(["h2", "h3", "h4"])]
+    assert len(headings) == 1, headings
+    footer = doc.select_one("footer form.newsletter")
+    assert footer.find("h3").get_text(strip=True) == "Newsletter", "the footer's form keeps its own"
+
+
 def test_navigation_and_landmarks_on_every_page(real_site):
     for path in html_files(real_site):
         if "pagefind" in path.parts:
