@@ -32,8 +32,8 @@ def test_the_editor_offers_what_the_checks_accept(real_site):
     assert required == set(SETTINGS["POST_REQUIRED_FIELDS"])
     for name in required:
         assert posts[name]["widget"].startswith("required-")
-        assert posts[name]["problem"] == (f"field '{name}': missing (required; add a "
-                                          f"'{name.title()}:' line to the header)")
+        assert posts[name]["problem"] == (f"field '{name}': is empty (required; write it "
+                                          f"after '{name.title()}:')")
     events = _fields(config, "events")
     # The zones of the pinned tzdata package, which the build reads (not the machine's list,
     # which may hold names such as "localtime" that are no zone).

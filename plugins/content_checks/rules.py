@@ -57,12 +57,13 @@ def too_many(field: str, count: int) -> str | None:
 
 
 def missing_message(field: str) -> str:
-    """What a required header field left out is told (the browser editor shows the same words)."""
+    """What a required header field left out is told."""
     return f"missing (required; add a '{field.title()}:' line to the header)"
 
 
 def empty_message(field: str) -> str:
-    """What a required header field given with no value is told."""
+    """What a required header field given with no value is told (the browser editor shows the
+    same words for a required field left empty)."""
     return f"is empty (required; write it after '{field.title()}:')"
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import zoneinfo
 from typing import Any, Iterable, Mapping
 
-from content_checks.rules import SLUG_MAX_LENGTH, missing_message
+from content_checks.rules import SLUG_MAX_LENGTH, empty_message
 from content_checks.settings import read as read_check_settings
 from content_checks.source import STATUSES as POST_STATUSES
 from events.loader import MISSING as EVENT_MISSING
@@ -27,7 +27,8 @@ HTTPS_PATTERN = ["^https://\\S+$", "an https:// link, e.g. https://example.org/p
 def _field(name: str, label: str, widget: str = "string", *, problem: str | None = None,
            hint: str = "", **options: Any) -> dict:
     """One Decap field. A required one names its widget `required-<widget>` (editor.js) and
-    carries the message `make check` gives when the field is left out."""
+    carries the message `make check` gives for its line left empty (the form always has the
+    field, so the words for a line left out would ask the writer for one they cannot add)."""
     field: dict[str, Any] = {"name": name, "label": label, "widget": widget,
                              "required": problem is not None}
     if problem is not None:
@@ -74,7 +75,7 @@ def post_fields(settings: Mapping[str, Any], context: Mapping[str, Any]) -> list
     groups = _groups(context)
 
     def need(name: str) -> str | None:
-        return missing_message(name) if name in required else None
+        return empty_message(name) if name in required else None
 
     return [
         _field("title", "Title", problem=need("title")),
@@ -166,7 +167,7 @@ def group_fields(settings: Mapping[str, Any]) -> list[dict]:
 
 def page_fields() -> list[dict]:
     return [
-        _field("title", "Title", problem=missing_message("title")),
+        _field("title", "Title", problem=empty_message("title")),
         _field("slug", "Slug", pattern=SLUG_PATTERN, hint="The address /<slug>/."),
         _field("status", "Status", "select", options=list(POST_STATUSES), default="published"),
         _field("body", "Body", "markdown"),
