@@ -263,7 +263,22 @@ def test_editor_writes_files_that_check_build_and_show_as_entered(editor, admin,
     assert "Bakers' gathering" in {str(e["SUMMARY"]) for e in whole.walk("VEVENT")}
 
 
-def test_a_picture_heavier_than_the_check_allows_is_refused_on_upload(editor, admin, tmp_path):
+def _choose_header_image(page) -> None:
+    page.get_by_role("button", name="Choose an image").first.click()
+
+
+def _choose_body_image(page) -> None:
+    """Put a picture into the body as a writer does: the toolbar's Add Component, Image."""
+    page.locator("[contenteditable=true]").first.click()
+    page.get_by_role("button", name="Add Component").click()
+    page.get_by_role("menuitem", name="Image").click()
+    page.get_by_role("button", name="Choose an image").last.click()
+
+
+@pytest.mark.parametrize("choose", [_choose_header_image, _choose_body_image],
+                         ids=["header-image", "body-image"])
+def test_a_picture_heavier_than_the_check_allows_is_refused_on_upload(editor, admin, tmp_path,
+                                                                      choose):
     heavy = tmp_path / "phone-photo.png"
     heavy.write_bytes(_png(tmp_path / "small.png").read_bytes() + b"\0" * 1_100_000)
     said: list[str] = []
@@ -275,7 +290,7 @@ def test_a_picture_heavier_than_the_check_allows_is_refused_on_upload(editor, ad
     admin.on("dialog", dismiss)
     try:
         _open_new(admin, editor, "posts")
-        admin.get_by_role("button", name="Choose an image").click()
+        choose(admin)
         admin.locator("input[type=file]").set_input_files(str(heavy))
         admin.wait_for_timeout(500)
     finally:

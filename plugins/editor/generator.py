@@ -12,6 +12,7 @@ import yaml
 from pelican.generators import Generator
 
 from content_checks.rules import SLUG_MAX_LENGTH
+from content_checks.settings import read as read_check_settings
 from fastbuild import write_new
 from publishing.treesync import place
 
@@ -53,7 +54,9 @@ class EditorGenerator(Generator):
                 place(path, Path(self.output_path) / config.save_folder / path.name)
         writer.write_file(f"{config.save_folder}/index.html", self.get_template("admin"),
                           self.context, editor_url=config.url, editor_ready=bundle is not None,
-                          slug_max_length=SLUG_MAX_LENGTH, relative_urls=False)
+                          slug_max_length=SLUG_MAX_LENGTH,
+                          image_max_bytes=read_check_settings(self.settings).image_max_bytes,
+                          relative_urls=False)
 
     def _config_yaml(self, config: EditorSettings) -> bytes:
         data = editor_config(config, self.settings, self.context)

@@ -14,6 +14,8 @@
 
   /* The longest slug the check accepts (the page gives it, from content_checks/rules.py). */
   var SLUG_MAX = Number(script && script.getAttribute("data-slug-max-length")) || 100;
+  /* The heaviest picture the check accepts (the page gives it: CONTENT_IMAGE_MAX_BYTES). */
+  var IMAGE_MAX = Number(script && script.getAttribute("data-image-max-bytes")) || 0;
 
   /* Pelican's slugify with its default SLUG_REGEX_SUBSTITUTIONS: ASCII only, lowercase, drop
    * anything but letters, digits, "_", "-" and spaces, then runs of "-" and spaces become "-".
@@ -245,6 +247,21 @@
       value = [value.name, value.address].filter(Boolean).join(", ");
     }
     return h("p", null, value ? String(value) : "");
+  }
+
+  /* A picture put into the body goes through Decap's own "Image" component, whose upload field
+   * has no size limit of its own (config.yml can only limit the Image fields): the same
+   * component again, its upload stopped at the check's limit. */
+  var bodyImage = CMS.getEditorComponents().get("image");
+  if (bodyImage && IMAGE_MAX) {
+    CMS.registerEditorComponent(Object.assign({}, bodyImage, {
+      fields: bodyImage.fields.toJS().map(function (field) {
+        if (field.widget !== "image") return field;
+        var library = Object.assign({}, field.media_library);
+        library.config = Object.assign({}, library.config, { max_file_size: IMAGE_MAX });
+        return Object.assign({}, field, { media_library: library });
+      })
+    }));
   }
 
   CMS.registerWidget("when", WhenControl, textPreview);
