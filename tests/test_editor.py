@@ -23,6 +23,7 @@ import yaml
 
 from conftest import ROOT, build, run_publishing, source_header
 from content_checks import rules
+from events.loader import load_event
 from gates.gates_support import serve_folder
 
 pytestmark = pytest.mark.browser
@@ -337,3 +338,26 @@ def test_a_required_field_left_empty_is_refused_with_the_checks_words(editor, ad
     reported = [line for line in (checked.stdout + checked.stderr).splitlines()
                 if "no-summary.md" in line]
     assert any(line.endswith(f": {message}") for line in reported), (message, reported)
+
+
+def test_event_text_that_yaml_1_1_would_read_as_a_boolean_or_number_stays_text(editor, admin):
+    """Decap writes YAML 1.2, which leaves yes, No, On and 10:30 unquoted; the site's reader must
+    take them as the text typed (YAML 1.1 would read true, false, true and 630)."""
+    _open_new(admin, editor, "events")
+    admin.get_by_label("Title", exact=True).fill("Yes")
+    admin.get_by_label("Start", exact=True).fill("2027-05-06")
+    admin.get_by_label("Time", exact=True).first.fill("18:00")
+    admin.get_by_label("Location (optional)").fill("NO")
+    admin.get_by_label("Summary (optional)").fill("10:30")
+    admin.get_by_label("Organizer (optional)").fill("On")
+    admin.get_by_label("Tags (optional)").fill("no, off, 1_000")
+    _publish(admin)
+    _saved(admin)
+
+    path = editor.content / "events" / "2027-05-06-yes.yaml"
+    event, problems = load_event(path.read_bytes(), str(path), default_slug=path.stem)
+    assert problems == []
+    assert (event.title, event.location_name, event.summary, event.organizer, event.tags) == (
+        "Yes", "NO", "10:30", "On", ["no", "off", "1_000"])
+    checked = run_publishing("check", overrides=editor.overrides)
+    assert checked.ok, checked.stdout + checked.stderr

@@ -7,6 +7,7 @@ found, each naming the line and field, so the build lists them all at once.
 from __future__ import annotations
 
 import difflib
+import re
 from datetime import date, datetime, timedelta, timezone
 from typing import Callable
 
@@ -40,10 +41,42 @@ class _FastLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):
     re-parsed with _Loader, whose messages (and line marks) the contributors see."""
 
 
-_Loader.yaml_implicit_resolvers = _FastLoader.yaml_implicit_resolvers = {
-    first: [(tag, regexp) for tag, regexp in resolvers if tag != _TIMESTAMP]
-    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
-}
+# Unquoted booleans and numbers as YAML 1.2 reads them, as the browser editor (Decap CMS) and
+# most YAML tools write them: YAML 1.1 (PyYAML's) would read a title `Yes`, a location `NO`, a
+# tag `off` or a summary `10:30` that the editor leaves unquoted as true, false or 630. The 1.1
+# merge key `<<` and value `=` are plain text in 1.2 too.
+_CORE = (
+    ("tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), "tTfF"),
+    ("tag:yaml.org,2002:int", re.compile(r"^(?:[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+)$"),
+     "-+0123456789"),
+    ("tag:yaml.org,2002:float", re.compile(
+        r"^(?:[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?"
+        r"|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$"), "-+.0123456789"),
+)
+
+
+def _resolvers() -> dict:
+    replaced = {_TIMESTAMP, "tag:yaml.org,2002:merge", "tag:yaml.org,2002:value",
+                *(tag for tag, _, _ in _CORE)}
+    found = {first: [(tag, regexp) for tag, regexp in resolvers if tag not in replaced]
+             for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()}
+    for tag, regexp, firsts in _CORE:
+        for first in firsts:
+            found.setdefault(first, []).append((tag, regexp))
+    return found
+
+
+_Loader.yaml_implicit_resolvers = _FastLoader.yaml_implicit_resolvers = _resolvers()
+
+
+def _core_int(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> int:
+    # YAML 1.2: 0755 is decimal and octal is written 0o755 (PyYAML reads 1.1's forms).
+    text = loader.construct_scalar(node)
+    return int(text, {"0o": 8, "0x": 16}.get(text[:2], 10))
+
+
+_Loader.add_constructor("tag:yaml.org,2002:int", _core_int)
+_FastLoader.add_constructor("tag:yaml.org,2002:int", _core_int)
 
 
 class AliasFound(ValueError):
