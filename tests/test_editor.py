@@ -361,3 +361,28 @@ def test_event_text_that_yaml_1_1_would_read_as_a_boolean_or_number_stays_text(e
         "Yes", "NO", "10:30", "On", ["no", "off", "1_000"])
     checked = run_publishing("check", overrides=editor.overrides)
     assert checked.ok, checked.stdout + checked.stderr
+
+
+def test_a_title_without_latin_letters_needs_a_slug_before_saving(editor, admin):
+    """The editor makes a new entry's file name from its title, keeping ASCII letters and
+    digits only: a Japanese title gives none, and the post would have been saved as `.md`, a
+    hidden file the site never publishes (and make check never reads)."""
+    page = admin
+    _open_new(page, editor, "posts")
+    page.get_by_label("Title", exact=True).fill("協同組合の集い")
+    page.get_by_label("Date", exact=True).fill("2026-11-20T09:30")
+    _choose(page, "Category", "Commons")
+    page.get_by_label("Authors", exact=True).fill("Ada Lovelace")
+    page.get_by_label("Summary", exact=True).fill("Co-operatives met in Kyoto.")
+    before = sorted(p.name for p in (editor.content / "posts").rglob("*"))
+    _publish(page)
+    shown = page.get_by_text(re.compile(r"^field 'slug': "))
+    shown.first.wait_for()
+    assert shown.first.text_content() == f"field 'slug': {rules.slug('')}"
+    assert sorted(p.name for p in (editor.content / "posts").rglob("*")) == before
+
+    page.get_by_label("Slug (optional)").fill("co-op-gathering-kyoto")
+    _publish(page)
+    _saved(page)
+    post = source_header(editor.content / "posts" / "2026" / "co-op-gathering-kyoto.md")
+    assert post["title"] == "協同組合の集い" and post["slug"] == "co-op-gathering-kyoto"

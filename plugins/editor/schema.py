@@ -6,7 +6,7 @@ from __future__ import annotations
 import zoneinfo
 from typing import Any, Iterable, Mapping
 
-from content_checks.rules import SLUG_MAX_LENGTH, empty_message
+from content_checks.rules import SLUG_MAX_LENGTH, empty_message, slug as slug_problem
 from content_checks.settings import read as read_check_settings
 from content_checks.source import STATUSES as POST_STATUSES
 from events.loader import MISSING as EVENT_MISSING
@@ -38,6 +38,16 @@ def _field(name: str, label: str, widget: str = "string", *, problem: str | None
         field["hint"] = hint
     field.update(options)
     return field
+
+
+def _slug(hint: str) -> dict:
+    """The Slug field. Left empty in a new entry it is made from the title (editor.js); a title
+    with no Latin letter or digit gives none, and the entry's file would be named `.md` (hidden,
+    never published) or end in a hyphen, so the field then says what `make check` says of an
+    empty Slug line."""
+    return _field("slug", "Slug", "slug", pattern=SLUG_PATTERN, hint=(
+        f"{hint} Needed when the title has no Latin letters or digits."),
+        untitled_problem=f"field 'slug': {slug_problem('')}")
 
 
 def _image(settings: Mapping[str, Any], hint: str = "") -> dict:
@@ -92,8 +102,7 @@ def post_fields(settings: Mapping[str, Any], context: Mapping[str, Any]) -> list
                hint=_existing("Existing authors", _names(context.get("authors")))),
         _field("summary", "Summary", "text", problem=need("summary"),
                hint="One or two plain sentences: shown in lists, feeds and search results."),
-        _field("slug", "Slug", pattern=SLUG_PATTERN,
-               hint="The last part of the address; left empty, it is made from the title."),
+        _slug("The last part of the address; left empty, it is made from the title."),
         _field("status", "Status", "select", options=list(POST_STATUSES), default="draft",
                hint="draft: checked, never published; hidden: published, not listed."),
         _image(settings, hint="The picture shown with the post."),
@@ -137,8 +146,7 @@ def event_fields(settings: Mapping[str, Any], context: Mapping[str, Any]) -> lis
                field={"name": "date", "label": "Date", "widget": "datetime",
                       "format": "YYYY-MM-DD", "date_format": "YYYY-MM-DD", "time_format": False,
                       "picker_utc": False}),
-        _field("slug", "Slug", pattern=SLUG_PATTERN,
-               hint="The address /events/<slug>/; left empty, the start date and the title."),
+        _slug("The address /events/<slug>/; left empty, the start date and the title."),
         _field("updated", "Updated", default="", hint="When the details last changed.", **DATETIME),
         _field("sequence", "Sequence", "number", value_type="int", min=0, hint=(
             "Add one every time the time or place changes, so calendars update.")),
@@ -149,7 +157,7 @@ def group_fields(settings: Mapping[str, Any]) -> list[dict]:
     statuses = list(group_settings(dict(settings))["WORKING_GROUP_STATUSES"])
     return [
         _field("title", "Title", problem=GROUP_MISSING["title"]),
-        _field("slug", "Slug", pattern=SLUG_PATTERN, hint="What posts' and events' Group refers to."),
+        _slug("What posts' and events' Group refers to; left empty, it is made from the title."),
         _field("purpose", "Purpose", "text", problem=GROUP_MISSING["purpose"]),
         _field("status", "Status", "select", options=statuses, default="forming",
                problem=GROUP_MISSING["status"].format(statuses=", ".join(statuses))),
@@ -168,7 +176,7 @@ def group_fields(settings: Mapping[str, Any]) -> list[dict]:
 def page_fields() -> list[dict]:
     return [
         _field("title", "Title", problem=empty_message("title")),
-        _field("slug", "Slug", pattern=SLUG_PATTERN, hint="The address /<slug>/."),
+        _slug("The address /<slug>/; left empty, it is made from the title."),
         _field("status", "Status", "select", options=list(POST_STATUSES), default="published"),
         _field("body", "Body", "markdown"),
     ]

@@ -123,6 +123,26 @@
     CMS.registerWidget("required-" + name, Control, base.preview);
   }
 
+  /* slug: the string widget, refusing to leave a new entry's slug empty when its title gives
+   * none (the preSave below would then name the file ".md" or "<date>-.yaml"). */
+  var string = CMS.getWidget("string");
+  var SlugControl = createClass({
+    isValid: function () {
+      var entry = this.props.getEntry ? this.props.getEntry() : this.props.entry;
+      if (isEmpty(this.props.value) && entry && entry.get("newRecord")
+          && !slugify(entry.getIn(["data", "title"]))) {
+        return { error: { type: "CUSTOM", message: this.props.field.get("untitled_problem") } };
+      }
+      var inner = this.inner;
+      return inner && typeof inner.isValid === "function" ? inner.isValid() : true;
+    },
+    remember: function (control) { this.inner = control; },
+    render: function () {
+      return h(string.control, Object.assign({}, this.props, { ref: this.remember }));
+    }
+  });
+  CMS.registerWidget("slug", SlugControl, string.preview);
+
   /* when: an event's start or end, "YYYY-MM-DD HH:MM" or, all day, "YYYY-MM-DD". */
   var WHEN = /^(\d{4}-\d{2}-\d{2})(?:[ T](\d{2}:\d{2}))?/;
 
