@@ -386,3 +386,27 @@ def test_a_title_without_latin_letters_needs_a_slug_before_saving(editor, admin)
     _saved(page)
     post = source_header(editor.content / "posts" / "2026" / "co-op-gathering-kyoto.md")
     assert post["title"] == "協同組合の集い" and post["slug"] == "co-op-gathering-kyoto"
+
+
+def _field_errors(page, label: str) -> list[str]:
+    """The messages the editor shows above one field (Decap lists them beside its label)."""
+    field_id = page.get_by_label(label, exact=True).get_attribute("id")
+    return page.locator(f"label[for='{field_id}'] ~ ul li").all_text_contents()
+
+
+@pytest.mark.parametrize("field, label, value", [
+    ("Duration", "Duration (optional)", "34:12"),  # MM:SS, as podcast apps take it
+    ("Duration", "Duration (optional)", "00:75:00"),  # no 75th minute
+    ("Audio_length", "Audio length (optional)", "0"),  # an empty file is no episode
+    ("Audio_length", "Audio length (optional)", "24123456"),
+], ids=["duration-mm-ss", "duration-75-minutes", "audio-length-0", "audio-length"])
+def test_the_editor_refuses_what_make_check_refuses(editor, admin, site, field, label, value):
+    _open_new(admin, editor, "posts")
+    admin.get_by_label(label, exact=True).fill(value)
+    admin.keyboard.press("Tab")  # Decap checks a pattern when the field loses focus
+    admin.wait_for_timeout(300)
+    refused_here = bool(_field_errors(admin, label))
+
+    site.post("measured", extra=f"Audio: https://example.org/x.mp3\n{field}: {value}")
+    checked = site.check()
+    assert refused_here == (not checked.ok), (value, checked.stdout)

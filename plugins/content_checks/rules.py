@@ -35,6 +35,7 @@ INT32_MAX = 2**31 - 1
 INT64_MAX = 2**63 - 1
 DURATION = re.compile(r"(?:(\d{1,3}):)?([0-5]?\d):([0-5]\d)")
 DURATION_EXPECTED = "expected HH:MM:SS or MM:SS, e.g. 00:34:12"
+BYTES_EXPECTED = "expected a whole number such as 24123456"
 
 
 # Each tag and author is a page and feeds (an event's tag, a calendar) of its own, and every
@@ -151,8 +152,7 @@ def duration(value: str) -> str | None:
 def byte_length(value: str) -> str | None:
     text = value.strip()
     if not text.isascii() or not text.isdigit():
-        return (f"{quote(value)} is not a size in bytes (expected a whole number such as "
-                "24123456)")
+        return f"{quote(value)} is not a size in bytes ({BYTES_EXPECTED})"
     return integer(int(text), 1, INT64_MAX) if len(text) <= 20 else (
         f"{quote(value)} is out of range (expected a whole number from 1 to {INT64_MAX})")
 

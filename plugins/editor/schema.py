@@ -6,6 +6,7 @@ from __future__ import annotations
 import zoneinfo
 from typing import Any, Iterable, Mapping
 
+from content_checks import rules
 from content_checks.rules import SLUG_MAX_LENGTH, empty_message, slug as slug_problem
 from content_checks.settings import read as read_check_settings
 from content_checks.source import STATUSES as POST_STATUSES
@@ -22,6 +23,10 @@ SLUG_PATTERN = [f"^(?=.{{1,{SLUG_MAX_LENGTH}}}$)[a-z0-9]+(-[a-z0-9]+)*$",
                 f"lowercase letters, digits and single hyphens, at most {SLUG_MAX_LENGTH} "
                 "characters, e.g. our-first-year"]
 HTTPS_PATTERN = ["^https://\\S+$", "an https:// link, e.g. https://example.org/page"]
+# The check's own rules as patterns: what it accepts, the editor accepts.
+DURATION_PATTERN = [f"^{rules.DURATION.pattern}$", rules.DURATION_EXPECTED]
+# 1 to 19 digits, leading zeros allowed (the check reads the number): INT64_MAX has 19.
+BYTES_PATTERN = ["^0*[1-9][0-9]{0,18}$", rules.BYTES_EXPECTED]
 
 
 def _field(name: str, label: str, widget: str = "string", *, problem: str | None = None,
@@ -111,9 +116,9 @@ def post_fields(settings: Mapping[str, Any], context: Mapping[str, Any]) -> list
         _field("group", "Working group", "select", options=groups) if groups else None,
         _field("audio", "Audio", pattern=HTTPS_PATTERN, hint="Podcasts: the MP3 file's address."),
         _field("audio_length", "Audio length", hint="With Audio: the file's size in bytes.",
-               pattern=["^[0-9]+$", "a whole number of bytes"]),
+               pattern=BYTES_PATTERN),
         _field("video", "Video", pattern=HTTPS_PATTERN),
-        _field("duration", "Duration", pattern=["^[0-9]{2}:[0-9]{2}:[0-9]{2}$", "HH:MM:SS"]),
+        _field("duration", "Duration", pattern=DURATION_PATTERN),
         _field("body", "Body", "markdown", hint="Start sections at ## (the title is the top heading)."),
     ]
 
