@@ -410,3 +410,28 @@ def test_the_editor_refuses_what_make_check_refuses(editor, admin, site, field, 
     site.post("measured", extra=f"Audio: https://example.org/x.mp3\n{field}: {value}")
     checked = site.check()
     assert refused_here == (not checked.ok), (value, checked.stdout)
+
+
+def test_a_refused_save_focuses_the_first_field_with_a_problem_which_describes_it(editor, admin):
+    """For a keyboard or screen-reader user: focus moves to the first field with a problem, and
+    the field is announced as invalid with the problem as its description."""
+    _open_new(admin, editor, "posts")
+    admin.get_by_label("Title", exact=True).fill("A post without a date")
+    _publish(admin)
+    date = admin.get_by_label("Date", exact=True)
+    admin.wait_for_function("document.activeElement && document.activeElement.id === "
+                            f"{date.get_attribute('id')!r}")
+    assert date.get_attribute("aria-invalid") == "true"
+    described = admin.evaluate("""input => input.getAttribute("aria-describedby").split(" ")
+        .map(id => document.getElementById(id).textContent).join(" ")""", date.element_handle())
+    assert described == "field 'date': is empty (required; write it after 'Date:')"
+    summary = admin.get_by_label("Summary", exact=True)
+    assert summary.get_attribute("aria-invalid") == "true"
+
+    # Fixed, a field is no longer announced as invalid.
+    summary.fill("Now with a summary.")
+    admin.keyboard.press("Tab")
+    admin.wait_for_timeout(300)
+    _publish(admin)
+    admin.wait_for_timeout(500)
+    assert summary.get_attribute("aria-invalid") is None

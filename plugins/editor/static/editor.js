@@ -316,6 +316,55 @@
     }
   });
 
+  /* Decap lists a field's problems beside its label but does not tie them to the input, and a
+   * refused save only says "you've missed a required field" without moving focus: a screen
+   * reader or keyboard user is left to hunt for which field. Each input with problems is
+   * marked invalid and described by them, and a refused save focuses the first such input. */
+  var ERRORS_ID = "-problems";
+  var refused = ((CMS.getLocale("en") || {}).ui || {}).toast;
+  refused = refused && refused.missingRequiredField;
+
+  function markProblems() {
+    var labels = document.querySelectorAll("label[for]");
+    Array.prototype.forEach.call(labels, function (label) {
+      var input = document.getElementById(label.htmlFor);
+      if (!input) return;
+      var list = label.parentNode.querySelector("label[for='" + label.htmlFor + "'] ~ ul");
+      var id = label.htmlFor + ERRORS_ID;
+      var described = (input.getAttribute("aria-describedby") || "").split(" ")
+        .filter(function (part) { return part && part !== id; });
+      if (list && list.textContent) {
+        list.id = id;
+        described.push(id);
+        input.setAttribute("aria-invalid", "true");
+      } else {
+        input.removeAttribute("aria-invalid");
+      }
+      if (described.length) input.setAttribute("aria-describedby", described.join(" "));
+      else input.removeAttribute("aria-describedby");
+    });
+  }
+
+  function focusFirstProblem() {
+    markProblems();
+    var first = document.querySelector("[aria-invalid=true]");
+    if (first) first.focus();
+  }
+
+  new MutationObserver(function (changes) {
+    var saveRefused = false;
+    changes.forEach(function (change) {
+      Array.prototype.forEach.call(change.addedNodes, function (node) {
+        if (refused && node.nodeType === 1 && node.textContent.indexOf(refused) >= 0) {
+          saveRefused = true;
+        }
+      });
+    });
+    markProblems();
+    // The problems may be drawn just after the notice: focus once both are on the page.
+    if (saveRefused) setTimeout(focusFirstProblem, 50);
+  }).observe(document.body, { childList: true, subtree: true, characterData: true });
+
   var style = script && script.getAttribute("data-preview-style");
   if (style) CMS.registerPreviewStyle(style);
 
