@@ -301,6 +301,38 @@ def test_a_picture_heavier_than_the_check_allows_is_refused_on_upload(editor, ad
     assert not list((editor.content / "images").rglob("phone-photo*"))
 
 
+def test_a_picture_without_its_description_is_refused_with_the_checks_words(editor, admin,
+                                                                            site, tmp_path):
+    page = admin
+    _open_new(page, editor, "posts")
+    page.get_by_label("Title", exact=True).fill("A picture nobody described")
+    page.get_by_label("Date", exact=True).fill("2026-11-21T09:30")
+    _choose(page, "Category", "Commons")
+    page.get_by_label("Authors", exact=True).fill("Ada Lovelace")
+    page.get_by_label("Summary", exact=True).fill("A post with a picture and no description.")
+    _choose_header_image(page)
+    page.locator("input[type=file]").set_input_files(str(_png(tmp_path / "undescribed.png")))
+    page.get_by_role("button", name="Choose selected").click()
+    before = sorted(p.name for p in (editor.content / "posts").rglob("*.md"))
+    _publish(page)
+    shown = page.get_by_text(re.compile(r"^field 'image_alt': "))
+    shown.first.wait_for()
+    message = shown.first.text_content()
+    assert sorted(p.name for p in (editor.content / "posts").rglob("*.md")) == before
+
+    # make check says the same of a post with an Image line and no Image_alt line.
+    site.file("images/posts/undescribed.png", "")
+    site.post("undescribed", extra="Image: {static}/images/posts/undescribed.png")
+    checked = site.check()
+    reported = [line for line in (checked.stdout + checked.stderr).splitlines()
+                if "undescribed.md" in line and "image_alt" in line]
+    assert any(line.endswith(f": {message}") for line in reported), (message, reported)
+
+    page.get_by_label("Image description (optional)").fill("A picture, now described")
+    _publish(page)
+    _saved(page)
+
+
 def test_a_long_title_makes_a_file_name_the_check_accepts(editor, admin):
     """The editor makes the file name (the slug) from the title as Pelican would, cut at a whole
     word to the check's limit; an event's starts with its date and stays within it too."""

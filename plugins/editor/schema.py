@@ -12,6 +12,7 @@ from content_checks.settings import read as read_check_settings
 from content_checks.source import STATUSES as POST_STATUSES
 from events.loader import MISSING as EVENT_MISSING
 from events.values import STATUSES as EVENT_STATUSES
+from publishing.images import MISSING_ALT
 from working_groups.reader import MISSING as GROUP_MISSING
 from working_groups.settings import read_settings as group_settings
 
@@ -63,6 +64,13 @@ def _image(settings: Mapping[str, Any], hint: str = "") -> dict:
                   media_library={"config": {"max_file_size": limit}})
 
 
+def _image_alt(hint: str = "") -> dict:
+    """The Image description: needed once there is an Image (editor.js looks at that field),
+    with the words `make check` gives for a picture without one."""
+    return _field("image_alt", "Image description", "image-alt", hint=hint,
+                  without_problem=f"field 'image_alt': {MISSING_ALT}")
+
+
 def _existing(label: str, names: Iterable[str]) -> str:
     names = list(names)
     return f"Comma-separated. {label}: {', '.join(names)}" if names else "Comma-separated."
@@ -111,8 +119,8 @@ def post_fields(settings: Mapping[str, Any], context: Mapping[str, Any]) -> list
         _field("status", "Status", "select", options=list(POST_STATUSES), default="draft",
                hint="draft: checked, never published; hidden: published, not listed."),
         _image(settings, hint="The picture shown with the post."),
-        _field("image_alt", "Image description", hint=(
-            "What the picture shows, for people who cannot see it (needed with an image).")),
+        _image_alt(hint="What the picture shows, for people who cannot see it (needed with an "
+                        "image)."),
         _field("group", "Working group", "select", options=groups) if groups else None,
         _field("audio", "Audio", pattern=HTTPS_PATTERN, hint="Podcasts: the MP3 file's address."),
         _field("audio_length", "Audio length", hint="With Audio: the file's size in bytes.",
@@ -173,7 +181,7 @@ def group_fields(settings: Mapping[str, Any]) -> list[dict]:
         _field("order", "Order", "number", value_type="int", min=0,
                hint="The Collaborate page lists groups by Order, then by title."),
         _image(settings),
-        _field("image_alt", "Image description"),
+        _image_alt(),
         _field("body", "Background", "markdown"),
     ]
 

@@ -123,25 +123,37 @@
     CMS.registerWidget("required-" + name, Control, base.preview);
   }
 
-  /* slug: the string widget, refusing to leave a new entry's slug empty when its title gives
-   * none (the preSave below would then name the file ".md" or "<date>-.yaml"). */
+  /* The string widget, refusing a value when `problem(value, entry, field)` gives words (a rule
+   * that looks at other fields of the entry, which Decap's own checks cannot). */
   var string = CMS.getWidget("string");
-  var SlugControl = createClass({
-    isValid: function () {
-      var entry = this.props.getEntry ? this.props.getEntry() : this.props.entry;
-      if (isEmpty(this.props.value) && entry && entry.get("newRecord")
-          && !slugify(entry.getIn(["data", "title"]))) {
-        return { error: { type: "CUSTOM", message: this.props.field.get("untitled_problem") } };
+  function stringRefusing(problem) {
+    return createClass({
+      isValid: function () {
+        var entry = this.props.getEntry ? this.props.getEntry() : this.props.entry;
+        var message = entry && problem(this.props.value, entry, this.props.field);
+        if (message) return { error: { type: "CUSTOM", message: message } };
+        var inner = this.inner;
+        return inner && typeof inner.isValid === "function" ? inner.isValid() : true;
+      },
+      remember: function (control) { this.inner = control; },
+      render: function () {
+        return h(string.control, Object.assign({}, this.props, { ref: this.remember }));
       }
-      var inner = this.inner;
-      return inner && typeof inner.isValid === "function" ? inner.isValid() : true;
-    },
-    remember: function (control) { this.inner = control; },
-    render: function () {
-      return h(string.control, Object.assign({}, this.props, { ref: this.remember }));
-    }
-  });
-  CMS.registerWidget("slug", SlugControl, string.preview);
+    });
+  }
+
+  /* slug: left empty in a new entry whose title gives none, the preSave below would name the
+   * file ".md" or "<date>-.yaml". */
+  CMS.registerWidget("slug", stringRefusing(function (value, entry, field) {
+    return isEmpty(value) && entry.get("newRecord") && !slugify(entry.getIn(["data", "title"]))
+      ? field.get("untitled_problem") : null;
+  }), string.preview);
+
+  /* image-alt: the check refuses a picture without its description. */
+  CMS.registerWidget("image-alt", stringRefusing(function (value, entry, field) {
+    return isEmpty(value) && !isEmpty(entry.getIn(["data", "image"]))
+      ? field.get("without_problem") : null;
+  }), string.preview);
 
   /* when: an event's start or end, "YYYY-MM-DD HH:MM" or, all day, "YYYY-MM-DD". */
   var WHEN = /^(\d{4}-\d{2}-\d{2})(?:[ T](\d{2}:\d{2}))?/;
