@@ -175,7 +175,8 @@ NEWSLETTER_ACTION_URL = "https://lists.open.coop/subscribe/post?u=opencoop&id=ne
 
 # Hosts whose <iframe>/<object>/<embed> posts, pages, groups and events may include (exact
 # names, e.g. "www.youtube-nocookie.com"); anything else is refused by make check. Raw
-# <script>, on*= handlers and javascript:/data: links are refused everywhere.
+# <script>, on*= handlers, javascript:/data: links and page-wide elements (<meta>, <style>,
+# <link>, <base>) are refused everywhere.
 CONTENT_EMBED_HOSTS = []
 # The heaviest picture make check lets into content/ (bytes): readers on phones wait for it.
 CONTENT_IMAGE_MAX_BYTES = 1_000_000

@@ -565,6 +565,12 @@ def test_encodings(hostile, data, expected):
     ("![a](data:image/svg+xml;base64,PHN2Zz4=)", "links to a data: URL"),
     ('<iframe src="https://evil.example/"></iframe>', "embeds an <iframe> from 'evil.example'"),
     ('<object data="https://evil.example/x.swf"></object>', "embeds an <object> from 'evil.example'"),
+    # No Content-Security-Policy stops a refresh: the page would send its readers elsewhere.
+    ('<meta http-equiv="refresh" content="0;url=https://evil.example/">',
+     "contains a <meta> element, which sends readers elsewhere"),
+    ("<STYLE>main { display: none }</STYLE>", "contains a <style> element, which restyles every page"),
+    ('<link rel="stylesheet" href="/theme/css/site.css">', "contains a <link> element"),
+    ('<base href="https://evil.example/">', "contains a <base> element"),
 ])
 def test_content_security_lint(hostile, body, expected):
     site, digest = hostile
@@ -572,6 +578,17 @@ def test_content_security_lint(hostile, body, expected):
     site.write("working-groups/x.md", GROUP + f"\n{body}\n")
     refused(site, digest, ["pages/x.md:3: field 'content': " + expected,
                            "working-groups/x.md:7: field 'content': " + expected])
+
+
+def test_a_post_cannot_restyle_or_redirect_the_pages_it_is_shown_on(hostile):
+    # A summary is shown on the home page and the blog's lists: its <style> would hide them.
+    site, digest = hostile
+    post = POST.format(title="X", extra="").replace(
+        "A short summary.", "Short. <style>main { display: none }</style>")
+    site.write("posts/x.md", post.replace(
+        "Body text.", '<meta http-equiv="refresh" content="0; url=https://evil.example/">'))
+    refused(site, digest, ["posts/x.md:6: field 'summary': contains a <style> element",
+                           "posts/x.md:9: field 'content': contains a <meta> element"], build=True)
 
 
 def test_an_allowed_embed_host_passes(hostile):

@@ -23,6 +23,14 @@ _URL = re.compile(r"""(?:\b[a-z-]+\s*=\s*["']?|\]\(\s*<?|^\s*\[[^\]]*\]:\s*<?)\s
                   re.IGNORECASE)
 _BAD_SCHEMES = ("javascript", "vbscript", "data")
 _EMBEDS = ("iframe", "object", "embed", "frame", "frameset", "applet")
+# Elements that act on the whole page rather than where they stand: a <meta http-equiv=refresh>
+# sends readers to another site (no Content-Security-Policy governs it), a <style> restyles or
+# hides every page the text is shown on (a summary is on the home page), <base> and <link>
+# change where the page's own links and styles come from.
+_PAGE_WIDE = {"meta": "sends readers elsewhere or changes how the page is read",
+              "style": "restyles every page the text appears on, the home page included",
+              "base": "changes where every link of the page leads",
+              "link": "loads a stylesheet or resource into the page"}
 # Browsers drop these inside a URL scheme ("java\tscript:" is javascript:).
 _INVISIBLE = re.compile(r"[\t\n\r\x00]")
 
@@ -55,6 +63,10 @@ def lint(lines: Iterable[tuple[int, str]], field: str, embed_hosts: tuple[str, .
                                       "content; the site runs only its own)")
             elif name in _EMBEDS:
                 yield from _embed(number, field, name, attributes, embed_hosts)
+            elif name in _PAGE_WIDE:
+                yield number, field, (f"contains a <{name}> element, which {_PAGE_WIDE[name]} "
+                                      "(expected text, links and pictures; the theme styles "
+                                      "the page)")
             handler = _HANDLER.search(attributes)
             if handler:
                 yield number, field, (f"<{name}> has an event handler attribute "
