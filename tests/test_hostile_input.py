@@ -501,6 +501,24 @@ def test_yaml_aliases_are_refused_before_expansion(hostile):
     refused(site, digest, ["events/x.yaml:", "uses a YAML alias (*name)"])
 
 
+def test_deeply_nested_yaml_is_refused_before_it_is_built(hostile):
+    # PyYAML builds nested values by recursion: 1,000 levels were a RecursionError, 100,000 a
+    # crash of the process (libyaml's composer has no limit), from a 100 KB file.
+    site, digest = hostile
+    site.write("events/x.yaml", EVENT + "tags: " + "[" * 1000 + "]" * 1000 + "\n")
+    site.write("events/y.yaml", EVENT + "location: " + "{a: " * 100_000 + "\n")
+    expected = ["events/x.yaml:4: field 'tags': nests lists or mappings more than 8 levels deep",
+                "events/y.yaml:4: field 'location': nests lists or mappings more than 8 levels"]
+    for command in ("check", "build"):  # each in a process of its own: a crash is seen as one
+        result = site.run(command)
+        text = result.stdout + result.stderr
+        assert result.returncode == 1, f"{command}: exit {result.returncode}\n{text}"
+        assert "Traceback" not in text and "internal error" not in text, text
+        for needle in expected:
+            assert needle in text, text
+    assert tree_digest(site.output) == digest
+
+
 def test_deep_nesting_and_size_are_bounded(hostile):
     site, digest = hostile
     nested = "".join("    " * i + "- x\n" for i in range(200))

@@ -102,6 +102,29 @@ def _refuse_aliases(node) -> None:
                 pending.extend(item if isinstance(item, tuple) else (item,))
 
 
+# Event fields nest one level at most (a location's mapping, a list of tags). PyYAML builds a
+# nested value by recursion: a few kilobytes of "[" end in a RecursionError, and in libyaml's
+# composer, which has no such limit, in a crash of the whole process.
+MAX_DEPTH = 8
+
+
+def _too_deep(text: str) -> int | None:
+    """The line where the YAML nests deeper than MAX_DEPTH, or None. Read as a stream of events,
+    which needs no recursion; a stream that breaks first is left to the parser to explain."""
+    depth = -1  # the file's own mapping of fields is no level of a field
+    try:
+        for event in yaml.parse(text, Loader=_FastLoader):
+            if isinstance(event, yaml.CollectionStartEvent):
+                depth += 1
+                if depth > MAX_DEPTH:
+                    return event.start_mark.line + 1
+            elif isinstance(event, yaml.CollectionEndEvent):
+                depth -= 1
+    except yaml.YAMLError:
+        return None
+    return None
+
+
 def _fast_parse(text: str):
     """(node, data) from libyaml, or None when anything is wrong (the slow path explains it)."""
     loader = _FastLoader(text)
@@ -165,6 +188,12 @@ def _parse_yaml(text: str, out: _Collector) -> dict | None:
     if not text.strip() or all(not ln.strip() or ln.lstrip().startswith("#")
                                for ln in text.splitlines()):
         out.add("title", "the file is empty (expected at least 'title:' and 'start:')", 1)
+        return None
+    deep = _too_deep(text)
+    if deep is not None:
+        out.add(_key_near(text.splitlines(), deep), f"nests lists or mappings more than "
+                f"{MAX_DEPTH} levels deep (expected text, a list such as [governance, "
+                "mutual credit], or a location's name, address, lat and lon)", deep)
         return None
     parsed = _fast_parse(text) or _explain_yaml(text, out)
     if parsed is None:
