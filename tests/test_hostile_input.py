@@ -419,6 +419,29 @@ def test_a_mistyped_field_is_named_not_ignored(hostile, relative, text, expected
     refused(site, digest, [expected], build=True)
 
 
+@pytest.mark.parametrize("relative, line, expected", [
+    # The home page replaced by a contributor's page, without a word.
+    ("pages/x.md", "Save_as: index.html", "pages/x.md:2: field 'save_as': 'index.html': a page's "
+     "address comes from its Slug (expected 'Slug: name'"),
+    ("pages/x.md", "Save_as: feeds/all.atom.xml", "pages/x.md:2: field 'save_as': 'feeds/"),
+    ("pages/x.md", "Save_as: ../evil.html", "pages/x.md:2: field 'save_as': '../evil.html'"),
+    # Was an internal error of the build: no such template.
+    ("pages/x.md", "Template: ../../nope", "pages/x.md:2: field 'template': is not a field a page"),
+    # Was listed in the sitemap as https://open.coop/javascript:alert(1).
+    ("pages/x.md", "Url: javascript:alert(1)", "pages/x.md:2: field 'url': is not a field a page"),
+    # Pelican gave up on the file, naming neither the line nor the field.
+    ("posts/x.md", "Save_as: ../../evil.html", "posts/x.md:7: field 'save_as': is not a field a "
+     "post has"),
+])
+def test_a_file_cannot_choose_where_it_is_written(hostile, relative, line, expected):
+    site, digest = hostile
+    text = (POST.format(title="X", extra=line) if relative.startswith("posts/")
+            else f"Title: X\n{line}\n\nText.\n")
+    site.write(relative, text)
+    refused(site, digest, [expected], build=True)
+    assert not (site.root / "evil.html").exists() and not (site.output.parent / "evil.html").exists()
+
+
 @pytest.mark.parametrize("written, instead, expected", [
     # The Audio category's RSS feed is the podcast: an item without an enclosure is no episode.
     ("Category: Commons", "Category: Audio",

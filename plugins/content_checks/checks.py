@@ -160,6 +160,11 @@ def _check_common(generator, content, required: tuple[str, ...], settings: Check
     for line, field, message in fields.unknown(findings.header, fields.POST if article
                                                else fields.PAGE, "post" if article else "page"):
         report(generator.context, content.source_path, line, field, message)
+    if not article and findings.line_of("save_as"):
+        message = fields.page_value("save_as", str(content.metadata.get("save_as") or ""))
+        if message:
+            report(generator.context, content.source_path, findings.line_of("save_as"),
+                   "save_as", message)
 
 
 def check_articles(generator) -> None:

@@ -8,15 +8,18 @@ import difflib
 from typing import Iterable, Iterator
 
 from .header import Finding
+from .rules import quote
 
 # CONTRIBUTING.md's tables. No Lang, Translation, Template, Save_as or Url on posts: the site
 # publishes in one language at the addresses its URL settings give.
 POST = frozenset({"title", "date", "modified", "category", "tags", "authors", "summary", "slug",
                   "status", "image", "image_alt", "group", "audio", "audio_length", "video",
                   "video_length", "duration", "feed_id"})
-# A page may take another page's place (the home page is a page saved as index.html).
-PAGE = frozenset({"title", "slug", "status", "summary", "image", "image_alt", "save_as", "url",
-                  "template"})
+# A page's address comes from its slug, as every other page's does. An empty Save_as keeps a
+# page's text off the site as a page of its own: the home page shows the hidden page "home"
+# that way. Any other Save_as, Url or Template let one file replace the home page, a feed or
+# the search index, or stop the build on a template that does not exist.
+PAGE = frozenset({"title", "slug", "status", "summary", "image", "image_alt", "save_as"})
 GROUP = frozenset({"title", "slug", "purpose", "status", "docs", "join", "chat", "contact",
                    "order", "image", "image_alt", "tags", "murmurations"})
 
@@ -35,3 +38,12 @@ def unknown(header: Iterable[tuple[str, int]], known: frozenset[str],
         hint = (f"did you mean '{_written(close[0])}:'?" if close else
                 "expected one of: " + ", ".join(_written(name) for name in sorted(known)))
         yield line, key, f"is not a field a {kind} has ({hint})"
+
+
+def page_value(key: str, value: str) -> str | None:
+    """What is wrong with a page's ``key: value`` line that is a field a page has, or None."""
+    if key == "save_as" and value.strip():
+        return (f"{quote(value)}: a page's address comes from its Slug (expected 'Slug: name'; "
+                "an empty 'Save_as:' only keeps the page's text off the site as a page of its "
+                "own, as the home page's text is)")
+    return None

@@ -21,7 +21,7 @@ from pathlib import Path
 from publishing.problems import header_fields, report, source_lines
 from scaffold.templates import PLACEHOLDER
 
-from . import header
+from . import fields, header
 from .rules import missing_message, quote
 from .scans import SCANS
 from .settings import CheckSettings, read as read_settings
@@ -148,7 +148,7 @@ def report_findings(context: dict, content, findings: Findings, article: bool) -
 
 
 def _diagnose(context: dict, path: str, settings: CheckSettings,
-              required: tuple[str, ...]) -> None:
+              required: tuple[str, ...], post: bool) -> None:
     try:
         data = Path(path).read_bytes()
     except OSError as error:
@@ -172,6 +172,17 @@ def _diagnose(context: dict, path: str, settings: CheckSettings,
     if status and status[1].lower() not in STATUSES:
         report(context, path, status[0], "status",
                f"unknown status {quote(status[1])} (expected one of: {', '.join(STATUSES)})")
+    # Pelican also gives up on a file whose Save_as leads out of the output folder: that line
+    # is no field of a post, nor a page's address.
+    known = fields.POST if post else fields.PAGE
+    for line, field, message in fields.unknown([(key, line) for key, (line, _value)
+                                                in header.items()], known,
+                                               "post" if post else "page"):
+        report(context, path, line, field, message)
+    for key, (line, value) in header.items():
+        message = None if post or key not in known else fields.page_value(key, value)
+        if message:
+            report(context, path, line, key, message)
 
 
 def check_unreadable(generators) -> None:
@@ -188,4 +199,4 @@ def check_unreadable(generators) -> None:
             if path.is_file():
                 post = any(folder in Path(relative).parents for folder in posts)
                 _diagnose(context, os.fspath(path.resolve()), settings,
-                          settings.post_required if post else settings.page_required)
+                          settings.post_required if post else settings.page_required, post)
