@@ -104,6 +104,9 @@ def site_outputs(context: dict) -> Iterator[tuple[str, str]]:
         yield f"{str(settings['FEEDS_PATH']).strip('/')}/" + "{name}", "FEEDS_PATH"
     yield f"{settings.get('THEME_STATIC_DIR', 'theme')}/" + "{file}", "THEME_STATIC_DIR"
     yield SEARCH_INDEX_PATH + "{file}", "the search index"
+    # The browser editor's folder (plugins/editor): its page and files are named by no *_SAVE_AS.
+    if settings.get("EDITOR_URL"):
+        yield f"{str(settings['EDITOR_URL']).strip('/')}/" + "{file}", "EDITOR_URL"
     for static in context.get("staticfiles") or []:
         if not os.path.exists(static.source_path):
             continue  # linked with {static} but missing: reported by the link check
