@@ -201,6 +201,9 @@ def recurrence(value: object, start: date | datetime) -> tuple[str, dateutil_rru
     for key, low, high in (("COUNT", 1, 5000), ("INTERVAL", 1, 1000)):
         if key in parts and not (parts[key].isdigit() and low <= int(parts[key]) <= high):
             raise FieldError(f"{key}={parts[key]} is out of range {low}-{high} {expected}")
+    problem = _numbered_days(parts)
+    if problem:
+        raise FieldError(problem)
     dtstart = start if isinstance(start, datetime) else datetime.combine(start, time())
     try:
         result = dateutil_rrule.rrulestr(rule, dtstart=dtstart, forceset=False)
@@ -208,8 +211,39 @@ def recurrence(value: object, start: date | datetime) -> tuple[str, dateutil_rru
         raise FieldError(f"{quote(rule)} is not a valid rule: {error} {expected}") from None
     if not isinstance(result, dateutil_rrule.rrule):
         raise FieldError(f"{quote(rule)} is not a single rule {expected}")
-    _bounded(result, dtstart, "COUNT" in parts or "UNTIL" in parts)
+    try:
+        _bounded(result, dtstart, "COUNT" in parts or "UNTIL" in parts)
+    except (ValueError, IndexError, OverflowError) as error:
+        if isinstance(error, FieldError):
+            raise
+        # dateutil accepts some rules it cannot expand: they stop it part way.
+        raise FieldError(f"{quote(rule)} is not a valid rule: {error} {expected}") from None
     return rule, result
+
+
+_NUMBERED_DAY = re.compile(r"([+-]?)(\d{1,2})(MO|TU|WE|TH|FR|SA|SU)")
+
+
+def _numbered_days(parts: dict[str, str]) -> str | None:
+    """What is wrong with a numbered BYDAY (1MO, -1FR), which RFC 5545 gives a meaning only
+    within a month or a year: dateutil ignores the number in a daily or weekly rule (the page
+    said "the first Monday" of a rule held every Monday) and stops on one beyond what a month
+    holds."""
+    in_month = parts["FREQ"] == "MONTHLY" or (parts["FREQ"] == "YEARLY" and "BYMONTH" in parts)
+    most = 5 if in_month else 53
+    for day in parts.get("BYDAY", "").split(","):
+        numbered = _NUMBERED_DAY.fullmatch(day)
+        if numbered is None:
+            continue  # a plain day, or one dateutil refuses with its own words
+        if parts["FREQ"] not in ("MONTHLY", "YEARLY"):
+            return (f"BYDAY={day}: a numbered day is the nth of a month or a year, so it needs "
+                    f"FREQ=MONTHLY or FREQ=YEARLY (expected BYDAY={numbered.group(3)}, without "
+                    f"the number, in a FREQ={parts['FREQ']} rule)")
+        if not 1 <= int(numbered.group(2)) <= most:
+            where = "a month" if in_month else "a year"
+            return (f"BYDAY={day}: {where} has at most {most} of each weekday (expected a number "
+                    f"from 1 to {most}, or -1 to -{most} counting from the end, before the day)")
+    return None
 
 
 def _bounded(rule: dateutil_rrule.rrule, start: datetime, ends: bool) -> None:
