@@ -524,6 +524,17 @@ def test_event_values(hostile, extra, expected):
             or "53MO" in extra)
 
 
+def test_a_series_in_the_last_years_a_calendar_carries_is_built(hostile):
+    # Year 9997 is accepted: the check of its clock changes ten years ahead overflowed, an
+    # internal error.
+    site, _digest = hostile
+    site.write("events/x.yaml", EVENT.replace("2027-03-04", "9997-12-01")
+               + "recurrence: FREQ=DAILY\n")
+    assert site.check() == []
+    result = site.run("build")
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
 def test_yaml_aliases_are_refused_before_expansion(hostile):
     site, digest = hostile
     laughs = ['a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]']

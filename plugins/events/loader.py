@@ -341,7 +341,10 @@ def _refuse_changing_clocks(event: Event, out: _Collector) -> None:
     hour early, of no length, left out, or an extra occurrence added)."""
     rules = timing.rule_set(event)
     length = event.end.replace(tzinfo=None) - event.start.replace(tzinfo=None)
-    horizon = event.start + timedelta(days=366 * CLOCK_CHECK_YEARS)
+    try:
+        horizon = event.start + timedelta(days=366 * CLOCK_CHECK_YEARS)
+    except OverflowError:  # a start in the last years a date can hold
+        horizon = datetime.max.replace(tzinfo=event.start.tzinfo)
     for count, moment in enumerate(rules):
         if moment > horizon or count >= values.MAX_OCCURRENCES:
             return
