@@ -259,6 +259,13 @@ def _bounded(rule: dateutil_rrule.rrule, start: datetime, ends: bool) -> None:
     if first is None and window is not None:
         raise FieldError(f"the rule makes no occurrence in its first {FIRST_OCCURRENCE_YEARS} "
                          "years (expected a rule whose dates include the coming years)")
+    # The probe's dates are a superset of the rule's: an INTERVAL or a BYSETPOS can leave the
+    # rule none of them (FREQ=DAILY;INTERVAL=7;BYDAY=TU from a Thursday), and an UNTIL before
+    # the start leaves it none at all. Published, it was an event that never takes place.
+    if next(iter(rule), None) is None:
+        raise FieldError("the rule makes no occurrence at all (expected a rule that includes "
+                         "dates after the start: check INTERVAL, BYSETPOS and that UNTIL is "
+                         "after the start)")
     year_later = _until(start, 1) or datetime.max.replace(tzinfo=start.tzinfo)
     in_first_year = rule.replace(until=year_later, count=None)
     if len(list(islice(in_first_year, MAX_OCCURRENCES + 1))) > MAX_OCCURRENCES:
