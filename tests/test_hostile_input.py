@@ -495,6 +495,9 @@ def test_control_characters_splitlines_would_take_for_line_ends(hostile):
 
 @pytest.mark.parametrize("extra, expected", [
     ('title: "A\\x07B"', "field 'title': contains the control character U+0007"),
+    # A YAML escape: the check passed it, the build stopped at writing it as UTF-8.
+    ('summary: "A\\ud800B"', "field 'summary': contains U+D800 at position 2, half of a "
+     "surrogate pair, which UTF-8 cannot carry"),
     ("sequence: 99999999999", "field 'sequence': '99999999999' is out of range"),
     ("sequence: one", "field 'sequence': got the text 'one' (expected a whole number)"),
     ("start: 9999-12-31 23:30", "field 'start': '9999-12-31 23:30': year 9999 is outside"),
@@ -527,7 +530,7 @@ def test_event_values(hostile, extra, expected):
     site.write("events/x.yaml", "\n".join(kept) + "\n" + extra + "\n")
     refused(site, digest, ["events/x.yaml:", expected],
             build=(key in ("sequence", "start", "description") and "script" not in extra)
-            or "53MO" in extra or "UNTIL=2020" in extra)
+            or "53MO" in extra or "UNTIL=2020" in extra or "ud800" in extra)
 
 
 def test_a_series_in_the_last_years_a_calendar_carries_is_built(hostile):

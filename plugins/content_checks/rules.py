@@ -20,10 +20,11 @@ SLUG_MAX_LENGTH = 100
 QUOTE_LIMIT = 80
 # Tab, line feed and carriage return are text; every other C0/C1 control character, DEL and
 # the non-characters XML forbids break a feed or a calendar, or hide text in a page.
-CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff]")
+# A lone surrogate (a YAML "\\ud800" escape) cannot be written as UTF-8 at all.
+CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
 # Offsets beyond these exist nowhere on Earth, and datetime refuses +/-24:00 and beyond.
 # In a quoted value, line breaks and tabs are shown as escapes too: a message is one line.
-_UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\ufffe\uffff]")
+_UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
 MAX_OFFSET = timedelta(hours=14)
 # iCalendar (RFC 5545) and Atom/RSS dates carry four-digit years; feeds and calendars also
 # compute a year or two either side of each date (time-zone definitions run to the year
@@ -83,8 +84,12 @@ def control_character(text: str) -> str | None:
     match = CONTROL.search(text)
     if match is None:
         return None
-    return (f"contains the control character U+{ord(match.group()):04X} at position "
-            f"{match.start() + 1} (expected plain text; delete it)")
+    code, position = f"U+{ord(match.group()):04X}", match.start() + 1
+    if "\ud800" <= match.group() <= "\udfff":
+        return (f"contains {code} at position {position}, half of a surrogate pair, which "
+                "UTF-8 cannot carry (expected plain text; delete it)")
+    return f"contains the control character {code} at position {position} (expected plain " \
+        "text; delete it)"
 
 
 def slug(value: str, *, made: bool = False) -> str | None:
