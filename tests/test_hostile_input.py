@@ -500,6 +500,8 @@ def test_control_characters_splitlines_would_take_for_line_ends(hostile):
      "surrogate pair, which UTF-8 cannot carry"),
     ("sequence: 99999999999", "field 'sequence': '99999999999' is out of range"),
     ("sequence: one", "field 'sequence': got the text 'one' (expected a whole number)"),
+    # Too long for Python to write out in decimal: the message itself was an internal error.
+    ("sequence: 0x" + "f" * 5000, "field 'sequence': a number of 20,000 bits is out of range"),
     ("start: 9999-12-31 23:30", "field 'start': '9999-12-31 23:30': year 9999 is outside"),
     ("updated: 2026-11-20 12:00+99:00", "field 'updated': '2026-11-20 12:00+99:00': the UTC offset"),
     ("description: |\n" + "".join("  " + "  " * i + "- x\n" for i in range(60)),

@@ -144,7 +144,11 @@ def offset(moment: datetime) -> str | None:
 
 def integer(value: int, low: int, high: int) -> str | None:
     if not low <= value <= high:
-        return f"{quote(str(value))} is out of range (expected a whole number from {low} to {high})"
+        # Python refuses to write out an integer of thousands of digits (a YAML 0x... value
+        # becomes one): such a value is named by its size instead.
+        shown = quote(str(value)) if value.bit_length() <= 256 else \
+            f"a number of {value.bit_length():,} bits"
+        return f"{shown} is out of range (expected a whole number from {low} to {high})"
     return None
 
 
