@@ -107,7 +107,7 @@ def test_output_after_a_sequence_of_saves_is_byte_identical_to_a_cold_build(proj
 
         (content / "posts/2026/written-during-the-preview.md").write_text(NEW_POST, encoding="utf-8")
         server.settle()
-        (content / "posts/2024/book-review-everything-for-everyone.md").unlink()
+        (content / "posts/2022/qa-how-do-co-ops-make-decisions.md").unlink()
         server.settle()
         edit(content / "posts/2026/towards-a-co-op-ontology-v1.md", "Status: draft\n", "")
         server.settle()
