@@ -522,6 +522,11 @@ def test_control_characters_splitlines_would_take_for_line_ends(hostile):
     # dateutil drops the number: the page said "Weekly on the first Monday" of every Monday.
     ("recurrence: FREQ=WEEKLY;BYDAY=1MO", "field 'recurrence': BYDAY=1MO: a numbered day is the "
      "nth of a month or a year, so it needs FREQ=MONTHLY or FREQ=YEARLY"),
+    # dateutil reads BYMONTHDAY=0 as no BYMONTHDAY: "Monthly on the 0th" held every day.
+    ("recurrence: FREQ=MONTHLY;BYMONTHDAY=0", "field 'recurrence': BYMONTHDAY=0: there is no day "
+     "of the month 0 (expected 1 to 31, or -1 to -31 counting from the end)"),
+    ("recurrence: FREQ=YEARLY;BYWEEKNO=10,-0;BYDAY=MO",
+     "field 'recurrence': BYWEEKNO=10,-0: there is no week of the year 0"),
     ("description: <script>alert(1)</script>", "field 'description': contains a <script> element"),
 ])
 def test_event_values(hostile, extra, expected):

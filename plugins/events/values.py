@@ -201,7 +201,7 @@ def recurrence(value: object, start: date | datetime) -> tuple[str, dateutil_rru
     for key, low, high in (("COUNT", 1, 5000), ("INTERVAL", 1, 1000)):
         if key in parts and not (parts[key].isdigit() and low <= int(parts[key]) <= high):
             raise FieldError(f"{key}={parts[key]} is out of range {low}-{high} {expected}")
-    problem = _numbered_days(parts)
+    problem = _numbered_days(parts) or _day_zero(parts)
     if problem:
         raise FieldError(problem)
     dtstart = start if isinstance(start, datetime) else datetime.combine(start, time())
@@ -243,6 +243,21 @@ def _numbered_days(parts: dict[str, str]) -> str | None:
             where = "a month" if in_month else "a year"
             return (f"BYDAY={day}: {where} has at most {most} of each weekday (expected a number "
                     f"from 1 to {most}, or -1 to -{most} counting from the end, before the day)")
+    return None
+
+
+# Numbered parts counted from 1 (or from the end, -1): RFC 5545 has no day or week 0, and
+# dateutil reads BYMONTHDAY=0 as no BYMONTHDAY at all (every day of a monthly rule).
+_FROM_ONE = {"BYMONTHDAY": ("day of the month", 31), "BYYEARDAY": ("day of the year", 366),
+             "BYWEEKNO": ("week of the year", 53)}
+
+
+def _day_zero(parts: dict[str, str]) -> str | None:
+    for key, (what, most) in _FROM_ONE.items():
+        numbers = parts.get(key, "").split(",")
+        if any(number.lstrip("+-") and not number.lstrip("+-").strip("0") for number in numbers):
+            return (f"{key}={parts[key]}: there is no {what} 0 (expected 1 to {most}, or -1 to "
+                    f"-{most} counting from the end)")
     return None
 
 
