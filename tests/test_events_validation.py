@@ -72,6 +72,10 @@ BAD = {
     "latin1.yaml": ("title: Caf\xe9 night\nstart: 2026-01-01\n".encode("latin-1"),
                     ":1: field 'title': byte 0xe9 is not UTF-8 text"),
     "empty.yaml": ("", ":1: field 'title': the file is empty"),
+    # The line is there with nothing after it: not a date that is wrong, nor "nothing" given.
+    "blank-start.yaml": ("title: Blank\nstart: ''\ntimezone: Europe/London\n",
+                         ":2: field 'start': is empty (expected a date like 2020-06-18"),
+    "bare-title.yaml": ("title:\nstart: 2026-01-01\n", ":1: field 'title': is empty (expected text)"),
     "future-update.yaml": ("title: Stamp\nstart: 2026-01-01\nupdated: 2061-01-01 10:00\n",
                            ":3: field 'updated': 2061-01-01 10:00 UTC is in the future"),
     "off-map.yaml": ("title: Pole\nstart: 2026-01-01\nlocation: {name: Hall, lat: 91, lon: 0}\n",

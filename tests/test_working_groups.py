@@ -198,6 +198,7 @@ def test_unknown_group_on_a_post_fails_and_keeps_previous_output(site):
 def test_bad_group_files_report_every_problem(site):
     group_file(site, "bad-status", title="Bad status", status="sleeping")
     site.file("working-groups/no-purpose.md", "Title: No purpose\nStatus: active\n\nText.\n")
+    site.file("working-groups/blank.md", "Title:\nPurpose:\nStatus: active\n\nText.\n")
     group_file(site, "messy", title="Messy", order="first", extra="""
         Docs: http://docs.example.org/
         Join: not a link
@@ -211,6 +212,9 @@ def test_bad_group_files_report_every_problem(site):
     assert ("bad-status.md:3: field 'status': unknown status 'sleeping' "
             "(expected one of: active, forming, paused, archived)") in err
     assert "no-purpose.md: field 'purpose': missing (required" in err
+    # Lines there with nothing after them: not "add a line".
+    assert "blank.md:1: field 'title': is empty (required; write it after 'Title:')" in err
+    assert "blank.md:2: field 'purpose': is empty (required; one or two sentences" in err
     assert "messy.md:4: field 'order': 'first' is not a whole number" in err
     assert "messy.md:5: field 'docs': 'http://docs.example.org/' is not an https:// link" in err
     assert "messy.md:6: field 'join': 'not a link' is not an https:// link" in err

@@ -13,7 +13,7 @@ from content_checks.source import STATUSES as POST_STATUSES
 from events.loader import MISSING as EVENT_MISSING
 from events.values import STATUSES as EVENT_STATUSES
 from publishing.images import MISSING_ALT
-from working_groups.reader import MISSING as GROUP_MISSING
+from working_groups.reader import EMPTY as GROUP_EMPTY
 from working_groups.settings import read_settings as group_settings
 
 from .settings import EditorSettings
@@ -169,11 +169,11 @@ def event_fields(settings: Mapping[str, Any], context: Mapping[str, Any]) -> lis
 def group_fields(settings: Mapping[str, Any]) -> list[dict]:
     statuses = list(group_settings(dict(settings))["WORKING_GROUP_STATUSES"])
     return [
-        _field("title", "Title", problem=GROUP_MISSING["title"]),
+        _field("title", "Title", problem=GROUP_EMPTY["title"]),
         _slug("What posts' and events' Group refers to; left empty, it is made from the title."),
-        _field("purpose", "Purpose", "text", problem=GROUP_MISSING["purpose"]),
+        _field("purpose", "Purpose", "text", problem=GROUP_EMPTY["purpose"]),
         _field("status", "Status", "select", options=statuses, default="forming",
-               problem=GROUP_MISSING["status"].format(statuses=", ".join(statuses))),
+               problem=GROUP_EMPTY["status"].format(statuses=", ".join(statuses))),
         _field("docs", "Working docs", pattern=HTTPS_PATTERN),
         _field("join", "Join link", pattern=HTTPS_PATTERN),
         _field("chat", "Chat", pattern=HTTPS_PATTERN),

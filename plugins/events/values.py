@@ -47,7 +47,9 @@ def describe(value: object) -> str:
 
 
 def text(value: object, *, required: bool = False, single_line: bool = False) -> str:
-    if value is None and not required:
+    if value is None:
+        if required:  # `title:` with nothing after it
+            raise FieldError("is empty (expected text)")
         return ""
     if not isinstance(value, str):
         hint = " (put it in quotes)" if isinstance(value, (int, float, bool)) else ""
@@ -84,10 +86,14 @@ def when(value: object, *, allow_offset: bool = False) -> date | datetime:
 def _when(value: object, allow_offset: bool) -> date | datetime:
     if isinstance(value, date):
         return value
+    if value is None:  # `start:` with nothing after it
+        raise FieldError(f"is empty ({WHEN_EXPECTED})")
     if not isinstance(value, str):
         raise FieldError(f"got {describe(value)} ({WHEN_EXPECTED})")
     match = _WHEN.fullmatch(value.strip())
     if not match:
+        if not value.strip():
+            raise FieldError(f"is empty ({WHEN_EXPECTED})")
         raise FieldError(f"{quote(value)} is not a date ({WHEN_EXPECTED})")
     parts = match.groupdict()
     try:

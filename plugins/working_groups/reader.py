@@ -33,6 +33,12 @@ MISSING = {"title": "missing (required; add a 'Title:' line to the header)",
            "purpose": "missing (required; one or two sentences saying what the group is for, "
                       "on a 'Purpose:' line)",
            "status": "missing (required; expected one of: {statuses})"}
+# The same fields with their line there and nothing after it (what the browser editor, whose
+# form always has the field, says too).
+EMPTY = {"title": "is empty (required; write it after 'Title:')",
+         "purpose": "is empty (required; one or two sentences saying what the group is for, "
+                    "after 'Purpose:')",
+         "status": "is empty (required; expected one of: {statuses})"}
 
 
 class GroupDocument(Content):
@@ -109,12 +115,16 @@ def validate(context: dict, path: str, metadata: dict, config: dict, settings: d
              content_root: str) -> dict | None:
     """The group's validated fields, or None after reporting every problem in the header."""
     check = _Checker(context, path)
+
+    def absent(field: str) -> str:
+        return (EMPTY if field in metadata else MISSING)[field]
+
     title = _text(metadata, "title")
     if not title:
-        check.problem("title", MISSING["title"])
+        check.problem("title", absent("title"))
     purpose = _text(metadata, "purpose")
     if not purpose:
-        check.problem("purpose", MISSING["purpose"])
+        check.problem("purpose", absent("purpose"))
     elif purpose.startswith(PLACEHOLDER):
         # make new-group leaves this placeholder; a group page is public as soon as it exists.
         check.problem("purpose", f"still the '{PLACEHOLDER}' text from make new-group (expected "
@@ -122,7 +132,7 @@ def validate(context: dict, path: str, metadata: dict, config: dict, settings: d
     statuses = tuple(config["WORKING_GROUP_STATUSES"])
     status = _text(metadata, "status").lower()
     if not status:
-        check.problem("status", MISSING["status"].format(statuses=", ".join(statuses)))
+        check.problem("status", absent("status").format(statuses=", ".join(statuses)))
     elif status not in statuses:
         check.problem("status", f"unknown status {quote(_text(metadata, 'status'))} "
                       f"(expected one of: {', '.join(statuses)})")
