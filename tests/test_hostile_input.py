@@ -658,6 +658,45 @@ def test_content_security_lint(hostile, body, expected):
                            "working-groups/x.md:7: field 'content': " + expected])
 
 
+def test_markup_shown_as_code_is_text_and_is_published(hostile):
+    # A post about the web shows tags as code: a code span, an indented block, an escaped
+    # tag, in the body, the summary and an event's description. The page shows them as text.
+    site, _digest = hostile
+    body = ("Verify your profile with `<link rel=\"me\" href=\"https://social.coop/@us\">` in "
+            "your page's head, never `<script>` or a `javascript:` link. Write &lt;meta&gt; "
+            "for the tag.\n\n    <style>main { display: none }</style>\n    "
+            "<a href=\"#\" onclick=\"x()\">a</a>\n")
+    post = POST.format(title="Tags as code", extra="").replace(
+        "A short summary.", "Why `<meta>` tags matter.")
+    site.write("posts/x.md", post.replace("Body text.", body))
+    site.write("events/x.yaml", EVENT + "description: |\n  Bring a page with a `<base>` "
+               "tag.\n")
+    assert site.check() == []
+    result = site.run("build")
+    assert result.returncode == 0, result.stdout + result.stderr
+    from bs4 import BeautifulSoup
+
+    page = BeautifulSoup((site.output / "blog/2020/05/tags-as-code/index.html").read_text(encoding="utf-8"),
+                         "html.parser")
+    article = page.find("main")
+    assert not article.find_all(["script", "style", "link", "meta", "base"])
+    assert not [tag for tag in article.find_all(True) if any(a.startswith("on") for a in tag.attrs)]
+    text = article.get_text()
+    assert '<link rel="me" href="https://social.coop/@us">' in text and "<meta>" in text
+    assert "<style>main { display: none }</style>" in text
+
+
+@pytest.mark.parametrize("body", [
+    # Markdown leaves a raw HTML block as it is: a code span there is no code span.
+    "<div>\n`<script>alert(1)</script>`\n</div>",
+    "`<script>` as code, and <script>alert(1)</script> for real",
+])
+def test_markup_that_only_looks_like_code_is_still_refused(hostile, body):
+    site, digest = hostile
+    site.write("pages/x.md", f"Title: X\n\n{body}\n")
+    refused(site, digest, ["pages/x.md:", "field 'content': contains a <script> element"])
+
+
 def test_a_post_cannot_restyle_or_redirect_the_pages_it_is_shown_on(hostile):
     # A summary is shown on the home page and the blog's lists: its <style> would hide them.
     site, digest = hostile

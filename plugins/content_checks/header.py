@@ -5,9 +5,10 @@ nesting and unsafe markup. Pure text in, ``(line, field, message)`` out.
 
 from __future__ import annotations
 
+import functools
 import re
 from datetime import datetime, timedelta, timezone
-from typing import Iterator
+from typing import Callable, Iterator
 
 from publishing.problems import split_lines
 
@@ -111,10 +112,12 @@ def body(lines: list[str], start: int) -> Iterator[tuple[int, str]]:
 
 
 def scan_text(data: bytes, embed_hosts: tuple[str, ...] | None = (),
-              formatted: tuple[str, ...] = ("summary",)) -> tuple[list[str], list[Finding]]:
+              formatted: tuple[str, ...] = ("summary",),
+              render: Callable[[str], str] | None = None) -> tuple[list[str], list[Finding]]:
     """The file's lines and every problem its text shows. Header fields are text, escaped on
     every page, except the ``formatted`` ones (Pelican's FORMATTED_FIELDS), which are Markdown
-    like the body and get the same security lint (none when ``embed_hosts`` is None)."""
+    like the body and get the same security lint (none when ``embed_hosts`` is None), which
+    checks what it finds against ``render``'s HTML of the text when given."""
     if len(data) > limits.MAX_BYTES:
         return [], [(None, None, limits.size_message(len(data)))]
     text, problem = decode(data)
@@ -134,8 +137,10 @@ def scan_text(data: bytes, embed_hosts: tuple[str, ...] | None = (),
     if embed_hosts is None:
         return lines, found
     if security.suspect(body_text):
-        found += security.lint(body(lines, start), "content", embed_hosts)
+        found += security.lint(body(lines, start), "content", embed_hosts,
+                               functools.partial(render, body_text) if render else None)
     for number, key, value in fields:
         if key in formatted:
-            found += security.lint([(number, value)], key, embed_hosts)
+            found += security.lint([(number, value)], key, embed_hosts,
+                                   functools.partial(render, value) if render else None)
     return lines, found

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import functools
+import json
 from dataclasses import dataclass
+from typing import Callable
 
 
 @dataclass(frozen=True)
@@ -20,11 +23,37 @@ class CheckSettings:
     security_lint: bool = True
     # The heaviest picture a page may carry (bytes): a phone's photo as it comes is several.
     image_max_bytes: int = 1_000_000
+    # The site's MARKDOWN setting as JSON ("" when it is not JSON): the security lint renders
+    # what it finds suspect with it, to tell markup shown as code from markup.
+    markdown: str = ""
 
     @property
     def lint_hosts(self) -> tuple[str, ...] | None:
         """The embed allow-list, or None when the security lint is off."""
         return self.embed_hosts if self.security_lint else None
+
+    @property
+    def render(self) -> Callable[[str], str] | None:
+        """Markdown text -> the HTML the site makes of it; None without a usable MARKDOWN."""
+        return functools.partial(_render, self.markdown) if self.markdown else None
+
+
+@functools.lru_cache(maxsize=4)
+def _markdown(config: str):
+    from markdown import Markdown  # noqa: PLC0415 - only when something looks suspect
+
+    return Markdown(**json.loads(config))
+
+
+def _render(config: str, text: str) -> str:
+    return _markdown(config).reset().convert(text)
+
+
+def _json(value: object) -> str:
+    try:
+        return json.dumps(value, sort_keys=True)
+    except (TypeError, ValueError):
+        return ""
 
 
 def read(settings: dict) -> CheckSettings:
@@ -37,4 +66,5 @@ def read(settings: dict) -> CheckSettings:
         formatted=tuple(str(f).lower() for f in settings.get("FORMATTED_FIELDS") or ("summary",)),
         image_max_bytes=int(settings.get("CONTENT_IMAGE_MAX_BYTES")
                             or CheckSettings.image_max_bytes),
+        markdown=_json(settings.get("MARKDOWN") or {}),
     )

@@ -81,7 +81,8 @@ class Findings:
 
 
 def scan(data: bytes, settings: CheckSettings) -> Findings:
-    lines, problems = header.scan_text(data, settings.lint_hosts, settings.formatted)
+    lines, problems = header.scan_text(data, settings.lint_hosts, settings.formatted,
+                                       settings.render)
     images: list[Finding] = []
     placeholders: list[Finding] = []
     links: list[tuple[int, str]] = []

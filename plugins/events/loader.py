@@ -7,6 +7,7 @@ found, each naming the line and field, so the build lists them all at once.
 from __future__ import annotations
 
 import difflib
+import functools
 import re
 from datetime import date, datetime, timedelta, timezone
 from typing import Callable
@@ -469,9 +470,10 @@ def load_event(raw: bytes | str, path: str, *, default_slug: str,
         setattr(event, name, _field(data, out, name, values.text, "", single_line=True))
     event.description = _field(data, out, "description", values.markdown_text, "")
     first = out.lines.get("description", 1)
+    shown = functools.partial(render_markdown, event.description) if render_markdown else None
     for line, _field_name, message in security.lint(
             enumerate(event.description.splitlines(), start=first + 1), "description",
-            embed_hosts) if embed_hosts is not None else ():
+            embed_hosts, shown) if embed_hosts is not None else ():
         out.add("description", message, line)
     for name, attr in (("online_url", "online_url"), ("url", "url_more")):
         setattr(event, attr, _field(data, out, name, values.web_url, ""))
