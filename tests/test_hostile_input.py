@@ -601,6 +601,24 @@ def test_inline_text_markdown_would_read_in_quadratic_time_is_refused(hostile):
             build=True)
 
 
+def test_thousands_of_abbreviations_are_refused_before_markdown_reads_them(hostile):
+    # Each abbreviation is looked for in all the text: 8,000 of them took most of a minute.
+    site, digest = hostile
+    glossary = "\n".join(f"*[AB{i}]: Abbreviation {i}" for i in range(8000))
+    site.write("posts/x.md", POST.format(title="X", extra="").replace(
+        "Body text.", "Intro.\n\n" + glossary + "\n\n" + " ".join(f"AB{i}" for i in range(8000))))
+    refused(site, digest, ["posts/x.md:211: field 'content': defines more than 200 "
+                           "abbreviations"], build=True)
+
+
+def test_a_glossary_of_abbreviations_is_not_refused(hostile):
+    site, _digest = hostile
+    glossary = "\n".join(f"*[AB{i}]: Abbreviation {i}" for i in range(150))
+    site.write("posts/x.md", POST.format(title="X", extra="").replace(
+        "Body text.", "We use AB1 and AB2.\n\n" + glossary))
+    assert site.check() == []
+
+
 def test_paragraphs_full_of_links_are_not_refused(hostile):
     site, _digest = hostile
     links = "\n\n".join(["[a link](https://example.org/) and <https://example.org/> " * 40] * 60)

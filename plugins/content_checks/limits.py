@@ -115,9 +115,33 @@ def _look_ahead(text: str) -> int:
     return work + sum(len(text) - opened for opened in brackets + angles)
 
 
+# Markdown's abbreviations ("*[HTML]: HyperText Markup Language") are each looked for in every
+# text of the page: 4,000 of them take seconds, twice as many four times as long. A glossary
+# needs a few dozen.
+MAX_ABBREVIATIONS = 200
+_ABBREVIATION = re.compile(r" {0,3}\*\[[^\]]*\][ ]?:")
+
+
+def too_many_abbreviations(lines: list[str], first_line: int = 1) -> int | None:
+    """The line of the first abbreviation beyond MAX_ABBREVIATIONS, else None (fences
+    skipped)."""
+    text = "\n".join(lines)
+    if text.count("*[") <= MAX_ABBREVIATIONS:
+        return None
+    count, fenced = 0, False
+    for number, line in enumerate(lines, start=first_line):
+        if _FENCE.match(line):
+            fenced = not fenced
+        elif not fenced and _ABBREVIATION.match(line):
+            count += 1
+            if count > MAX_ABBREVIATIONS:
+                return number
+    return None
+
+
 def excesses(lines: list[str], first_line: int = 1) -> list[tuple[int, str]]:
     """``(line, message)`` for each bound on Markdown's work that the text passes: its nesting,
-    then its look-ahead."""
+    its look-ahead, its abbreviations."""
     found = []
     deep = deepest(lines, first_line=first_line)
     if deep:
@@ -125,6 +149,11 @@ def excesses(lines: list[str], first_line: int = 1) -> list[tuple[int, str]]:
     heavy = heaviest_inline(lines, first_line=first_line)
     if heavy:
         found.append((heavy[0], inline_message(heavy[1])))
+    abbreviations = too_many_abbreviations(lines, first_line=first_line)
+    if abbreviations:
+        found.append((abbreviations, f"defines more than {MAX_ABBREVIATIONS} abbreviations "
+                      f"('*[...]: ...' lines; each is looked for in all the text: expected at "
+                      f"most {MAX_ABBREVIATIONS})"))
     return found
 
 
