@@ -9,6 +9,7 @@ import socket
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.request
 from pathlib import Path
 
@@ -439,3 +440,29 @@ def test_an_editors_passing_files_are_not_reported_as_changed(tmp_path):
     assert saved({(Change.deleted, str(gone))}) == {(Change.deleted, str(gone))}, "a deletion"
     assert saved({(Change.added, str(tmp_path / "4913")),
                   (Change.deleted, str(tmp_path / "4913"))}) == set(), "nothing to rebuild"
+
+
+def test_a_page_that_is_gone_is_the_sites_own_404_page_and_still_follows_saves(tmp_path):
+    # The tab open on a post that was just deleted (or whose address moved) reloads at the
+    # address that is gone: it gets the site's 404 page, as the public host gives it, with the
+    # live-reload script, so that it comes back when the post does.
+    project = project_copy(tmp_path / "project", real_content=False)
+    post = project / "content/posts/hello.md"
+    server = Devserver(project, tmp_path / "devserver.err")
+    url = f"{server.url}/blog/2020/05/hello/"
+    try:
+        server.settle()
+        text = post.read_text(encoding="utf-8")
+        post.unlink()
+        server.settle()
+        with pytest.raises(urllib.error.HTTPError) as gone:
+            urllib.request.urlopen(url, timeout=10)
+        assert gone.value.code == 404
+        body = gone.value.read().decode("utf-8")
+        assert "<h1>Page not found</h1>" in body
+        assert "/__devserver/livereload.js" in body, "the tab keeps following the saves"
+        post.write_text(text, encoding="utf-8")
+        server.settle()
+        assert "Some text." in fetch(url)
+    finally:
+        server.kill()

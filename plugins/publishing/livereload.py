@@ -96,8 +96,9 @@ class SiteFiles(SimpleHTTPRequestHandler):
 
 
 class PreviewHandler(SiteFiles):
-    """Static files from the output folder, HTML with the script. The browser checks every file
-    again on each load (a stylesheet, an image: "not modified" while unchanged)."""
+    """Static files from the output folder, HTML with the script, the site's 404 page where
+    there is nothing. The browser checks every file again on each load (a stylesheet, an image:
+    "not modified" while unchanged)."""
 
     broadcast: Broadcast
 
@@ -116,7 +117,9 @@ class PreviewHandler(SiteFiles):
         path = self.translate_path(self.path)
         if os.path.isdir(path) and self.path.split("?", 1)[0].endswith("/"):
             path = os.path.join(path, "index.html")
-        if path.endswith(".html"):
+        # A missing address gets the site's 404 page, as its host gives it, with the script: a
+        # tab whose page was deleted or moved keeps following the saves and comes back with it.
+        if path.endswith(".html") or not os.path.exists(path):
             self._html(path)
             return
         super().do_GET()
