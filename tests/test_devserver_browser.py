@@ -67,3 +67,35 @@ def test_open_tab_follows_saves_keeps_scroll_and_shows_errors(browser, tmp_path:
     finally:
         context.close()
         server.kill()
+
+
+def test_open_tab_follows_its_post_to_the_new_address_when_date_or_slug_change(browser, tmp_path):
+    # The address of a post is made of its Date and Slug: after an edit of either, the old
+    # address is gone and the tab goes to the new one instead of "Page not found".
+    project = project_copy(tmp_path / "project", real_content=False)
+    post = project / "content/posts/hello.md"
+    server = Devserver(project, tmp_path / "devserver.err")
+    context = browser.new_context()
+    try:
+        server.settle()
+        page = context.new_page()
+        page.goto(f"{server.url}/blog/2020/05/hello/", wait_until="load")
+        page.wait_for_function("() => document.querySelector('script[data-server]')")
+
+        post.write_text(post.read_text(encoding="utf-8").replace("Slug: hello", "Slug: hello-again"),
+                        encoding="utf-8")
+        page.wait_for_url(f"{server.url}/blog/2020/05/hello-again/", timeout=LIMIT_MS)
+        page.wait_for_function("() => document.querySelector('script[data-server]')")
+        assert "Hello there" in page.inner_text("h1")
+        server.settle()
+
+        post.write_text(post.read_text(encoding="utf-8").replace("Date: 2020-05-01",
+                                                                 "Date: 2021-06-01"),
+                        encoding="utf-8")
+        page.wait_for_url(f"{server.url}/blog/2021/06/hello-again/", timeout=LIMIT_MS)
+        page.wait_for_function("() => document.querySelector('script[data-server]')")
+        assert "Hello there" in page.inner_text("h1")
+        server.settle()
+    finally:
+        context.close()
+        server.kill()

@@ -147,7 +147,7 @@ def _relay(child: multiprocessing.process.BaseProcess, receiver, broadcast: Broa
             if kind == "ready":
                 broadcast.ready.set()
             elif kind == "changed":
-                broadcast.changed(data)
+                broadcast.changed(data["paths"], data["moved"])
             elif kind == "problems":
                 broadcast.problems(data)
         elif not child.is_alive():
@@ -183,9 +183,9 @@ class Tabs:
     def ready(self) -> None:
         self._send("ready", None)
 
-    def changed(self, paths: list[str]) -> None:
+    def changed(self, paths: list[str], moved: dict[str, str] | None = None) -> None:
         if paths:
-            self._send("changed", paths)
+            self._send("changed", {"paths": paths, "moved": moved or {}})
 
     def problems(self, problems: list[str]) -> None:
         self._send("problems", problems)
@@ -384,7 +384,7 @@ def _rebuild(preview: Preview, tabs: Tabs, settings: dict,
         logger.debug("build failed", exc_info=True)
     else:
         tabs.problems([])
-        tabs.changed(changes.written + changes.deleted)
+        tabs.changed(changes.written + changes.deleted, preview.moved)
         print(f"Rebuilt in {time.perf_counter() - started:.2f} s: {len(changes.written)} files "
               f"written, {len(changes.deleted)} deleted", file=sys.stderr, flush=True)
         return changes

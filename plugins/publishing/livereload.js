@@ -1,8 +1,9 @@
 // Live preview client, added by the dev server to the pages it serves (never to output/).
 // It listens to the server's events: "changed" lists the site paths a rebuild rewrote (this page
-// reloads, keeping its scroll position; a changed stylesheet is swapped in place), "problems"
-// shows the build's errors over the last good page, and "hello" reloads a page served by an
-// earlier server process once a restarted one has built the site.
+// reloads, keeping its scroll position, or goes to its new address if it moved; a changed
+// stylesheet is swapped in place), "problems" shows the build's errors over the last good page,
+// and "hello" reloads a page served by an earlier server process once a restarted one has built
+// the site.
 (function () {
   "use strict";
   var server = document.currentScript.getAttribute("data-server");
@@ -24,6 +25,14 @@
   function reload() {
     sessionStorage.setItem(scrollKey, String(window.scrollY));
     location.reload();
+  }
+
+  // The page's Date or Slug changed: its old address is gone, so the tab goes where it went
+  // (replacing the old address in the history, where Back would only find "Page not found").
+  function follow(path) {
+    var url = new URL("/" + path.replace(/(^|\/)index\.html$/, "$1"), location.href);
+    sessionStorage.setItem("devserver-scroll:" + url.pathname, String(window.scrollY));
+    location.replace(url.href + location.hash);
   }
 
   function swapStylesheets(paths) {
@@ -76,7 +85,12 @@
     showProblems(JSON.parse(event.data).problems);
   });
   events.addEventListener("changed", function (event) {
-    var paths = JSON.parse(event.data).paths;
+    var data = JSON.parse(event.data);
+    var paths = data.paths;
+    if (Object.prototype.hasOwnProperty.call(data.moved, here())) {
+      follow(data.moved[here()]);
+      return;
+    }
     if (paths.indexOf(here()) >= 0) { reload(); return; }
     var sheets = paths.filter(function (path) { return /\.css$/.test(path); });
     if (sheets.length) swapStylesheets(sheets);

@@ -48,10 +48,11 @@ class Broadcast:
             for stream in self._streams:
                 stream.put((event, data))
 
-    def changed(self, paths: list[str]) -> None:
-        """Output files rewritten or deleted (relative, forward slashes)."""
+    def changed(self, paths: list[str], moved: dict[str, str] | None = None) -> None:
+        """Output files rewritten or deleted (relative, forward slashes), and the pages among
+        them that moved to another address (old path -> new path)."""
         if paths:
-            self._send("changed", {"paths": paths})
+            self._send("changed", {"paths": paths, "moved": moved or {}})
 
     def problems(self, problems: list[str]) -> None:
         """The current build's problems; an empty list clears the overlay."""

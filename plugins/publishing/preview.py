@@ -102,6 +102,8 @@ class Preview:
         # The generators of the last successful build (the site in memory) and of the running one.
         self._last: list | None = None
         self._current: list | None = None
+        # The pages the last build moved (a changed Date or Slug): old output path -> new one.
+        self.moved: dict[str, str] = {}
         signals.all_generators_finalized.connect(self._remember)
         for name in CHECKPOINTS:
             getattr(signals, name).connect(self._checkpoint)
@@ -118,14 +120,19 @@ class Preview:
         raises (ContentError for content problems, Superseded), leaving the last good output
         served. ``theme_only``: no source changed since the last good build, so its site in
         memory is written again with the theme as it is now, without reading anything."""
+        self.moved = {}
         if theme_only and self._last is not None:
             _forget_templates(self._last)
             self.pelican.write_again(self._last)
         else:
             self._current = None
             _forget_rendered_contents()
+            before = _pages(self._last)
             self.pelican.run()
             self._last = self._current
+            after = _pages(self._last)
+            self.moved = {before[source]: after[source] for source in before.keys() & after.keys()
+                          if before[source] != after[source]}
         return self.sync.run()
 
     def restore(self) -> Changes:
@@ -202,6 +209,20 @@ class Preview:
                 setattr(generator, name, value)
             shutil.rmtree(staging, ignore_errors=True)
         return Path(new.save_as).as_posix()
+
+
+def _pages(generators: list | None) -> dict[str, str]:
+    """Each source file's page (its output path) in a build, from Pelican's
+    ``generated_content``, where every generator files what it read (events and groups too)."""
+    if not generators:
+        return {}
+    generated = generators[0].context.get("generated_content") or {}
+    pages = {}
+    for source, content in generated.items():
+        save_as = getattr(content, "save_as", None)
+        if isinstance(save_as, str) and save_as.endswith(".html"):
+            pages[source] = Path(save_as).as_posix()
+    return pages
 
 
 def _forget_rendered_contents() -> None:
