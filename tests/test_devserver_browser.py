@@ -99,3 +99,35 @@ def test_open_tab_follows_its_post_to_the_new_address_when_date_or_slug_change(b
     finally:
         context.close()
         server.kill()
+
+
+SQUARE = ('<svg xmlns="http://www.w3.org/2000/svg" width="{size}" height="{size}">'
+          '<rect width="100%" height="100%" fill="teal"/></svg>\n')
+
+
+def test_open_tab_shows_an_edited_picture(browser, tmp_path: Path):
+    # A picture saved again under the same name changes no page's HTML: the tab that shows it
+    # reloads all the same (a stylesheet alone is swapped in place).
+    project = project_copy(tmp_path / "project", real_content=False)
+    picture = project / "content/images/posts/square.svg"
+    picture.parent.mkdir(parents=True)
+    picture.write_text(SQUARE.format(size=40), encoding="utf-8")
+    post = project / "content/posts/hello.md"
+    post.write_text(post.read_text(encoding="utf-8").replace(
+        "Some text.", "![A teal square]({static}/images/posts/square.svg)"), encoding="utf-8")
+    server = Devserver(project, tmp_path / "devserver.err")
+    context = browser.new_context()
+    try:
+        server.settle()
+        page = context.new_page()
+        page.goto(f"{server.url}/blog/2020/05/hello/", wait_until="load")
+        page.wait_for_function("() => document.querySelector('script[data-server]')")
+        shown = "() => document.querySelector('img[alt=\"A teal square\"]').naturalWidth"
+        assert page.evaluate(shown) == 40
+
+        picture.write_text(SQUARE.format(size=80), encoding="utf-8")
+        page.wait_for_function(f"() => ({shown})() === 80", timeout=LIMIT_MS)
+        server.settle()
+    finally:
+        context.close()
+        server.kill()

@@ -1,9 +1,9 @@
 // Live preview client, added by the dev server to the pages it serves (never to output/).
 // It listens to the server's events: "changed" lists the site paths a rebuild rewrote (this page
-// reloads, keeping its scroll position, or goes to its new address if it moved; a changed
-// stylesheet is swapped in place), "problems" shows the build's errors over the last good page,
-// and "hello" reloads a page served by an earlier server process once a restarted one has built
-// the site.
+// reloads, keeping its scroll position, or goes to its new address if it moved; it reloads too
+// when a picture it shows changed; a changed stylesheet is swapped in place), "problems" shows
+// the build's errors over the last good page, and "hello" reloads a page served by an earlier
+// server process once a restarted one has built the site.
 (function () {
   "use strict";
   var server = document.currentScript.getAttribute("data-server");
@@ -33,6 +33,16 @@
     var url = new URL("/" + path.replace(/(^|\/)index\.html$/, "$1"), location.href);
     sessionStorage.setItem("devserver-scroll:" + url.pathname, String(window.scrollY));
     location.replace(url.href + location.hash);
+  }
+
+  // The site's files this page loaded (pictures, scripts, fonts, a stylesheet's pictures):
+  // saved again under the same name, they change no page, yet the tab shows them stale.
+  function loadedHere(paths) {
+    return performance.getEntriesByType("resource").some(function (entry) {
+      var url = new URL(entry.name);
+      return url.origin === location.origin &&
+        paths.indexOf(decodeURIComponent(url.pathname).replace(/^\/+/, "")) >= 0;
+    });
   }
 
   function swapStylesheets(paths) {
@@ -91,8 +101,9 @@
       follow(data.moved[here()]);
       return;
     }
-    if (paths.indexOf(here()) >= 0) { reload(); return; }
     var sheets = paths.filter(function (path) { return /\.css$/.test(path); });
+    var others = paths.filter(function (path) { return !/\.css$/.test(path); });
+    if (paths.indexOf(here()) >= 0 || loadedHere(others)) { reload(); return; }
     if (sheets.length) swapStylesheets(sheets);
   });
 })();
