@@ -466,3 +466,15 @@ def test_a_page_that_is_gone_is_the_sites_own_404_page_and_still_follows_saves(t
         assert "Some text." in fetch(url)
     finally:
         server.kill()
+
+
+def test_emacs_auto_save_files_are_not_followed(tmp_path):
+    from watchfiles import Change
+
+    from publishing.devserver import editors_files_apart
+
+    follows = editors_files_apart()
+    assert not follows(Change.added, str(tmp_path / "#written-during-the-preview.md#"))
+    assert not follows(Change.added, str(tmp_path / ".#written-during-the-preview.md"))
+    assert follows(Change.modified, str(tmp_path / "written-during-the-preview.md"))
+    assert follows(Change.modified, str(tmp_path / "c#-and-co-ops.md"))

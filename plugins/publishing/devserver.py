@@ -293,6 +293,16 @@ class Saves:
         self._batches.close()
 
 
+def editors_files_apart():
+    """watchfiles' own filter (vim's swap files, backups ending in ~, emacs's lock files), and
+    emacs's auto-save files, #name#, which it writes every few hundred keystrokes: each would
+    be a rebuild of nothing."""
+    import watchfiles
+
+    patterns = watchfiles.DefaultFilter.ignore_entity_patterns
+    return watchfiles.DefaultFilter(ignore_entity_patterns=(*patterns, r"^#.*#$"))
+
+
 def saved(batch: set) -> set:
     """The changes of ``batch`` left once an editor's own passing files are set aside: a file
     created and gone again within the batch (vim's ``4913`` probe, gedit's
@@ -311,7 +321,8 @@ def run_builder(settings_file: str, overrides: dict, tabs: Tabs) -> int:
 
     settings = read_settings(settings_file, override=overrides)
     watched = Watched(settings_file, settings)
-    batches = Saves(watchfiles.watch(*watched.folders, step=STEP_MS, rust_timeout=POLL_MS,
+    batches = Saves(watchfiles.watch(*watched.folders, watch_filter=editors_files_apart(),
+                                     step=STEP_MS, rust_timeout=POLL_MS,
                                      yield_on_timeout=True, raise_interrupt=True))
     preview = Preview(settings, superseded=batches.pending)
     indexer = SearchIndexer(preview.mirror, preview.output, preview.mirror.with_name("search-index"),
