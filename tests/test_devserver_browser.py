@@ -131,28 +131,3 @@ def test_open_tab_shows_an_edited_picture(browser, tmp_path: Path):
     finally:
         context.close()
         server.kill()
-
-
-def test_many_open_tabs_all_load_and_follow_saves(browser, tmp_path: Path):
-    # A browser opens at most six connections to one server: the preview's tabs share one event
-    # stream, so that an eighth tab still loads, and follows the saves.
-    project = project_copy(tmp_path / "project", real_content=False)
-    post = project / "content/posts/hello.md"
-    server = Devserver(project, tmp_path / "devserver.err")
-    context = browser.new_context()
-    try:
-        server.settle()
-        pages = []
-        for path in ("/", "/blog/", "/events/", "/working-groups/", "/search/", "/tags/",
-                     "/blog/archives/", "/blog/2020/05/hello/"):
-            page = context.new_page()
-            page.goto(server.url + path, wait_until="load", timeout=LIMIT_MS)
-            pages.append(page)
-        post.write_text(post.read_text(encoding="utf-8").replace("Some text.", "Saved once more."),
-                        encoding="utf-8")
-        pages[-1].wait_for_function("() => document.body.innerText.includes('Saved once more.')",
-                                    timeout=LIMIT_MS)
-        server.settle()
-    finally:
-        context.close()
-        server.kill()

@@ -87,15 +87,15 @@
     });
   }
 
-  var handlers = {
-    hello: function (data) {
-      if (data.server !== server) reload();
-    },
-    problems: function (data) { showProblems(data.problems); },
-    changed: changed
-  };
-
-  function changed(data) {
+  var events = new EventSource("/__devserver/events");
+  events.addEventListener("hello", function (event) {
+    if (JSON.parse(event.data).server !== server) reload();
+  });
+  events.addEventListener("problems", function (event) {
+    showProblems(JSON.parse(event.data).problems);
+  });
+  events.addEventListener("changed", function (event) {
+    var data = JSON.parse(event.data);
     var paths = data.paths;
     if (Object.prototype.hasOwnProperty.call(data.moved, here())) {
       follow(data.moved[here()]);
@@ -105,20 +105,5 @@
     var others = paths.filter(function (path) { return !/\.css$/.test(path); });
     if (paths.indexOf(here()) >= 0 || loadedHere(others)) { reload(); return; }
     if (sheets.length) swapStylesheets(sheets);
-  }
-
-  // One stream for all the tabs (livereload-worker.js): a browser opens at most six connections
-  // to a server, and a stream of each tab's own took one each. Without SharedWorker, its own.
-  if (typeof SharedWorker === "function") {
-    var worker = new SharedWorker("/__devserver/livereload-worker.js");
-    worker.port.onmessage = function (event) { handlers[event.data.name](event.data.data); };
-    window.addEventListener("pagehide", function () { worker.port.postMessage("bye"); });
-    // Back to a page kept in the browser's memory: it said goodbye, and may be stale.
-    window.addEventListener("pageshow", function (event) { if (event.persisted) location.reload(); });
-    return;
-  }
-  var events = new EventSource("/__devserver/events");
-  Object.keys(handlers).forEach(function (name) {
-    events.addEventListener(name, function (event) { handlers[name](JSON.parse(event.data)); });
   });
 })();

@@ -15,8 +15,6 @@ from pathlib import Path
 
 PREFIX = "/__devserver/"
 SCRIPT = Path(__file__).with_name("livereload.js")
-# The event stream every tab shares (a browser gives one server at most six connections).
-WORKER = Path(__file__).with_name("livereload-worker.js")
 # How long an idle event stream waits before a comment line, which notices closed tabs.
 KEEPALIVE_SECONDS = 15.0
 
@@ -148,8 +146,8 @@ class PreviewHandler(SiteFiles):
     def _devserver(self, name: str) -> None:
         if name == "events":
             self._events()
-        elif name in (SCRIPT.name, WORKER.name):
-            body = (SCRIPT if name == SCRIPT.name else WORKER).read_bytes()
+        elif name == "livereload.js":
+            body = SCRIPT.read_bytes()
             self.send_response(HTTPStatus.OK)
             self.send_header("Content-Type", "text/javascript; charset=utf-8")
             self.send_header("Content-Length", str(len(body)))
