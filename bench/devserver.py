@@ -159,8 +159,13 @@ def _time_change(server: _Server, page, url: str, marker: str, change) -> dict:
     poller = threading.Thread(target=poll_http)
     poller.start()
     if page is not None:
-        page.wait_for_function("m => document.body.innerText.includes(m)", arg=marker,
-                               timeout=LIMIT * 1000)
+        try:
+            page.wait_for_function("m => document.body.innerText.includes(m)", arg=marker,
+                                   timeout=LIMIT * 1000)
+        except Exception as error:  # noqa: BLE001 - Playwright's timeout: say what the preview did
+            raise SystemExit(f"the open tab did not show the edit within {LIMIT} s ({error}); "
+                             f"the tab is at {page.url}; the preview's log:\n"
+                             f"{server.log()[-4000:]}") from None
         result["browser_s"] = round(time.perf_counter() - started, 3)
     poller.join()
     return result

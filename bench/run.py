@@ -403,6 +403,8 @@ def main(argv: list[str] | None = None) -> int:
         results["cleared_between_rounds"] = ("deleted" if args.delete_between_rounds
                                              else "moved aside, deleted at the end")
         if args.devserver:
+            # Kept first: a preview that fails its rounds must not cost the builds' numbers.
+            _write(args.output, results)
             results["devserver"] = devserver_bench.run(
                 workdir, workdir / "content", args.rounds, _env(),
                 vanilla_warm=results["median_seconds"]["a_warm"])
@@ -414,9 +416,13 @@ def main(argv: list[str] | None = None) -> int:
     print(table(results))
     if "devserver" in results:
         print(devserver_bench.table(results["devserver"]))
-    args.output.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
-    print(f"wrote {args.output}", file=sys.stderr)
+    _write(args.output, results)
     return 0
+
+
+def _write(output: Path, results: dict) -> None:
+    output.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
+    print(f"wrote {output}", file=sys.stderr)
 
 
 if __name__ == "__main__":
