@@ -5,6 +5,7 @@ when the file is fixed."""
 
 from __future__ import annotations
 
+import contextlib
 from pathlib import Path
 
 import pytest
@@ -18,18 +19,30 @@ LIMIT_MS = 30_000
 LONG_BODY = "\n\n".join(f"Paragraph {n} of a post long enough to scroll." for n in range(80))
 
 
-def test_open_tab_follows_saves_keeps_scroll_and_shows_errors(browser, tmp_path: Path):
-    project = project_copy(tmp_path / "project", real_content=False)
-    post = project / "content/posts/hello.md"
-    post.write_text(TINY_POST.format(title="Hello there").replace("Some text.", LONG_BODY),
-                    encoding="utf-8")
+@contextlib.contextmanager
+def tab_on_hello(browser, project: Path, tmp_path: Path, **context_options):
+    """The preview of ``project`` running, and a tab open on its hello post with the live-reload
+    script loaded; both stopped at the end."""
     server = Devserver(project, tmp_path / "devserver.err")
-    context = browser.new_context(viewport={"width": 1000, "height": 600})
+    context = browser.new_context(**context_options)
     try:
         server.settle()
         page = context.new_page()
         page.goto(f"{server.url}/blog/2020/05/hello/", wait_until="load")
         page.wait_for_function("() => document.querySelector('script[data-server]')")
+        yield server, page
+    finally:
+        context.close()
+        server.kill()
+
+
+def test_open_tab_follows_saves_keeps_scroll_and_shows_errors(browser, tmp_path: Path):
+    project = project_copy(tmp_path / "project", real_content=False)
+    post = project / "content/posts/hello.md"
+    post.write_text(TINY_POST.format(title="Hello there").replace("Some text.", LONG_BODY),
+                    encoding="utf-8")
+    with tab_on_hello(browser, project, tmp_path,
+                      viewport={"width": 1000, "height": 600}) as (server, page):
         page.evaluate("window.scrollTo(0, 900)")
         page.evaluate("window.notReloaded = true")
 
@@ -64,9 +77,6 @@ def test_open_tab_follows_saves_keeps_scroll_and_shows_errors(browser, tmp_path:
                                                                  "Category: Commons"),
                         encoding="utf-8")
         overlay.wait_for(state="detached", timeout=LIMIT_MS)
-    finally:
-        context.close()
-        server.kill()
 
 
 def test_open_tab_follows_its_post_to_the_new_address_when_date_or_slug_change(browser, tmp_path):
@@ -74,13 +84,7 @@ def test_open_tab_follows_its_post_to_the_new_address_when_date_or_slug_change(b
     # address is gone and the tab goes to the new one instead of "Page not found".
     project = project_copy(tmp_path / "project", real_content=False)
     post = project / "content/posts/hello.md"
-    server = Devserver(project, tmp_path / "devserver.err")
-    context = browser.new_context()
-    try:
-        server.settle()
-        page = context.new_page()
-        page.goto(f"{server.url}/blog/2020/05/hello/", wait_until="load")
-        page.wait_for_function("() => document.querySelector('script[data-server]')")
+    with tab_on_hello(browser, project, tmp_path) as (server, page):
 
         post.write_text(post.read_text(encoding="utf-8").replace("Slug: hello", "Slug: hello-again"),
                         encoding="utf-8")
@@ -96,9 +100,6 @@ def test_open_tab_follows_its_post_to_the_new_address_when_date_or_slug_change(b
         page.wait_for_function("() => document.querySelector('script[data-server]')")
         assert "Hello there" in page.inner_text("h1")
         server.settle()
-    finally:
-        context.close()
-        server.kill()
 
 
 SQUARE = ('<svg xmlns="http://www.w3.org/2000/svg" width="{size}" height="{size}">'
@@ -115,19 +116,10 @@ def test_open_tab_shows_an_edited_picture(browser, tmp_path: Path):
     post = project / "content/posts/hello.md"
     post.write_text(post.read_text(encoding="utf-8").replace(
         "Some text.", "![A teal square]({static}/images/posts/square.svg)"), encoding="utf-8")
-    server = Devserver(project, tmp_path / "devserver.err")
-    context = browser.new_context()
-    try:
-        server.settle()
-        page = context.new_page()
-        page.goto(f"{server.url}/blog/2020/05/hello/", wait_until="load")
-        page.wait_for_function("() => document.querySelector('script[data-server]')")
+    with tab_on_hello(browser, project, tmp_path) as (server, page):
         shown = "() => document.querySelector('img[alt=\"A teal square\"]').naturalWidth"
         assert page.evaluate(shown) == 40
 
         picture.write_text(SQUARE.format(size=80), encoding="utf-8")
         page.wait_for_function(f"() => ({shown})() === 80", timeout=LIMIT_MS)
         server.settle()
-    finally:
-        context.close()
-        server.kill()

@@ -139,6 +139,16 @@ def _choose(page, label: str, option: str) -> None:
     page.keyboard.press("Enter")
 
 
+def _new_post(page, editor: Editor, title: str, summary: str) -> None:
+    """A new post with every required field filled in."""
+    _open_new(page, editor, "posts")
+    page.get_by_label("Title", exact=True).fill(title)
+    page.get_by_label("Date", exact=True).fill("2026-11-20T09:30")
+    _choose(page, "Category", "Commons")
+    page.get_by_label("Authors", exact=True).fill("Ada Lovelace")
+    page.get_by_label("Summary", exact=True).fill(summary)
+
+
 def _publish(page) -> None:
     page.get_by_role("button", name="Publish").click()
     page.get_by_text("Publish now").click()
@@ -304,12 +314,8 @@ def test_a_picture_heavier_than_the_check_allows_is_refused_on_upload(editor, ad
 def test_a_picture_without_its_description_is_refused_with_the_checks_words(editor, admin,
                                                                             site, tmp_path):
     page = admin
-    _open_new(page, editor, "posts")
-    page.get_by_label("Title", exact=True).fill("A picture nobody described")
-    page.get_by_label("Date", exact=True).fill("2026-11-21T09:30")
-    _choose(page, "Category", "Commons")
-    page.get_by_label("Authors", exact=True).fill("Ada Lovelace")
-    page.get_by_label("Summary", exact=True).fill("A post with a picture and no description.")
+    _new_post(page, editor, "A picture nobody described",
+              "A post with a picture and no description.")
     _choose_header_image(page)
     page.locator("input[type=file]").set_input_files(str(_png(tmp_path / "undescribed.png")))
     page.get_by_role("button", name="Choose selected").click()
@@ -400,12 +406,7 @@ def test_a_title_without_latin_letters_needs_a_slug_before_saving(editor, admin)
     digits only: a Japanese title gives none, and the post would have been saved as `.md`, a
     hidden file the site never publishes (and make check never reads)."""
     page = admin
-    _open_new(page, editor, "posts")
-    page.get_by_label("Title", exact=True).fill("協同組合の集い")
-    page.get_by_label("Date", exact=True).fill("2026-11-20T09:30")
-    _choose(page, "Category", "Commons")
-    page.get_by_label("Authors", exact=True).fill("Ada Lovelace")
-    page.get_by_label("Summary", exact=True).fill("Co-operatives met in Kyoto.")
+    _new_post(page, editor, "協同組合の集い", "Co-operatives met in Kyoto.")
     before = sorted(p.name for p in (editor.content / "posts").rglob("*"))
     _publish(page)
     shown = page.get_by_text(re.compile(r"^field 'slug': "))

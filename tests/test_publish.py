@@ -2,15 +2,22 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from conftest import build, page_at, soup
 
 
-def test_publish_build_uses_absolute_siteurl_from_environment(tmp_path):
+def published(tmp_path: Path, siteurl: str) -> Path:
+    """`make publish`'s build with SITEURL from the environment: its output folder."""
     output = tmp_path / "public"
     result = build(output, settings="publishconf.py",
-                   overrides={"CACHE_PATH": str(tmp_path / "cache")},
-                   env={"SITEURL": "https://coop.example.net/"})
+                   overrides={"CACHE_PATH": str(tmp_path / "cache")}, env={"SITEURL": siteurl})
     assert result.ok, result.stderr
+    return output
+
+
+def test_publish_build_uses_absolute_siteurl_from_environment(tmp_path):
+    output = published(tmp_path, "https://coop.example.net/")
     doc = soup(page_at(output, "/blog/"))
     links = [a["href"] for a in doc.select("main .card-title a")]
     assert links and all(h.startswith("https://coop.example.net/blog/") for h in links)
@@ -28,11 +35,7 @@ def test_local_build_uses_root_relative_links(real_site):
 def test_a_site_served_from_a_folder_keeps_links_written_from_its_root(tmp_path):
     # A fork's GitHub Pages: https://<owner>.github.io/<repo>. The collaborate page links to
     # the working groups as contributors write it, [working groups page](/working-groups/).
-    output = tmp_path / "public"
-    result = build(output, settings="publishconf.py",
-                   overrides={"CACHE_PATH": str(tmp_path / "cache")},
-                   env={"SITEURL": "https://owner.github.io/coop"})
-    assert result.ok, result.stderr
+    output = published(tmp_path, "https://owner.github.io/coop")
     doc = soup(page_at(output, "/collaborate/"))
     hrefs = [a["href"] for a in doc.select("main a") if a.get_text(strip=True) ==
              "working groups page"]
