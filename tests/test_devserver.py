@@ -478,3 +478,13 @@ def test_emacs_auto_save_files_are_not_followed(tmp_path):
     assert not follows(Change.added, str(tmp_path / ".#written-during-the-preview.md"))
     assert follows(Change.modified, str(tmp_path / "written-during-the-preview.md"))
     assert follows(Change.modified, str(tmp_path / "c#-and-co-ops.md"))
+
+
+def test_a_checkout_of_many_files_is_named_on_one_short_line():
+    from publishing.devserver import listed
+
+    pages = [f"blog/2026/{n:02d}/post/index.html" for n in range(40)]
+    assert listed(pages) == ("blog/2026/00/post/index.html, blog/2026/01/post/index.html, "
+                             "blog/2026/02/post/index.html (and 37 more)")
+    assert listed(["b.md", "a.md", "a.md"], 1) == "a.md (and 1 more)"
+    assert listed(["blog/x/index.html"]) == "blog/x/index.html"

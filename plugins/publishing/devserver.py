@@ -293,6 +293,14 @@ class Saves:
         self._batches.close()
 
 
+def listed(names: Iterable[str], shown: int = 3) -> str:
+    """``names`` for one terminal line: the first few in order, then how many more (a checkout
+    of another branch changes hundreds)."""
+    ordered = sorted(set(names))
+    more = f" (and {len(ordered) - shown} more)" if len(ordered) > shown else ""
+    return ", ".join(ordered[:shown]) + more
+
+
 def editors_files_apart():
     """watchfiles' own filter (vim's swap files, backups ending in ~, emacs's lock files), and
     emacs's auto-save files, #name#, which it writes every few hundred keystrokes: each would
@@ -346,15 +354,14 @@ def run_builder(settings_file: str, overrides: dict, tabs: Tabs) -> int:
                 continue
             indexer.cancel()
             started = time.perf_counter()
-            names = sorted({display_path(path) for _, path in batch})
-            more = f" (and {len(names) - 1} more)" if len(names) > 1 else ""
-            print(f"Changed: {names[0]}{more}", file=sys.stderr, flush=True)
+            print(f"Changed: {listed({display_path(path) for _, path in batch}, 1)}",
+                  file=sys.stderr, flush=True)
             edited = [Path(path) for change, path in batch
                       if change != watchfiles.Change.deleted and Path(path).is_file()]
             quick = preview.render_edited(edited)
             if quick:
                 tabs.changed(quick)
-                print(f"Rendered {', '.join(quick)} in {time.perf_counter() - started:.2f} s",
+                print(f"Rendered {listed(quick)} in {time.perf_counter() - started:.2f} s",
                       file=sys.stderr, flush=True)
                 time.sleep(RELOAD_GRACE_S)
             theme_only = all(_inside(Path(path), watched.theme) for _, path in batch)
