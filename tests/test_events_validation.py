@@ -153,6 +153,14 @@ def _assert_clear(event, problems):
         assert event.timezone is None if event.all_day else event.timezone
 
 
+def test_a_key_yaml_reads_as_no_text_is_named_as_written_at_its_line():
+    # `~:` is read as nothing and `5:` as a number: quoted as written (it said field 'None').
+    _event, problems = _load(b"title: Keys\nstart: 2026-01-01\n~: x\n5: y\n")
+    named = sorted((problem.field, problem.line) for problem in problems)
+    assert named == [("5", 4), ("~", 3)], [str(p) for p in problems]
+    assert all("unknown field" in problem.message for problem in problems)
+
+
 FIELDS = ["title", "start", "end", "timezone", "location", "online_url", "url", "summary",
           "description", "organizer", "group", "tags", "status", "recurrence", "exdates", "slug",
           "uid", "updated", "sequence", "strat", "titel"]

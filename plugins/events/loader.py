@@ -262,9 +262,24 @@ def _check_keys(data: dict, out: _Collector) -> None:
         if str(key) not in FIELDS:
             close = difflib.get_close_matches(str(key), FIELDS, n=1)
             hint = f"did you mean '{close[0]}'? " if close else ""
-            name = str(key)[:QUOTE_LIMIT]
+            name = str(key)[:QUOTE_LIMIT] if isinstance(key, str) else _written(key, out.lines)
             out.add(name, f"unknown field ({hint}expected one of: {', '.join(FIELDS)})",
                     out.lines.get(name))
+
+
+def _written(key: object, lines: dict[str, int]) -> str:
+    """How a key that YAML read as something other than text (``~:`` as nothing, ``5:`` as a
+    number) is written in the file, so that the message quotes it and finds its line."""
+    for spelling in lines:
+        loader = _Loader(spelling)
+        try:
+            if loader.get_single_data() == key:
+                return spelling
+        except yaml.YAMLError:
+            continue
+        finally:
+            loader.dispose()
+    return str(key)[:QUOTE_LIMIT]
 
 
 def _field(data: dict, out: _Collector, name: str, parse: Callable, default=None, **kw):
