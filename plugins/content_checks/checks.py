@@ -157,14 +157,9 @@ def _check_common(generator, content, required: tuple[str, ...], settings: Check
     _check_image(generator, content)
     _check_links(generator, content)
     report_findings(generator.context, content, findings, article)
-    for line, field, message in fields.unknown(findings.header, fields.POST if article
-                                               else fields.PAGE, "post" if article else "page"):
+    for line, field, message in fields.problems(findings.header, content.metadata,
+                                                "post" if article else "page"):
         report(generator.context, content.source_path, line, field, message)
-    if not article and findings.line_of("save_as"):
-        message = fields.page_value("save_as", str(content.metadata.get("save_as") or ""))
-        if message:
-            report(generator.context, content.source_path, findings.line_of("save_as"),
-                   "save_as", message)
 
 
 def check_articles(generator) -> None:
@@ -246,8 +241,8 @@ def check_groups(generators: list) -> None:
                 findings = findings_of(path, settings)
                 # A group has no drafts: its page is public as soon as the file exists.
                 for line, field, message in (*findings.problems, *findings.placeholders,
-                                             *fields.unknown(findings.header, fields.GROUP,
-                                                             "working group")):
+                                             *fields.problems(findings.header, {},
+                                                              "working group")):
                     report(generator.context, path, line, field, message)
             for group in generator.working_groups_by_slug.values():
                 _check_links(generator, group.source)

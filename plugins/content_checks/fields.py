@@ -5,7 +5,7 @@ publish a post without its tags or authors, without a word."""
 from __future__ import annotations
 
 import difflib
-from typing import Iterable, Iterator
+from typing import Iterable, Iterator, Mapping
 
 from .header import Finding
 from .rules import quote
@@ -22,15 +22,19 @@ POST = frozenset({"title", "date", "modified", "category", "tags", "authors", "s
 PAGE = frozenset({"title", "slug", "status", "summary", "image", "image_alt", "save_as"})
 GROUP = frozenset({"title", "slug", "purpose", "status", "docs", "join", "chat", "contact",
                    "order", "image", "image_alt", "tags", "murmurations"})
+KNOWN = {"post": POST, "page": PAGE, "working group": GROUP}
 
 
 def _written(key: str) -> str:
     return key[:1].upper() + key[1:]
 
 
-def unknown(header: Iterable[tuple[str, int]], known: frozenset[str],
-            kind: str) -> Iterator[Finding]:
-    """A problem for each ``(key, line)`` of ``header`` that is not a field ``kind`` has."""
+def problems(header: Iterable[tuple[str, int]], values: Mapping[str, object],
+             kind: str) -> Iterator[Finding]:
+    """A problem for each ``(key, line)`` of ``header`` that is not a field a ``kind`` has, then
+    for each value of a field it has that it refuses (``values``: the header's, by key)."""
+    header = list(header)
+    known = KNOWN[kind]
     for key, line in header:
         if key in known:
             continue
@@ -38,12 +42,9 @@ def unknown(header: Iterable[tuple[str, int]], known: frozenset[str],
         hint = (f"did you mean '{_written(close[0])}:'?" if close else
                 "expected one of: " + ", ".join(_written(name) for name in sorted(known)))
         yield line, key, f"is not a field a {kind} has ({hint})"
-
-
-def page_value(key: str, value: str) -> str | None:
-    """What is wrong with a page's ``key: value`` line that is a field a page has, or None."""
-    if key == "save_as" and value.strip():
-        return (f"{quote(value)}: a page's address comes from its Slug (expected 'Slug: name'; "
-                "an empty 'Save_as:' only keeps the page's text off the site as a page of its "
-                "own, as the home page's text is)")
-    return None
+    for key, line in header:
+        if kind == "page" and key == "save_as" and str(values.get(key) or "").strip():
+            yield line, key, (f"{quote(str(values[key]))}: a page's address comes from its Slug "
+                              "(expected 'Slug: name'; an empty 'Save_as:' only keeps the "
+                              "page's text off the site as a page of its own, as the home "
+                              "page's text is)")

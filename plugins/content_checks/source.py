@@ -175,15 +175,10 @@ def _diagnose(context: dict, path: str, settings: CheckSettings,
                f"unknown status {quote(status[1])} (expected one of: {', '.join(STATUSES)})")
     # Pelican also gives up on a file whose Save_as leads out of the output folder: that line
     # is no field of a post, nor a page's address.
-    known = fields.POST if post else fields.PAGE
-    for line, field, message in fields.unknown([(key, line) for key, (line, _value)
-                                                in header.items()], known,
-                                               "post" if post else "page"):
+    for line, field, message in fields.problems(
+            [(key, line) for key, (line, _value) in header.items()],
+            {key: value for key, (_line, value) in header.items()}, "post" if post else "page"):
         report(context, path, line, field, message)
-    for key, (line, value) in header.items():
-        message = None if post or key not in known else fields.page_value(key, value)
-        if message:
-            report(context, path, line, key, message)
 
 
 def check_unreadable(generators) -> None:
