@@ -102,56 +102,44 @@
   CMS.registerLocale("en", merged(Object.assign({}, CMS.getLocale("en")),
     { editor: { editorControlPane: { widget: { required: "" } } } }));
 
+  /* A widget's control that refuses a value when `problem(value, entry, field)` gives words
+   * (as an error of Decap's `type`), and otherwise asks the widget itself. */
+  function refusing(base, type, problem) {
+    return createClass({
+      isValid: function () {
+        var entry = this.props.getEntry ? this.props.getEntry() : this.props.entry;
+        var message = problem(this.props.value, entry, this.props.field);
+        if (message) return { error: { type: type, message: message } };
+        var inner = this.inner;
+        return inner && typeof inner.isValid === "function" ? inner.isValid() : true;
+      },
+      remember: function (control) { this.inner = control; },
+      render: function () {
+        return h(base.control, Object.assign({}, this.props, { ref: this.remember }));
+      }
+    });
+  }
+
   /* required-<widget>: the widget itself, refusing an empty value with the field's `problem`. */
   function requiring(name) {
     var base = CMS.getWidget(name);
     if (!base) return;
-    var Control = createClass({
-      isValid: function () {
-        if (isEmpty(this.props.value)) {
-          return { error: { type: "PRESENCE", message: this.props.field.get("problem") } };
-        }
-        var inner = this.inner;
-        return inner && typeof inner.isValid === "function" ? inner.isValid() : true;
-      },
-      remember: function (control) { this.inner = control; },
-      render: function () {
-        var props = Object.assign({}, this.props, { ref: this.remember });
-        return h(base.control, props);
-      }
-    });
-    CMS.registerWidget("required-" + name, Control, base.preview);
+    var empty = function (value, entry, field) {
+      return isEmpty(value) ? field.get("problem") : null;
+    };
+    CMS.registerWidget("required-" + name, refusing(base, "PRESENCE", empty), base.preview);
   }
 
-  /* The string widget, refusing a value when `problem(value, entry, field)` gives words (a rule
-   * that looks at other fields of the entry, which Decap's own checks cannot). */
+  /* Rules that look at other fields of the entry, which Decap's own checks cannot. slug: left
+   * empty in a new entry whose title gives none, the preSave below would name the file ".md" or
+   * "<date>-.yaml". image-alt: the check refuses a picture without its description. */
   var string = CMS.getWidget("string");
-  function stringRefusing(problem) {
-    return createClass({
-      isValid: function () {
-        var entry = this.props.getEntry ? this.props.getEntry() : this.props.entry;
-        var message = entry && problem(this.props.value, entry, this.props.field);
-        if (message) return { error: { type: "CUSTOM", message: message } };
-        var inner = this.inner;
-        return inner && typeof inner.isValid === "function" ? inner.isValid() : true;
-      },
-      remember: function (control) { this.inner = control; },
-      render: function () {
-        return h(string.control, Object.assign({}, this.props, { ref: this.remember }));
-      }
-    });
-  }
-
-  /* slug: left empty in a new entry whose title gives none, the preSave below would name the
-   * file ".md" or "<date>-.yaml". */
-  CMS.registerWidget("slug", stringRefusing(function (value, entry, field) {
-    return isEmpty(value) && entry.get("newRecord") && !slugify(entry.getIn(["data", "title"]))
-      ? field.get("untitled_problem") : null;
+  CMS.registerWidget("slug", refusing(string, "CUSTOM", function (value, entry, field) {
+    return entry && isEmpty(value) && entry.get("newRecord")
+      && !slugify(entry.getIn(["data", "title"])) ? field.get("untitled_problem") : null;
   }), string.preview);
-
-  /* image-alt: the check refuses a picture without its description. */
-  CMS.registerWidget("image-alt", stringRefusing(function (value, entry, field) {
-    return isEmpty(value) && !isEmpty(entry.getIn(["data", "image"]))
+  CMS.registerWidget("image-alt", refusing(string, "CUSTOM", function (value, entry, field) {
+    return entry && isEmpty(value) && !isEmpty(entry.getIn(["data", "image"]))
       ? field.get("without_problem") : null;
   }), string.preview);
 
