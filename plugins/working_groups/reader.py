@@ -15,7 +15,7 @@ from urllib.parse import urlsplit
 from pelican.contents import Content
 from pelican.utils import slugify
 
-from content_checks.rules import quote
+from content_checks.rules import empty_message, missing_message, quote
 from content_checks.tree import escapes
 from publishing.images import image_problems
 from publishing.problems import header_line, report
@@ -28,14 +28,14 @@ logger = logging.getLogger(__name__)
 EMAIL = re.compile(r"^[^@\s<>\"]+@[^@\s<>\"]+\.[^@\s<>\"]+$")
 LINK_FIELDS = ("docs", "join", "chat")
 IMAGE_LINK = re.compile(r"^\{(static|attach)\}/?(?P<path>.+)$")
-# What a required field left out is told (the browser editor shows the same words).
-MISSING = {"title": "missing (required; add a 'Title:' line to the header)",
+# What a required field left out is told; a title's words are a post's and a page's.
+MISSING = {"title": missing_message("title"),
            "purpose": "missing (required; one or two sentences saying what the group is for, "
                       "on a 'Purpose:' line)",
            "status": "missing (required; expected one of: {statuses})"}
 # The same fields with their line there and nothing after it (what the browser editor, whose
 # form always has the field, says too).
-EMPTY = {"title": "is empty (required; write it after 'Title:')",
+EMPTY = {"title": empty_message("title"),
          "purpose": "is empty (required; one or two sentences saying what the group is for, "
                     "after 'Purpose:')",
          "status": "is empty (required; expected one of: {statuses})"}
